@@ -1,0 +1,16 @@
+/// A deletion to apply: the message becomes a tombstone that older writes cannot bring back.
+public struct MessageDeletion: Sendable, Equatable, Codable {
+    /// The owning local account.
+    public var accountID: AccountID
+    /// The provider's message id.
+    public var messageID: String
+    /// Milliseconds since 1970 when the deletion was observed; upserts not newer than it are refused.
+    public var deletedAt: Int64
+
+    /// Creates a deletion.
+    public init(accountID: AccountID, messageID: String, deletedAt: Int64) {
+        self.accountID = accountID
+        self.messageID = messageID
+        self.deletedAt = deletedAt
+    }
+}

@@ -1,0 +1,31 @@
+/// What the nodes of a deployment share to stay within the provider's limits and to act once: rate limits,
+/// concurrency leases, pauses, locks and single-use keys.
+///
+/// Keys are logical names (`mailbox:<id>`); an implementation adds its own namespace.
+public protocol Backplane: Sendable {
+    /// Answers when the backplane is reachable; throws otherwise.
+    func checkHealth() async throws
+
+    /// Takes `cost` tokens from a bucket, atomically across nodes, or says how long until they are there.
+    func takeTokens(_ cost: Int, from bucket: String, limit: RateLimit) async throws -> RateDecision
+    /// Takes one of `limit` concurrent slots for `ttl` (a holder that dies frees its slot when the ttl ends); `nil` when all are taken.
+    func acquireLease(_ key: String, limit: Int, ttl: Duration) async throws -> Lease?
+    /// Frees a slot taken by ``acquireLease(_:limit:ttl:)``.
+    func releaseLease(_ lease: Lease) async throws
+
+    /// Pauses a key until `duration` from now; an existing longer pause is kept.
+    func pause(_ key: String, for duration: Duration) async throws
+    /// How long the key stays paused; `nil` when it is not paused.
+    func remainingPause(_ key: String) async throws -> Duration?
+
+    /// Takes an exclusive lock for `ttl`; `nil` when another holder has it. The grant's fencing token grows with every grant.
+    func lock(_ key: String, ttl: Duration) async throws -> LockGrant?
+    /// Frees a lock if the grant still holds it; answers whether it did.
+    @discardableResult
+    func unlock(_ grant: LockGrant) async throws -> Bool
+
+    /// Stores a value that can be taken once, for `ttl`; answers `false` when the key exists.
+    func putSingleUse(_ key: String, value: String, ttl: Duration) async throws -> Bool
+    /// Takes a single-use value: the first call gets it, every later call and any call after the ttl gets `nil`.
+    func takeSingleUse(_ key: String) async throws -> String?
+}

@@ -1,0 +1,61 @@
+public import Foundation
+
+/// Where accounts, mailboxes, messages and sync state are kept.
+///
+/// Every read and write is scoped to one local account: no call returns another account's rows.
+/// Message writes go through the version guard: an older version never overwrites a newer one, and a
+/// deleted message leaves a tombstone that upserts not newer than the deletion cannot resurrect.
+public protocol MailStore: Sendable {
+    /// Prepares the store (schema, migrations, index templates); safe to call on every start.
+    func prepare() async throws
+    /// Answers when the store is reachable; throws otherwise.
+    func checkHealth() async throws
+
+    // MARK: Accounts
+
+    /// Creates an account; throws ``MailStoreError/conflict`` when the id exists.
+    func createAccount(_ account: Account) async throws
+    /// The account with this id, or `nil`.
+    func account(_ id: AccountID) async throws -> Account?
+    /// Replaces an account; throws ``MailStoreError/notFound`` when it does not exist.
+    func updateAccount(_ account: Account) async throws
+    /// Deletes an account and everything of it: tokens, mailboxes, messages, tombstones, sync state.
+    func deleteAccount(_ id: AccountID) async throws
+    /// Accounts ordered by id, after the given one, at most `limit`.
+    func accounts(after: AccountID?, limit: Int) async throws -> [Account]
+    /// Stores the sealed (encrypted) tokens of an account, or clears them with `nil`.
+    func saveSealedTokens(_ sealed: Data?, for account: AccountID) async throws
+    /// The sealed tokens of an account, if any.
+    func sealedTokens(for account: AccountID) async throws -> Data?
+
+    // MARK: Mailboxes
+
+    /// Inserts or replaces mailboxes, all in one transaction.
+    func upsertMailboxes(_ mailboxes: [Mailbox]) async throws
+    /// Deletes a mailbox (not its messages: a folder removed by the provider has moved or deleted them already).
+    func deleteMailbox(_ id: String, of account: AccountID) async throws
+    /// The account's mailboxes, by display name.
+    func mailboxes(of account: AccountID) async throws -> [Mailbox]
+
+    // MARK: Messages
+
+    /// Writes messages in one transaction under the version guard.
+    func upsertMessages(_ messages: [Message]) async throws -> WriteOutcome
+    /// Turns messages into tombstones in one transaction; a deletion older than the stored version is stale.
+    func deleteMessages(_ deletions: [MessageDeletion]) async throws -> WriteOutcome
+    /// A live message, or `nil` when it is unknown or deleted.
+    func message(_ id: String, of account: AccountID) async throws -> Message?
+    /// A page of live messages, newest first; with `text`, only the ones matching it.
+    func messages(_ query: MessageQuery) async throws -> MessagePage
+    /// Counts of live messages of an account, or of one of its folders.
+    func counts(of account: AccountID, mailbox: String?) async throws -> MessageCounts
+
+    // MARK: Sync state
+
+    /// The sync state of one scope, or `nil` before its first round.
+    func syncState(_ scope: SyncScope, of account: AccountID) async throws -> SyncState?
+    /// Saves the sync state of one scope.
+    func saveSyncState(_ state: SyncState) async throws
+    /// Every sync state of an account.
+    func syncStates(of account: AccountID) async throws -> [SyncState]
+}

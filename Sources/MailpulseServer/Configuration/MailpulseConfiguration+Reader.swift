@@ -1,0 +1,63 @@
+public import Configuration
+internal import Logging
+internal import Redis
+
+extension MailpulseConfiguration {
+    /// Reads every setting from a configuration reader (environment variables, `.env`), keeping the default where
+    /// a setting is absent; a present but invalid value throws a ``ConfigurationError`` naming its variable.
+    public init(reader: ConfigReader) throws {
+        self.init()
+        let settings = Settings(reader: reader)
+        self.host = settings.string("HTTP_HOST") ?? self.host
+        self.port = try settings.integer("HTTP_PORT", in: 0...65535) ?? self.port
+        self.maximumBodyBytes = try settings.integer("HTTP_MAX_BODY_BYTES", in: 1024...(64 << 20)) ?? self.maximumBodyBytes
+        if let url = settings.string("REDIS_URL") {
+            do {
+                self.redisURL = try RedisURL(url)
+            } catch let error as RedisError {
+                throw ConfigurationError(key: "REDIS_URL", message: error.message)
+            }
+        }
+        self.redisPrefix = settings.string("REDIS_PREFIX") ?? self.redisPrefix
+        self.store = try settings.choice("STORE", of: StoreKind.self) ?? self.store
+        self.sqlitePath = settings.string("SQLITE_PATH") ?? self.sqlitePath
+        self.tokenKey = settings.string("TOKEN_KEY", isSecret: true)
+        self.tokenKeyFile = settings.string("TOKEN_KEY_FILE") ?? self.tokenKeyFile
+        if let level = settings.string("LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(key: "LOG_LEVEL", message: "'\(level)' is not one of \(levels)")
+            }
+            self.logLevel = parsed
+        }
+    }
+}
+
+/// Reads settings by their environment-variable names, so the README's names are the only names.
+private struct Settings {
+    let reader: ConfigReader
+
+    func string(_ name: String, isSecret: Bool = false) -> String? {
+        let key = ConfigKey(name.lowercased().split(separator: "_").map(String.init))
+        guard let value = self.reader.string(forKey: key, isSecret: isSecret), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = self.string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(key: name, message: "'\(text)' is not a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, of type: Choice.Type) throws -> Choice?
+    where Choice.RawValue == String {
+        guard let text = self.string(name) else { return nil }
+        guard let value = Choice(rawValue: text.lowercased()) else {
+            let choices = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError(key: name, message: "'\(text)' is not one of \(choices)")
+        }
+        return value
+    }
+}

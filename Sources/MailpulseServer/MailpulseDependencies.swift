@@ -1,0 +1,8 @@
+internal import MailpulseCore
+
+/// The adapters the routes and services work with, chosen once by ``buildApplication(configuration:logger:)``.
+struct MailpulseDependencies: Sendable {
+    let store: any MailStore
+    let backplane: any Backplane
+    let tokenVault: any TokenVault
+}

@@ -1,0 +1,84 @@
+internal import Redis
+
+/// The Lua scripts of the backplane: each decision reads and writes in one atomic step on the server, with the
+/// server's clock, so nodes with skewed clocks still share one bucket, one lease set and one lock.
+enum BackplaneScripts {
+    /// KEYS[1] bucket hash; ARGV capacity, interval in ms, cost. Answers {1, 0} when granted, else {0, wait in ms}.
+    static let takeTokens = RedisScript(
+        """
+        local capacity = tonumber(ARGV[1])
+        local interval = tonumber(ARGV[2])
+        local cost = tonumber(ARGV[3])
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+        local tokens = tonumber(state[1])
+        local at = tonumber(state[2])
+        if tokens == nil or at == nil then
+            tokens = capacity
+            at = now
+        end
+        tokens = math.min(capacity, tokens + math.max(0, now - at) * capacity / interval)
+        local granted = tokens >= cost
+        if granted then
+            tokens = tokens - cost
+        end
+        redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', now)
+        -- A bucket left alone for one interval is full again, which is what a missing key means.
+        redis.call('PEXPIRE', KEYS[1], interval)
+        if granted then
+            return {1, 0}
+        end
+        return {0, math.ceil((cost - tokens) * interval / capacity)}
+        """
+    )
+
+    /// KEYS[1] lease sorted set (holder → expiry); ARGV limit, ttl in ms, holder. Answers 1 when a slot was taken.
+    static let acquireLease = RedisScript(
+        """
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local ttl = tonumber(ARGV[2])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+            return 0
+        end
+        redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])
+        if redis.call('PTTL', KEYS[1]) < ttl then
+            redis.call('PEXPIRE', KEYS[1], ttl)
+        end
+        return 1
+        """
+    )
+
+    /// KEYS[1] pause key; ARGV duration in ms. Sets the pause unless a longer one is in force.
+    static let pause = RedisScript(
+        """
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+            redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+            return 1
+        end
+        return 0
+        """
+    )
+
+    /// KEYS[1] lock, KEYS[2] fencing counter; ARGV holder, ttl in ms. Answers the fencing token, or nil when held.
+    static let lock = RedisScript(
+        """
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+            return redis.call('INCR', KEYS[2])
+        end
+        return false
+        """
+    )
+
+    /// KEYS[1] lock; ARGV holder. Deletes the lock only if this holder still has it.
+    static let unlock = RedisScript(
+        """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('DEL', KEYS[1])
+        end
+        return 0
+        """
+    )
+}

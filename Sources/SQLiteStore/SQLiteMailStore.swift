@@ -1,0 +1,363 @@
+public import Foundation
+internal import GRDB
+public import MailpulseCore
+
+/// ``MailStore`` on one SQLite file (GRDB, WAL, FTS5): the embedded default store.
+///
+/// Readers run concurrently with the single writer (WAL); every batch is one transaction.
+public final class SQLiteMailStore: MailStore {
+    /// The largest page a query may ask for.
+    public static let maximumPageSize = 1000
+
+    private let pool: DatabasePool
+    /// The path of the database file.
+    public let path: String
+
+    /// Opens (creating when missing) the database at `path`, creating its folder too. Call ``prepare()`` before use.
+    public init(path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+    }
+
+    public func prepare() async throws {
+        try SQLiteSchema.migrator.migrate(self.pool)
+    }
+
+    public func checkHealth() async throws {
+        _ = try await self.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    // MARK: Accounts
+
+    public func createAccount(_ account: Account) async throws {
+        try await self.pool.write { db in
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ?", arguments: [account.id.description]) ?? false
+            if exists {
+                throw MailStoreError.conflict("account \(account.id) exists")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO accounts (id, provider, status, provider_user_id, display_name, address, created_at, updated_at, last_synced_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: Self.accountArguments(account)
+            )
+        }
+    }
+
+    public func account(_ id: AccountID) async throws -> Account? {
+        try await self.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id.description]).map(Self.account(from:))
+        }
+    }
+
+    public func updateAccount(_ account: Account) async throws {
+        try await self.pool.write { db in
+            var arguments = Self.accountArguments(account)
+            _ = arguments.append(contentsOf: [account.id.description])
+            try db.execute(
+                sql: """
+                    UPDATE accounts SET id = ?, provider = ?, status = ?, provider_user_id = ?, display_name = ?, address = ?,
+                        created_at = ?, updated_at = ?, last_synced_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: arguments
+            )
+            if db.changesCount == 0 {
+                throw MailStoreError.notFound("account \(account.id) does not exist")
+            }
+        }
+    }
+
+    public func deleteAccount(_ id: AccountID) async throws {
+        try await self.pool.write { db in
+            for table in ["messages", "mailboxes", "sync_states"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE account_id = ?", arguments: [id.description])
+            }
+            try db.execute(sql: "DELETE FROM accounts WHERE id = ?", arguments: [id.description])
+        }
+    }
+
+    public func accounts(after: AccountID?, limit: Int) async throws -> [Account] {
+        try await self.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM accounts WHERE id > ? ORDER BY id LIMIT ?",
+                arguments: [after?.description ?? "", max(0, limit)]
+            ).map(Self.account(from:))
+        }
+    }
+
+    public func saveSealedTokens(_ sealed: Data?, for account: AccountID) async throws {
+        try await self.pool.write { db in
+            try db.execute(sql: "UPDATE accounts SET sealed_tokens = ? WHERE id = ?", arguments: [sealed, account.description])
+            if db.changesCount == 0 {
+                throw MailStoreError.notFound("account \(account) does not exist")
+            }
+        }
+    }
+
+    public func sealedTokens(for account: AccountID) async throws -> Data? {
+        try await self.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT sealed_tokens FROM accounts WHERE id = ?", arguments: [account.description])
+        }
+    }
+
+    // MARK: Mailboxes
+
+    public func upsertMailboxes(_ mailboxes: [Mailbox]) async throws {
+        try await self.pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO mailboxes (account_id, id, parent_id, display_name, well_known_name, total_count, unread_count, is_hidden)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (account_id, id) DO UPDATE SET
+                        parent_id = excluded.parent_id, display_name = excluded.display_name,
+                        well_known_name = excluded.well_known_name, total_count = excluded.total_count,
+                        unread_count = excluded.unread_count, is_hidden = excluded.is_hidden
+                    """
+            )
+            for mailbox in mailboxes {
+                try statement.execute(arguments: [
+                    mailbox.accountID.description, mailbox.id, mailbox.parentID, mailbox.displayName,
+                    mailbox.wellKnownName, mailbox.totalCount, mailbox.unreadCount, mailbox.isHidden,
+                ])
+            }
+        }
+    }
+
+    public func deleteMailbox(_ id: String, of account: AccountID) async throws {
+        try await self.pool.write { db in
+            try db.execute(sql: "DELETE FROM mailboxes WHERE account_id = ? AND id = ?", arguments: [account.description, id])
+        }
+    }
+
+    public func mailboxes(of account: AccountID) async throws -> [Mailbox] {
+        try await self.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM mailboxes WHERE account_id = ? ORDER BY display_name, id",
+                arguments: [account.description]
+            ).map { row in
+                Mailbox(
+                    accountID: account,
+                    id: row["id"],
+                    parentID: row["parent_id"],
+                    displayName: row["display_name"],
+                    wellKnownName: row["well_known_name"],
+                    totalCount: row["total_count"],
+                    unreadCount: row["unread_count"],
+                    isHidden: row["is_hidden"]
+                )
+            }
+        }
+    }
+
+    // MARK: Messages
+
+    public func upsertMessages(_ messages: [Message]) async throws -> WriteOutcome {
+        let rows = try messages.map(MessageRow.init)
+        return try await self.pool.write { db in
+            // The WHERE clause is the version guard: a live row is replaced by a version not older than it, and a
+            // tombstone only by a version strictly newer than the deletion.
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO messages (\(MessageRow.columns.joined(separator: ", ")), deleted, deleted_at)
+                    VALUES (\(Array(repeating: "?", count: MessageRow.columns.count).joined(separator: ", ")), 0, NULL)
+                    ON CONFLICT (account_id, id) DO UPDATE SET
+                        \(MessageRow.columns.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
+                        deleted = 0, deleted_at = NULL
+                    WHERE excluded.modified_at >= messages.modified_at
+                        AND (messages.deleted = 0 OR excluded.modified_at > messages.deleted_at)
+                    """
+            )
+            var outcome = WriteOutcome()
+            for row in rows {
+                try statement.execute(arguments: row.arguments)
+                if db.changesCount > 0 {
+                    outcome.applied.append(row.id)
+                } else {
+                    outcome.stale.append(row.id)
+                }
+            }
+            return outcome
+        }
+    }
+
+    public func deleteMessages(_ deletions: [MessageDeletion]) async throws -> WriteOutcome {
+        try await self.pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO messages (account_id, id, mailbox_id, subject, to_recipients, cc_recipients, received_at, is_read,
+                        is_draft, flag, importance, has_attachments, body_preview, categories, modified_at, change_key, deleted, deleted_at)
+                    VALUES (?, ?, '', '', '[]', '[]', 0, 0, 0, 'notFlagged', 'normal', 0, '', '[]', 0, '', 1, ?)
+                    ON CONFLICT (account_id, id) DO UPDATE SET
+                        deleted = 1, deleted_at = max(coalesce(messages.deleted_at, 0), excluded.deleted_at)
+                    WHERE excluded.deleted_at >= messages.modified_at
+                    """
+            )
+            var outcome = WriteOutcome()
+            for deletion in deletions {
+                try statement.execute(arguments: [deletion.accountID.description, deletion.messageID, deletion.deletedAt])
+                if db.changesCount > 0 {
+                    outcome.applied.append(deletion.messageID)
+                } else {
+                    outcome.stale.append(deletion.messageID)
+                }
+            }
+            return outcome
+        }
+    }
+
+    public func message(_ id: String, of account: AccountID) async throws -> Message? {
+        try await self.pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM messages WHERE account_id = ? AND id = ? AND deleted = 0",
+                arguments: [account.description, id]
+            ).map(MessageRow.message(from:))
+        }
+    }
+
+    public func messages(_ query: MessageQuery) async throws -> MessagePage {
+        guard (1...Self.maximumPageSize).contains(query.limit) else {
+            throw MailStoreError.invalidInput("limit must be between 1 and \(Self.maximumPageSize)")
+        }
+        var sql = "SELECT * FROM messages WHERE account_id = ? AND deleted = 0"
+        var arguments: StatementArguments = [query.accountID.description]
+        if let mailboxID = query.mailboxID {
+            sql += " AND mailbox_id = ?"
+            _ = arguments.append(contentsOf: [mailboxID])
+        }
+        if let text = query.text {
+            guard let match = FullTextQuery.match(for: text) else {
+                return MessagePage(messages: [], next: nil)
+            }
+            sql += " AND rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"
+            _ = arguments.append(contentsOf: [match])
+        }
+        if let cursor = query.cursor {
+            sql += " AND (received_at < ? OR (received_at = ? AND id < ?))"
+            _ = arguments.append(contentsOf: [cursor.receivedAt, cursor.receivedAt, cursor.messageID])
+        }
+        sql += " ORDER BY received_at DESC, id DESC LIMIT ?"
+        _ = arguments.append(contentsOf: [query.limit + 1])
+        let rows = try await self.pool.read { [sql, arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(MessageRow.message(from:))
+        }
+        let page = Array(rows.prefix(query.limit))
+        let next = rows.count > query.limit ? page.last.map(PageCursor.init(after:)) : nil
+        return MessagePage(messages: page, next: next)
+    }
+
+    public func counts(of account: AccountID, mailbox: String?) async throws -> MessageCounts {
+        try await self.pool.read { db in
+            var sql = "SELECT count(*) AS total, coalesce(sum(is_read = 0), 0) AS unread FROM messages WHERE account_id = ? AND deleted = 0"
+            var arguments: StatementArguments = [account.description]
+            if let mailbox {
+                sql += " AND mailbox_id = ?"
+                _ = arguments.append(contentsOf: [mailbox])
+            }
+            let row = try Row.fetchOne(db, sql: sql, arguments: arguments)
+            return MessageCounts(total: row?["total"] ?? 0, unread: row?["unread"] ?? 0)
+        }
+    }
+
+    // MARK: Sync state
+
+    public func syncState(_ scope: SyncScope, of account: AccountID) async throws -> SyncState? {
+        try await self.pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM sync_states WHERE account_id = ? AND scope = ?",
+                arguments: [account.description, scope.description]
+            ).flatMap { Self.syncState(from: $0, account: account) }
+        }
+    }
+
+    public func saveSyncState(_ state: SyncState) async throws {
+        try await self.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO sync_states (account_id, scope, cursor, checkpoint, pages_stored, messages_stored, completed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    state.accountID.description, state.scope.description, state.cursor, state.checkpoint,
+                    state.pagesStored, state.messagesStored, state.completedAt.map(Self.milliseconds),
+                ]
+            )
+        }
+    }
+
+    public func syncStates(of account: AccountID) async throws -> [SyncState] {
+        try await self.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sync_states WHERE account_id = ? ORDER BY scope", arguments: [account.description])
+                .compactMap { Self.syncState(from: $0, account: account) }
+        }
+    }
+
+    // MARK: Rows
+
+    private static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    private static func date(_ milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    private static func accountArguments(_ account: Account) -> StatementArguments {
+        [
+            account.id.description, account.provider.rawValue, account.status.rawValue,
+            account.identity?.providerUserID, account.identity?.displayName, account.identity?.address,
+            Self.milliseconds(account.createdAt), Self.milliseconds(account.updatedAt), account.lastSyncedAt.map(Self.milliseconds),
+        ]
+    }
+
+    private static func account(from row: Row) throws -> Account {
+        let idText: String = row["id"]
+        let providerText: String = row["provider"]
+        let statusText: String = row["status"]
+        guard let id = AccountID(idText), let provider = MailProviderKind(rawValue: providerText),
+            let status = AccountStatus(rawValue: statusText)
+        else {
+            throw MailStoreError.unavailable("account row \(idText) is unreadable")
+        }
+        var identity: AccountIdentity?
+        if let providerUserID: String = row["provider_user_id"] {
+            identity = AccountIdentity(providerUserID: providerUserID, displayName: row["display_name"] ?? "", address: row["address"] ?? "")
+        }
+        let lastSyncedAt: Int64? = row["last_synced_at"]
+        return Account(
+            id: id,
+            provider: provider,
+            status: status,
+            identity: identity,
+            createdAt: Self.date(row["created_at"]),
+            updatedAt: Self.date(row["updated_at"]),
+            lastSyncedAt: lastSyncedAt.map(Self.date)
+        )
+    }
+
+    private static func syncState(from row: Row, account: AccountID) -> SyncState? {
+        guard let scope = SyncScope(row["scope"] as String) else { return nil }
+        let completedAt: Int64? = row["completed_at"]
+        return SyncState(
+            accountID: account,
+            scope: scope,
+            cursor: row["cursor"],
+            checkpoint: row["checkpoint"],
+            pagesStored: row["pages_stored"],
+            messagesStored: row["messages_stored"],
+            completedAt: completedAt.map(Self.date)
+        )
+    }
+}

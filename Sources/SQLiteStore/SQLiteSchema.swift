@@ -1,0 +1,115 @@
+internal import GRDB
+
+/// The schema of the SQLite store, as an ordered list of migrations.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-accounts-mailboxes-messages") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE accounts (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        provider TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        provider_user_id TEXT,
+                        display_name TEXT,
+                        address TEXT,
+                        sealed_tokens BLOB,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        last_synced_at INTEGER
+                    );
+
+                    CREATE TABLE mailboxes (
+                        account_id TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        parent_id TEXT,
+                        display_name TEXT NOT NULL,
+                        well_known_name TEXT,
+                        total_count INTEGER NOT NULL,
+                        unread_count INTEGER NOT NULL,
+                        is_hidden INTEGER NOT NULL,
+                        PRIMARY KEY (account_id, id)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE sync_states (
+                        account_id TEXT NOT NULL,
+                        scope TEXT NOT NULL,
+                        cursor TEXT,
+                        checkpoint TEXT,
+                        pages_stored INTEGER NOT NULL,
+                        messages_stored INTEGER NOT NULL,
+                        completed_at INTEGER,
+                        PRIMARY KEY (account_id, scope)
+                    ) WITHOUT ROWID;
+
+                    -- A row with deleted = 1 is a tombstone: it keeps the id and the deletion time so that a stale
+                    -- write cannot bring the message back.
+                    CREATE TABLE messages (
+                        rowid INTEGER PRIMARY KEY,
+                        account_id TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        mailbox_id TEXT NOT NULL,
+                        internet_message_id TEXT,
+                        conversation_id TEXT,
+                        subject TEXT NOT NULL,
+                        from_name TEXT,
+                        from_address TEXT,
+                        sender_name TEXT,
+                        sender_address TEXT,
+                        to_recipients TEXT NOT NULL,
+                        cc_recipients TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        sent_at INTEGER,
+                        is_read INTEGER NOT NULL,
+                        is_draft INTEGER NOT NULL,
+                        flag TEXT NOT NULL,
+                        importance TEXT NOT NULL,
+                        has_attachments INTEGER NOT NULL,
+                        body_preview TEXT NOT NULL,
+                        categories TEXT NOT NULL,
+                        modified_at INTEGER NOT NULL,
+                        change_key TEXT NOT NULL,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        deleted_at INTEGER,
+                        UNIQUE (account_id, id)
+                    );
+                    CREATE INDEX messages_by_account_time ON messages (account_id, deleted, received_at DESC, id DESC);
+                    CREATE INDEX messages_by_mailbox_time ON messages (account_id, mailbox_id, deleted, received_at DESC, id DESC);
+
+                    CREATE VIRTUAL TABLE messages_fts USING fts5(
+                        subject, from_name, from_address, body_preview,
+                        content = 'messages', content_rowid = 'rowid',
+                        tokenize = 'unicode61 remove_diacritics 2'
+                    );
+
+                    -- Only live rows are indexed, and an update touches the index only when searchable text or
+                    -- liveness changed: marking a message read does not rewrite its index entry.
+                    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.deleted = 0 BEGIN
+                        INSERT INTO messages_fts (rowid, subject, from_name, from_address, body_preview)
+                        VALUES (new.rowid, new.subject, new.from_name, new.from_address, new.body_preview);
+                    END;
+                    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.deleted = 0 BEGIN
+                        INSERT INTO messages_fts (messages_fts, rowid, subject, from_name, from_address, body_preview)
+                        VALUES ('delete', old.rowid, old.subject, old.from_name, old.from_address, old.body_preview);
+                    END;
+                    CREATE TRIGGER messages_fts_update AFTER UPDATE ON messages
+                    WHEN old.deleted IS NOT new.deleted
+                        OR old.subject IS NOT new.subject
+                        OR old.from_name IS NOT new.from_name
+                        OR old.from_address IS NOT new.from_address
+                        OR old.body_preview IS NOT new.body_preview
+                    BEGIN
+                        INSERT INTO messages_fts (messages_fts, rowid, subject, from_name, from_address, body_preview)
+                        SELECT 'delete', old.rowid, old.subject, old.from_name, old.from_address, old.body_preview
+                        WHERE old.deleted = 0;
+                        INSERT INTO messages_fts (rowid, subject, from_name, from_address, body_preview)
+                        SELECT new.rowid, new.subject, new.from_name, new.from_address, new.body_preview
+                        WHERE new.deleted = 0;
+                    END;
+                    """
+            )
+        }
+        return migrator
+    }
+}
