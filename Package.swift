@@ -107,13 +107,14 @@ let package = Package(
         ),
         .testTarget(
             name: "MailStoreTests",
-            dependencies: ["MailpulseCore", "SQLiteStore", "Secrets"],
+            dependencies: ["MailpulseCore", "SQLiteStore", "Secrets", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MailpulseServerTests",
             dependencies: [
                 "MailpulseServer",
+                "Redis",
                 "TestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

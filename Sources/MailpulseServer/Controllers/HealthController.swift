@@ -1,7 +1,7 @@
 internal import Foundation
 public import Hummingbird
-public import MailpulseCore
 internal import Logging
+public import MailpulseCore
 
 /// `/health` (the process answers) and `/ready` (Redis and the store answer too).
 public struct HealthController<Context: RequestContext>: Sendable {

@@ -8,12 +8,19 @@ internal import Foundation
 /// the idle list before lending it and puts it back only after the call returns), and a subscriber's connection
 /// is owned by that subscriber's single reading thread. The context is freed once, in `deinit`.
 final class RedisConnection: @unchecked Sendable {
+    // hiredis writes with write(2): a write to a connection the server closed would raise SIGPIPE and end the
+    // process, so the signal is ignored once, process-wide, and the write fails with EPIPE instead.
+    private static let ignoreBrokenPipe: Void = {
+        signal(SIGPIPE, SIG_IGN)
+    }()
+
     private let context: UnsafeMutablePointer<redisContext>
     private var currentTimeout: Duration
     private let defaultTimeout: Duration
 
     /// Connects, logs in and selects the database; blocks for at most `timeout` per step.
     init(url: RedisURL, timeout: Duration) throws {
+        Self.ignoreBrokenPipe
         guard let context = redisConnectWithTimeout(url.host, Int32(url.port), Self.makeTimeval(timeout)) else {
             throw RedisError.connectionFailed("hiredis could not allocate a context")
         }

@@ -1,0 +1,49 @@
+import Foundation
+import MailpulseCore
+
+/// Builds messages and accounts for store tests.
+enum MailFixtures {
+    static func account(_ id: AccountID = .random(), status: AccountStatus = .pending) -> Account {
+        Account(
+            id: id,
+            provider: .outlook,
+            status: status,
+            createdAt: .init(timeIntervalSince1970: 1_700_000_000),
+            updatedAt: .init(timeIntervalSince1970: 1_700_000_000)
+        )
+    }
+
+    static func message(
+        _ id: String,
+        account: AccountID,
+        mailbox: String = "inbox",
+        subject: String? = nil,
+        from: EmailAddress = EmailAddress(name: "Ada Lovelace", address: "ada@example.com"),
+        receivedAt: Int64 = 1_700_000_000_000,
+        modifiedAt: Int64 = 1_700_000_000_000,
+        isRead: Bool = false,
+        preview: String = "Notes on the analytical engine"
+    ) -> Message {
+        Message(
+            accountID: account,
+            id: id,
+            mailboxID: mailbox,
+            internetMessageID: "<\(id)@example.com>",
+            conversationID: "conversation-\(id)",
+            subject: subject ?? "Subject \(id)",
+            from: from,
+            sender: from,
+            toRecipients: [EmailAddress(name: "Me", address: "me@example.com")],
+            ccRecipients: [],
+            receivedAt: receivedAt,
+            sentAt: receivedAt - 1000,
+            isRead: isRead,
+            flag: .notFlagged,
+            importance: .normal,
+            hasAttachments: false,
+            bodyPreview: preview,
+            categories: ["Blue"],
+            version: MessageVersion(modifiedAt: modifiedAt, changeKey: "ck-\(id)-\(modifiedAt)")
+        )
+    }
+}

@@ -1,0 +1,50 @@
+import Configuration
+import Logging
+import MailpulseServer
+import Redis
+import Testing
+
+@Suite struct ConfigurationTests {
+    private func configuration(_ values: [String: String]) throws -> MailpulseConfiguration {
+        var entries: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (name, value) in values {
+            entries[AbsoluteConfigKey(name.lowercased().split(separator: "_").map(String.init))] = ConfigValue(.string(value), isSecret: false)
+        }
+        return try MailpulseConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: entries)))
+    }
+
+    @Test func defaultsServeLocally() throws {
+        let configuration = try self.configuration([:])
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8080)
+        #expect(configuration.redisURL.port == 6379)
+        #expect(configuration.store == .sqlite)
+        #expect(configuration.sqlitePath == "data/mailpulse.sqlite")
+        #expect(configuration.tokenKey == nil)
+        #expect(configuration.logLevel == .info)
+    }
+
+    @Test func valuesAreReadByTheirEnvironmentNames() throws {
+        let configuration = try self.configuration([
+            "HTTP_HOST": "0.0.0.0", "HTTP_PORT": "9000", "HTTP_MAX_BODY_BYTES": "2048", "REDIS_URL": "redis://cache:6380/2",
+            "REDIS_PREFIX": "mp:", "STORE": "SQLite", "SQLITE_PATH": "/var/lib/mailpulse/mail.sqlite", "LOG_LEVEL": "DEBUG",
+        ])
+        #expect(configuration.host == "0.0.0.0")
+        #expect(configuration.port == 9000)
+        #expect(configuration.maximumBodyBytes == 2048)
+        #expect(configuration.redisURL.host == "cache" && configuration.redisURL.database == 2)
+        #expect(configuration.redisPrefix == "mp:")
+        #expect(configuration.sqlitePath == "/var/lib/mailpulse/mail.sqlite")
+        #expect(configuration.logLevel == .debug)
+    }
+
+    @Test(arguments: [
+        ("HTTP_PORT", "eighty"), ("HTTP_PORT", "70000"), ("HTTP_MAX_BODY_BYTES", "12"), ("REDIS_URL", "localhost:6379"),
+        ("STORE", "postgres"), ("LOG_LEVEL", "loud"),
+    ])
+    func badValuesStopTheStartNamingTheirKey(_ name: String, _ value: String) {
+        let error = #expect(throws: ConfigurationError.self) { try self.configuration([name: value]) }
+        #expect(error?.key == name)
+        #expect(error?.description.contains(name) == true)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import Redis
+import TestSupport
+import Testing
+
+@Suite(.enabled(if: TestEnvironment.hasRedis, "needs REDIS_URL (make test provides it)"))
+struct RedisClientTests {
+    let client: RedisClient
+    let prefix = TestEnvironment.uniquePrefix()
+
+    init() {
+        self.client = RedisClient(
+            configuration: RedisConfiguration(url: TestEnvironment.redisURL!, maximumConnections: 4),
+            logger: Logger(label: "test")
+        )
+    }
+
+    @Test func stringsWithOnlyIfAbsentAndExpiry() async throws {
+        let key = self.prefix + "string"
+        #expect(try await self.client.set(key, to: "one", onlyIfAbsent: true))
+        #expect(try await !self.client.set(key, to: "two", onlyIfAbsent: true))
+        #expect(try await self.client.get(key) == "one")
+        try await self.client.set(key, to: "three", expiry: .seconds(30))
+        let ttl = try #require(try await self.client.pttl(key))
+        #expect(ttl > .seconds(29) && ttl <= .seconds(30))
+        #expect(try await self.client.getdel(key) == "three")
+        #expect(try await self.client.get(key) == nil)
+        #expect(try await self.client.pttl(key) == nil)
+        await self.client.close()
+    }
+
+    @Test func argumentsAreBinarySafe() async throws {
+        let key = self.prefix + "binary"
+        let bytes: [UInt8] = [0, 1, 2, 0, 255, 13, 10, 0]
+        try await self.client.send(["SET", RedisArgument(key), RedisArgument(bytes: bytes)])
+        #expect(try await self.client.send(["GET", RedisArgument(key)]) == .bulkString(bytes))
+        #expect(try await self.client.send(["STRLEN", RedisArgument(key)]) == .integer(8))
+        await self.client.close()
+    }
+
+    @Test func hashes() async throws {
+        let key = self.prefix + "hash"
+        #expect(try await self.client.hset(key, [("a", "1"), ("b", "2")]) == 2)
+        #expect(try await self.client.hget(key, field: "b") == "2")
+        #expect(try await self.client.hgetall(key) == ["a": "1", "b": "2"])
+        #expect(try await self.client.hdel(key, fields: "a", "missing") == 1)
+        #expect(try await self.client.hgetall(key) == ["b": "2"])
+        await self.client.close()
+    }
+
+    @Test func serverErrorsAreTypedAndLeaveTheConnectionUsable() async throws {
+        let key = self.prefix + "wrongtype"
+        try await self.client.set(key, to: "text")
+        let error = await #expect(throws: RedisError.self) { try await self.client.hget(key, field: "x") }
+        #expect(error?.isServerError == true)
+        #expect(error?.message.hasPrefix("WRONGTYPE") == true)
+        #expect(try await self.client.get(key) == "text")
+        await self.client.close()
+    }
+
+    @Test func scriptsAreLoadedOnceAndReloadedAfterTheServerForgetsThem() async throws {
+        let script = RedisScript("return {KEYS[1], ARGV[1]}")
+        let key = self.prefix + "script"
+        #expect(try await self.client.evaluate(script, keys: [key], arguments: ["x"]) == .array([.bulkString(Array(key.utf8)), .bulkString([120])]))
+        // A separate client flushes the script cache, as a server restart would; the next call loads it again.
+        try await self.client.send(["SCRIPT", "FLUSH"])
+        #expect(try await self.client.evaluate(script, keys: [key], arguments: ["y"]).array?.count == 2)
+        await self.client.close()
+    }
+
+    @Test func manyConcurrentCallersShareASmallPool() async throws {
+        let key = self.prefix + "counter"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<200 {
+                group.addTask { try await self.client.incr(key) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await self.client.get(key) == "200")
+        await self.client.close()
+    }
+
+    @Test func streamsWithConsumerGroups() async throws {
+        let stream = self.prefix + "stream"
+        try await self.client.ensureGroup("workers", on: stream)
+        try await self.client.ensureGroup("workers", on: stream)
+        let first = try await self.client.xadd(stream, fields: [("kind", "created"), ("id", "m1")], approximateMaximumLength: 1000)
+        try await self.client.xadd(stream, fields: [("kind", "updated"), ("id", "m2")])
+        #expect(try await self.client.xlen(stream) == 2)
+
+        let read = try await self.client.xreadgroup(stream, group: "workers", consumer: "a", count: 10, block: .milliseconds(100))
+        #expect(read.map(\.id).first == first)
+        #expect(read.map { $0["id"] } == ["m1", "m2"])
+        #expect(try await self.client.xack(stream, group: "workers", ids: [first]) == 1)
+
+        // Nothing new: a blocking read times out empty, and the connection stays usable.
+        #expect(try await self.client.xreadgroup(stream, group: "workers", consumer: "a", count: 10, block: .milliseconds(50)).isEmpty)
+
+        // Consumer a "dies" with m2 pending; b claims it.
+        let claimed = try await self.client.xautoclaim(stream, group: "workers", consumer: "b", minimumIdle: .zero)
+        #expect(claimed.entries.map { $0["id"] } == ["m2"])
+        #expect(try await self.client.xack(stream, group: "workers", ids: claimed.entries.map(\.id)) == 1)
+        await self.client.close()
+    }
+
+    @Test func publishReachesASubscriber() async throws {
+        let channel = self.prefix + "events"
+        let subscriber = RedisSubscriber(url: TestEnvironment.redisURL!, logger: Logger(label: "test"))
+        let events = subscriber.subscribe(to: [channel])
+        var iterator = events.makeAsyncIterator()
+        #expect(await iterator.next() == .subscribed)
+        #expect(try await self.client.publish("hello", to: channel) == 1)
+        #expect(await iterator.next() == .message(channel: channel, payload: "hello"))
+        await self.client.close()
+    }
+
+    @Test func aClosedClientRefusesCommands() async throws {
+        await self.client.close()
+        await #expect(throws: RedisError.self) { try await self.client.ping() }
+    }
+}

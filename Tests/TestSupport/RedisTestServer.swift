@@ -1,0 +1,89 @@
+public import Foundation
+public import Redis
+
+/// A redis-server process of a test's own, for tests that stop and restart the server.
+public final class RedisTestServer {
+    /// The port it listens on, kept across restarts.
+    public let port: Int
+    private let directory: URL
+    private var process: Process?
+
+    /// Picks a free port; call ``start()`` next.
+    public init() throws {
+        self.directory = try TestEnvironment.temporaryDirectory()
+        self.port = try Self.freePort()
+    }
+
+    deinit {
+        self.stop()
+        try? FileManager.default.removeItem(at: self.directory)
+    }
+
+    /// The server's URL.
+    public var url: RedisURL {
+        try! RedisURL("redis://127.0.0.1:\(self.port)/0")
+    }
+
+    /// Starts the server and waits until it accepts connections.
+    public func start() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestEnvironment.executable("redis-server") ?? "/usr/bin/redis-server")
+        process.arguments = [
+            "--port", "\(self.port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", self.directory.path, "--logfile", self.directory.appendingPathComponent("redis.log").path,
+        ]
+        try process.run()
+        self.process = process
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if Self.accepts(port: self.port) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw RedisError.connectionFailed("the test redis-server did not start on port \(self.port)")
+    }
+
+    /// Stops the server at once, as a crash would, and waits for the process to end.
+    public func stop() {
+        guard let process = self.process else { return }
+        // SIGKILL, not SIGTERM: a child started from a test thread can inherit a mask that blocks SIGTERM.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    private static func accepts(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = Self.loopback(port: port)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    private static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = Self.loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        guard bound else { throw RedisError.connectionFailed("no free port") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+}

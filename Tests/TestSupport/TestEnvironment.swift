@@ -1,0 +1,38 @@
+public import Foundation
+public import Redis
+
+/// What the test harness (`make test`) provides: the private redis-server's URL, and paths for scratch files.
+public enum TestEnvironment {
+    /// `REDIS_URL` as set by `make test`; `nil` under a bare `swift test`, where Redis tests are skipped.
+    public static var redisURL: RedisURL? {
+        ProcessInfo.processInfo.environment["REDIS_URL"].flatMap { try? RedisURL($0) }
+    }
+
+    /// Whether a Redis server was provided.
+    public static var hasRedis: Bool {
+        redisURL != nil
+    }
+
+    /// Whether `redis-server` is on PATH, for tests that start servers of their own.
+    public static var hasRedisServerBinary: Bool {
+        executable("redis-server") != nil
+    }
+
+    /// The full path of an executable on PATH.
+    public static func executable(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// A new empty folder under the system's temporary folder.
+    public static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailpulse-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A key prefix no other test uses, so tests can share one Redis server while running in parallel.
+    public static func uniquePrefix() -> String {
+        "test:\(UUID().uuidString.prefix(8)):"
+    }
+}

@@ -1,0 +1,41 @@
+# Shared by the scripts: free ports and a private redis-server.
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+    local port
+    for _ in $(seq 1 100); do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    echo "mailpulse: found no free port" >&2
+    return 1
+}
+
+# Starts redis-server on 127.0.0.1:$1 with its files in $2 and waits until it answers; sets REDIS_PID.
+start_redis() {
+    local port=$1 dir=$2 persist=${3:-no}
+    mkdir -p "$dir"
+    local options=(--port "$port" --bind 127.0.0.1 --dir "$dir" --logfile "$dir/redis.log" --maxmemory-policy noeviction)
+    if [ "$persist" = yes ]; then
+        options+=(--appendonly yes)
+    else
+        options+=(--save "" --appendonly no)
+    fi
+    redis-server "${options[@]}" &
+    REDIS_PID=$!
+    for _ in $(seq 1 100); do
+        if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
+            return 0
+        fi
+        if ! kill -0 "$REDIS_PID" 2>/dev/null; then
+            echo "mailpulse: redis-server did not start; see $dir/redis.log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    echo "mailpulse: redis-server did not answer on port $port within 10 s" >&2
+    return 1
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# make run: installs what is missing, builds, starts a local redis-server when none answers on REDIS_URL,
+# and serves on http://$HTTP_HOST:$HTTP_PORT. Ctrl-C stops what this script started and nothing else.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+scripts/install-deps.sh
+swift build
+
+setting() {
+    local name=$1 default=$2 value=${!1:-}
+    if [ -z "$value" ] && [ -f .env ]; then
+        value=$(sed -n "s/^$name=//p" .env | tail -n 1 | tr -d '"'"'")
+    fi
+    echo "${value:-$default}"
+}
+
+redis_url=$(setting REDIS_URL redis://127.0.0.1:6379)
+REDIS_PID=""
+SERVICE_PID=""
+cleanup() {
+    trap - EXIT INT TERM
+    [ -n "$SERVICE_PID" ] && kill -TERM "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null
+    if [ -n "$REDIS_PID" ]; then
+        redis-cli -u "$redis_url" shutdown >/dev/null 2>&1 || kill "$REDIS_PID" 2>/dev/null || true
+        wait "$REDIS_PID" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT INT TERM
+
+if redis-cli -u "$redis_url" ping 2>/dev/null | grep -q PONG; then
+    echo "mailpulse: using the redis-server on $redis_url"
+else
+    hostport=${redis_url#redis://}
+    hostport=${hostport##*@}
+    hostport=${hostport%%/*}
+    host=${hostport%:*}
+    port=${hostport##*:}
+    [ "$port" = "$hostport" ] && port=6379
+    if [ "$host" != 127.0.0.1 ] && [ "$host" != localhost ]; then
+        echo "mailpulse: no Redis answers on $redis_url, and it is not local; start it or change REDIS_URL" >&2
+        exit 1
+    fi
+    echo "mailpulse: starting redis-server on port $port (files in data/redis)"
+    start_redis "$port" data/redis yes
+fi
+
+echo "mailpulse: serving on http://$(setting HTTP_HOST 127.0.0.1):$(setting HTTP_PORT 8080) (Ctrl-C stops)"
+.build/debug/mailpulse serve &
+SERVICE_PID=$!
+wait "$SERVICE_PID"
