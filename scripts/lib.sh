@@ -18,6 +18,7 @@ free_port() {
 start_redis() {
     local port=$1 dir=$2 persist=${3:-no}
     mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
     local options=(--port "$port" --bind 127.0.0.1 --dir "$dir" --logfile "$dir/redis.log" --maxmemory-policy noeviction)
     if [ "$persist" = yes ]; then
         options+=(--appendonly yes)
