@@ -13,10 +13,7 @@ struct RedisBackplaneTests {
     let prefix = TestEnvironment.uniquePrefix()
 
     init() {
-        self.client = RedisClient(
-            configuration: RedisConfiguration(url: TestEnvironment.redisURL!, maximumConnections: 8),
-            logger: Logger(label: "test")
-        )
+        self.client = TestEnvironment.redisClient(maximumConnections: 8)
         self.backplane = RedisBackplane(client: self.client, prefix: self.prefix)
     }
 

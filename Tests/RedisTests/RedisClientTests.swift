@@ -10,10 +10,7 @@ struct RedisClientTests {
     let prefix = TestEnvironment.uniquePrefix()
 
     init() {
-        self.client = RedisClient(
-            configuration: RedisConfiguration(url: TestEnvironment.redisURL!, maximumConnections: 4),
-            logger: Logger(label: "test")
-        )
+        self.client = TestEnvironment.redisClient(maximumConnections: 4)
     }
 
     @Test func stringsWithOnlyIfAbsentAndExpiry() async throws {

@@ -1,4 +1,5 @@
 public import Foundation
+internal import Logging
 public import Redis
 
 /// What the test harness (`make test`) provides: the private redis-server's URL, and paths for scratch files.
@@ -6,6 +7,11 @@ public enum TestEnvironment {
     /// `REDIS_URL` as set by `make test`; `nil` under a bare `swift test`, where Redis tests are skipped.
     public static var redisURL: RedisURL? {
         ProcessInfo.processInfo.environment["REDIS_URL"].flatMap { try? RedisURL($0) }
+    }
+
+    /// A client of the provided server; only for suites enabled by ``hasRedis``.
+    public static func redisClient(maximumConnections: Int) -> RedisClient {
+        RedisClient(configuration: RedisConfiguration(url: redisURL!, maximumConnections: maximumConnections), logger: Logger(label: "test"))
     }
 
     /// Whether a Redis server was provided.
