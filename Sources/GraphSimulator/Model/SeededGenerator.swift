@@ -1,0 +1,22 @@
+/// SplitMix64: a small deterministic generator, so a mailbox made with a seed is the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        self.state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A Graph-looking opaque id: base64 text of the given length.
+    mutating func opaqueID(prefix: String, length: Int) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        return prefix + String((0..<length).map { _ in alphabet[Int(self.next() % UInt64(alphabet.count))] }) + "AAA="
+    }
+}

@@ -1,0 +1,210 @@
+internal import Foundation
+
+/// One simulated user and mailbox: its folders, its messages, and the change log delta rounds read.
+struct SimulatedMailbox: Sendable {
+    /// The standard folders every mailbox gets: (well-known name, display name, parent well-known name).
+    static let standardFolders: [(String, String, String?)] = [
+        ("inbox", "Inbox", nil), ("drafts", "Drafts", nil), ("sentitems", "Sent Items", nil), ("deleteditems", "Deleted Items", nil),
+        ("archive", "Archive", nil), ("junkemail", "Junk Email", nil), ("receipts", "Receipts", "inbox"),
+    ]
+
+    let id: String
+    let address: String
+    let displayName: String
+    let rootID: String
+    private(set) var folders: [SimulatedFolder] = []
+    private(set) var messages: [String: SimulatedMessage] = [:]
+    private var restIndex: [String: String] = [:]
+    private(set) var removals: [FolderRemoval] = []
+    private(set) var sequence = 0
+    private var generator: SeededGenerator
+
+    /// A mailbox with the standard folders and `messageCount` generated messages spread over them.
+    init(address: String, displayName: String, messageCount: Int, seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        self.id = String(format: "%016llx", generator.next())
+        self.address = address
+        self.displayName = displayName
+        self.rootID = generator.opaqueID(prefix: "AQMkAD", length: 16)
+        self.generator = generator
+        var byWellKnownName: [String: String] = [:]
+        for (wellKnownName, displayName, parent) in Self.standardFolders {
+            let id = self.generator.opaqueID(prefix: "AQMkAD", length: 16)
+            byWellKnownName[wellKnownName] = id
+            self.folders.append(
+                SimulatedFolder(
+                    id: id,
+                    displayName: displayName,
+                    parentID: parent.flatMap { byWellKnownName[$0] } ?? self.rootID,
+                    wellKnownName: parent == nil ? wellKnownName : nil
+                )
+            )
+        }
+        let weights = [("inbox", 60), ("archive", 15), ("sentitems", 10), ("receipts", 8), ("deleteditems", 4), ("junkemail", 3)]
+        let start = Date(timeIntervalSince1970: 1_735_689_600)
+        for index in 0..<messageCount {
+            var pick = Int(self.generator.next() % 100)
+            let folder = weights.first { pick -= $0.1; return pick < 0 }?.0 ?? "inbox"
+            let sender = Self.senders[Int(self.generator.next() % UInt64(Self.senders.count))]
+            let topic = Self.topics[Int(self.generator.next() % UInt64(Self.topics.count))]
+            let received = start.addingTimeInterval(Double(index) * 600 + Double(self.generator.next() % 600))
+            _ = self.insert(
+                folderID: byWellKnownName[folder]!,
+                subject: "\(topic) #\(index + 1)",
+                fromName: sender.0,
+                fromAddress: sender.1,
+                isRead: self.generator.next() % 3 != 0,
+                receivedAt: received,
+                body: "Hello \(displayName), here is an update about \(topic.lowercased()). Message \(index + 1) of \(messageCount)."
+            )
+        }
+    }
+
+    private static let senders = [
+        ("Dana Swope", "danas@contoso.com"), ("Samantha Booth", "samanthab@contoso.com"), ("Ada Lovelace", "ada@example.org"),
+        ("Grace Hopper", "grace@example.net"), ("Alan Turing", "alan@example.co.uk"), ("Billing", "billing@shop.example"),
+    ]
+    private static let topics = [
+        "Holiday hours update", "Quarterly budget review", "Lunch on Friday", "Your receipt", "Project kickoff", "Weekly newsletter",
+        "Security alert", "Invitation: design review",
+    ]
+
+    // MARK: Lookup
+
+    /// A folder by id or well-known name (case-insensitive).
+    func folder(_ idOrName: String) -> SimulatedFolder? {
+        if idOrName.caseInsensitiveCompare("msgfolderroot") == .orderedSame {
+            return SimulatedFolder(id: self.rootID, displayName: "Top of Information Store", parentID: "", wellKnownName: "msgfolderroot")
+        }
+        return self.folders.first { $0.id == idOrName || $0.wellKnownName?.caseInsensitiveCompare(idOrName) == .orderedSame }
+    }
+
+    /// A message by its immutable id or its current REST id; an old REST id of a moved message is not found.
+    func message(_ id: String) -> SimulatedMessage? {
+        if let message = self.messages[id] { return message }
+        return self.restIndex[id].flatMap { self.messages[$0] }
+    }
+
+    /// The folder's JSON with live counts.
+    func folderJSON(_ folder: SimulatedFolder) -> JSONValue {
+        let inFolder = self.messages.values.filter { $0.folderID == folder.id }
+        return folder.json(
+            childFolderCount: self.folders.filter { $0.parentID == folder.id }.count,
+            unread: inFolder.filter { !$0.isRead }.count,
+            total: inFolder.count
+        )
+    }
+
+    // MARK: Changes
+
+    /// Adds a new message; answers it.
+    mutating func insert(
+        folderID: String,
+        subject: String,
+        fromName: String,
+        fromAddress: String,
+        isRead: Bool,
+        receivedAt: Date = Date(),
+        body: String = ""
+    ) -> SimulatedMessage {
+        self.sequence += 1
+        let immutableID = self.generator.opaqueID(prefix: "AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A", length: 24)
+        let restID = self.generator.opaqueID(prefix: "AAMkAD", length: 24)
+        let message = SimulatedMessage(
+            immutableID: immutableID,
+            restID: restID,
+            folderID: folderID,
+            internetMessageID: "<\(immutableID.prefix(20))@mail.example>",
+            conversationID: self.generator.opaqueID(prefix: "AAQkAD", length: 16),
+            subject: subject,
+            fromName: fromName,
+            fromAddress: fromAddress,
+            toRecipients: [(self.displayName, self.address)],
+            receivedAt: receivedAt,
+            sentAt: receivedAt.addingTimeInterval(-2),
+            createdAt: receivedAt,
+            lastModifiedAt: receivedAt,
+            changeKey: self.generator.opaqueID(prefix: "CQAAABYAAA", length: 20),
+            isRead: isRead,
+            isDraft: false,
+            flag: "notFlagged",
+            importance: "normal",
+            hasAttachments: false,
+            body: body,
+            categories: [],
+            changeSequence: self.sequence
+        )
+        self.messages[immutableID] = message
+        self.restIndex[restID] = immutableID
+        return message
+    }
+
+    /// Changes a message's properties; answers the new version, or `nil` when the message does not exist.
+    mutating func update(_ id: String, isRead: Bool?, flag: String?, subject: String?) -> SimulatedMessage? {
+        guard var message = self.message(id) else { return nil }
+        if let isRead { message.isRead = isRead }
+        if let flag { message.flag = flag }
+        if let subject { message.subject = subject }
+        self.touch(&message)
+        self.messages[message.immutableID] = message
+        return message
+    }
+
+    /// Moves a message; a move is a removal from the source folder and an addition to the destination,
+    /// and gives the message a new REST id (its immutable id stays). Answers the moved message.
+    mutating func move(_ id: String, to folderID: String) -> SimulatedMessage? {
+        guard var message = self.message(id) else { return nil }
+        guard message.folderID != folderID else { return message }
+        self.touch(&message)
+        self.removals.append(FolderRemoval(sequence: message.changeSequence, folderID: message.folderID, immutableID: message.immutableID, restID: message.restID))
+        self.restIndex[message.restID] = nil
+        message.restID = self.generator.opaqueID(prefix: "AAMkAD", length: 24)
+        self.restIndex[message.restID] = message.immutableID
+        message.folderID = folderID
+        self.messages[message.immutableID] = message
+        return message
+    }
+
+    /// Removes a message for good; answers what it was.
+    mutating func delete(_ id: String) -> SimulatedMessage? {
+        guard let message = self.message(id) else { return nil }
+        self.sequence += 1
+        self.removals.append(FolderRemoval(sequence: self.sequence, folderID: message.folderID, immutableID: message.immutableID, restID: message.restID))
+        self.messages[message.immutableID] = nil
+        self.restIndex[message.restID] = nil
+        return message
+    }
+
+    private mutating func touch(_ message: inout SimulatedMessage) {
+        self.sequence += 1
+        message.changeSequence = self.sequence
+        // Graph's timestamps have second precision; keep them strictly growing so versions order every change.
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        message.lastModifiedAt = max(now, message.lastModifiedAt.addingTimeInterval(1))
+        message.changeKey = self.generator.opaqueID(prefix: "CQAAABYAAA", length: 20)
+    }
+
+    // MARK: Delta
+
+    /// What a delta round of a folder returns: the messages changed after `sequence` (all of them for an initial
+    /// round), newest first, then the messages that left the folder after it.
+    func deltaItems(folderID: String, after sequence: Int?) -> [DeltaItem] {
+        let present = self.messages.values
+            .filter { $0.folderID == folderID && (sequence == nil || $0.changeSequence > sequence!) }
+            .sorted { ($0.receivedAt, $0.immutableID) > ($1.receivedAt, $1.immutableID) }
+            .map { DeltaItem.present(immutableID: $0.immutableID) }
+        guard let sequence else { return present }
+        var reported = Set<String>()
+        let removed = self.removals
+            .filter { $0.folderID == folderID && $0.sequence > sequence && self.messages[$0.immutableID]?.folderID != folderID }
+            .filter { reported.insert($0.immutableID).inserted }
+            .map { DeltaItem.removed(immutableID: $0.immutableID, restID: $0.restID) }
+        return present + removed
+    }
+}
+
+/// One entry of a delta round, resolved to JSON when its page is served.
+enum DeltaItem: Sendable {
+    case present(immutableID: String)
+    case removed(immutableID: String, restID: String)
+}

@@ -1,0 +1,81 @@
+internal import Foundation
+
+/// A message in a simulated mailbox, with both of its ids: the immutable one and the REST id that changes on every move.
+struct SimulatedMessage: Sendable {
+    var immutableID: String
+    var restID: String
+    var folderID: String
+    var internetMessageID: String
+    var conversationID: String
+    var subject: String
+    var fromName: String
+    var fromAddress: String
+    var toRecipients: [(name: String, address: String)]
+    var receivedAt: Date
+    var sentAt: Date
+    var createdAt: Date
+    var lastModifiedAt: Date
+    var changeKey: String
+    var isRead: Bool
+    var isDraft: Bool
+    var flag: String
+    var importance: String
+    var hasAttachments: Bool
+    var body: String
+    var categories: [String]
+    /// The mailbox change sequence of the last change, for delta rounds.
+    var changeSequence: Int
+
+    /// Every property Graph can return for a message, in Graph's order.
+    static let propertyNames = [
+        "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "receivedDateTime", "sentDateTime", "hasAttachments",
+        "internetMessageId", "subject", "bodyPreview", "importance", "parentFolderId", "conversationId", "isDeliveryReceiptRequested",
+        "isReadReceiptRequested", "isRead", "isDraft", "webLink", "inferenceClassification", "body", "sender", "from", "toRecipients",
+        "ccRecipients", "bccRecipients", "replyTo", "flag",
+    ]
+
+    /// The Graph JSON of the message, limited to `select` when given (`id` always comes).
+    func json(id: String, select: [String]?, withODataType: Bool) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        if withODataType { members.append(("@odata.type", .string("#microsoft.graph.message"))) }
+        members.append(("@odata.etag", .string("W/\"\(self.changeKey)\"")))
+        let names = select ?? Self.propertyNames
+        for name in Self.propertyNames where names.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
+            members.append((name, self.property(name)))
+        }
+        members.append(("id", .string(id)))
+        return .object(members)
+    }
+
+    private func property(_ name: String) -> JSONValue {
+        func recipient(_ name: String, _ address: String) -> JSONValue {
+            .object([("emailAddress", .object([("name", .string(name)), ("address", .string(address))]))])
+        }
+        switch name {
+        case "createdDateTime": return .string(GraphDate.format(self.createdAt))
+        case "lastModifiedDateTime": return .string(GraphDate.format(self.lastModifiedAt))
+        case "changeKey": return .string(self.changeKey)
+        case "categories": return .array(self.categories.map(JSONValue.string))
+        case "receivedDateTime": return .string(GraphDate.format(self.receivedAt))
+        case "sentDateTime": return .string(GraphDate.format(self.sentAt))
+        case "hasAttachments": return .bool(self.hasAttachments)
+        case "internetMessageId": return .string(self.internetMessageID)
+        case "subject": return .string(self.subject)
+        case "bodyPreview": return .string(String(self.body.prefix(255)))
+        case "importance": return .string(self.importance)
+        case "parentFolderId": return .string(self.folderID)
+        case "conversationId": return .string(self.conversationID)
+        case "isDeliveryReceiptRequested", "isReadReceiptRequested": return .bool(false)
+        case "isRead": return .bool(self.isRead)
+        case "isDraft": return .bool(self.isDraft)
+        case "webLink": return .string("https://outlook.live.com/owa/?ItemID=\(self.immutableID)&exvsurl=1&viewmodel=ReadMessageItem")
+        case "inferenceClassification": return .string("focused")
+        case "body": return .object([("contentType", .string("text")), ("content", .string(self.body))])
+        case "sender", "from": return recipient(self.fromName, self.fromAddress)
+        case "toRecipients": return .array(self.toRecipients.map { recipient($0.name, $0.address) })
+        case "ccRecipients", "bccRecipients", "replyTo": return .array([])
+        case "flag": return .object([("flagStatus", .string(self.flag))])
+        default: return .null
+        }
+    }
+}
