@@ -102,7 +102,7 @@ struct GraphAPI: Sendable {
             return self.folderDelta(mailbox, request: request, requestID: requestID)
         case 2 where lowered[0] == "mailfolders":
             guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
-            return .json(.object([("@odata.context", .string("\(self.baseURL)/$metadata#users('\(mailbox.id)')/mailFolders/$entity"))] + Self.members(mailbox.folderJSON(folder))))
+            return .json(.object([("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/mailFolders/$entity"))] + Self.members(mailbox.folderJSON(folder))))
         case 3 where lowered[0] == "mailfolders" && lowered[2] == "childfolders":
             guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
             return self.folderList(mailbox, parentID: folder.id, request: request)
@@ -122,7 +122,7 @@ struct GraphAPI: Sendable {
             case .success(let value): select = value
             }
             let id = request.wantsImmutableIDs ? message.immutableID : message.restID
-            let context: [(String, JSONValue)] = [("@odata.context", .string("\(self.baseURL)/$metadata#users('\(mailbox.id)')/messages/$entity"))]
+            let context: [(String, JSONValue)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages/$entity"))]
             return .json(.object(context + Self.members(message.json(id: id, select: select, withODataType: false))))
         default:
             return .error(400, code: "BadRequest", message: "Resource not found for the segment '\(segments.last ?? "")'.", requestID: requestID)
@@ -165,7 +165,7 @@ struct GraphAPI: Sendable {
         let top = request.query["$top"].flatMap(Int.init) ?? 10
         let skip = request.query["$skip"].flatMap(Int.init) ?? 0
         let page = folders.dropFirst(skip).prefix(max(1, top))
-        var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.baseURL)/$metadata#users('\(mailbox.id)')/mailFolders"))]
+        var members: [(String, JSONValue)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/mailFolders"))]
         if skip + page.count < folders.count {
             members.append(("@odata.nextLink", .string(self.link(request, replacing: ["$skip": "\(skip + page.count)", "$top": "\(top)"]))))
         }
@@ -180,7 +180,7 @@ struct GraphAPI: Sendable {
         let folders = initial ? mailbox.folders : []
         let token = "folders.\(mailbox.sequence)"
         return .json(.object([
-            ("@odata.context", .string("\(self.baseURL)/$metadata#Collection(mailFolder)")),
+            ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#Collection(mailFolder)")),
             ("@odata.deltaLink", .string("\(self.baseURL)/me/mailFolders/delta?$deltatoken=\(token)")),
             ("value", .array(folders.map(mailbox.folderJSON))),
         ]))
@@ -202,7 +202,7 @@ struct GraphAPI: Sendable {
         let messages = mailbox.messages.values.filter { $0.folderID == folderID }
             .sorted { ($0.receivedAt, $0.immutableID) > ($1.receivedAt, $1.immutableID) }
         let page = messages.dropFirst(skip).prefix(top)
-        var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.baseURL)/$metadata#users('\(mailbox.id)')/messages"))]
+        var members: [(String, JSONValue)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages"))]
         let immutable = request.wantsImmutableIDs
         members.append(("value", .array(page.map { $0.json(id: immutable ? $0.immutableID : $0.restID, select: select, withODataType: false) })))
         if skip + page.count < messages.count {
@@ -237,7 +237,7 @@ struct GraphAPI: Sendable {
             }
             let page = try await self.state.page(skipToken: skipToken, mailboxID: mailbox.id, size: size, immutableIDs: request.wantsImmutableIDs)
             let folderPath = "\(self.baseURL)/me/mailfolders('\(folder.id)')/messages/delta"
-            var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.baseURL)/$metadata#Collection(message)"))]
+            var members: [(String, JSONValue)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#Collection(message)"))]
             if let next = page.nextSkipToken {
                 members.append(("@odata.nextLink", .string("\(folderPath)?$skiptoken=\(next)")))
             } else if let delta = page.deltaToken {

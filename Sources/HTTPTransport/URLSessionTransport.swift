@@ -5,6 +5,8 @@ public import FoundationNetworking
 #endif
 
 /// ``HTTPTransport`` on URLSession (libcurl through FoundationNetworking on Linux).
+///
+/// Redirects are returned, not followed: an OAuth redirect carries the answer in its `Location`.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
 
@@ -13,7 +15,7 @@ public final class URLSessionTransport: HTTPTransport {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false
         configuration.urlCache = nil
-        self.session = URLSession(configuration: configuration)
+        self.session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
     }
 
     deinit {
@@ -46,5 +48,18 @@ public final class URLSessionTransport: HTTPTransport {
             }
         }
         return HTTPResponseData(status: http.statusCode, headers: headers, body: data)
+    }
+}
+
+/// Refuses every redirect, so the 3xx response itself reaches the caller.
+private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession,
+        task: URLSessionTask,
+        willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }
