@@ -9,10 +9,12 @@ extension GraphAPI {
             return await self.createSubscription(request, mailboxID: mailboxID, clientID: clientID, requestID: requestID)
         case ("GET", 0):
             let mine = await self.state.subscriptions.values.filter { $0.mailboxID == mailboxID }.sorted { $0.id < $1.id }
-            return .json(.object([
-                ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#subscriptions")),
-                ("value", .array(mine.map { .object(Array(Self.subscriptionMembers($0).dropFirst())) })),
-            ]))
+            return .json(
+                .object([
+                    ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#subscriptions")),
+                    ("value", .array(mine.map { .object(Array(Self.subscriptionMembers($0).dropFirst())) })),
+                ])
+            )
         case (_, 1), ("POST", 2):
             guard let subscription = await self.state.subscription(segments[0]), subscription.mailboxID == mailboxID else {
                 return .error(404, code: "ResourceNotFound", message: "The object was not found.", requestID: requestID)
@@ -56,7 +58,12 @@ extension GraphAPI {
         }
         let changeTypes = (body["changeType"]?.stringValue ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !changeTypes.isEmpty, changeTypes.allSatisfy({ ["created", "updated", "deleted"].contains($0) }) else {
-            return .error(400, code: "InvalidRequest", message: "changeType must be a comma-separated list of created, updated, deleted.", requestID: requestID)
+            return .error(
+                400,
+                code: "InvalidRequest",
+                message: "changeType must be a comma-separated list of created, updated, deleted.",
+                requestID: requestID
+            )
         }
         guard let resource = body["resource"]?.stringValue, let mailbox = await self.state.mailbox(mailboxID) else {
             return .error(400, code: "InvalidRequest", message: "resource is required.", requestID: requestID)
@@ -69,7 +76,12 @@ extension GraphAPI {
         {
             segments.removeFirst(2)
         } else {
-            return .error(400, code: "ExtensionError", message: "Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied.]", requestID: requestID)
+            return .error(
+                400,
+                code: "ExtensionError",
+                message: "Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied.]",
+                requestID: requestID
+            )
         }
         var folderID: String?
         switch segments.map({ $0.lowercased() }).count {
@@ -77,14 +89,24 @@ extension GraphAPI {
             break
         case 3 where segments[0].lowercased() == "mailfolders" && segments[2].lowercased() == "messages":
             guard let folder = mailbox.folder(segments[1]) else {
-                return .error(400, code: "ExtensionError", message: "Operation: Create; Exception: [Status Code: NotFound; Reason: The folder was not found.]", requestID: requestID)
+                return .error(
+                    400,
+                    code: "ExtensionError",
+                    message: "Operation: Create; Exception: [Status Code: NotFound; Reason: The folder was not found.]",
+                    requestID: requestID
+                )
             }
             folderID = folder.id
         default:
             return .error(400, code: "InvalidRequest", message: "The resource '\(resource)' is not supported.", requestID: requestID)
         }
         guard let notificationURL = body["notificationUrl"]?.stringValue, Self.isAcceptable(url: notificationURL) else {
-            return .error(400, code: "InvalidRequest", message: "notificationUrl must be an https URL (http is accepted for loopback hosts).", requestID: requestID)
+            return .error(
+                400,
+                code: "InvalidRequest",
+                message: "notificationUrl must be an https URL (http is accepted for loopback hosts).",
+                requestID: requestID
+            )
         }
         let lifecycleURL = body["lifecycleNotificationUrl"]?.stringValue
         if let lifecycleURL, !Self.isAcceptable(url: lifecycleURL) {
@@ -132,7 +154,14 @@ extension GraphAPI {
         let now = Date()
         if requested > now.addingTimeInterval(Double(maximum) * 60 + 60) {
             return .failure(
-                GraphFailure(.error(400, code: "ExtensionError", message: "Subscription expiration can only be \(maximum) minutes in the future.", requestID: requestID))
+                GraphFailure(
+                    .error(
+                        400,
+                        code: "ExtensionError",
+                        message: "Subscription expiration can only be \(maximum) minutes in the future.",
+                        requestID: requestID
+                    )
+                )
             )
         }
         return .success(max(requested, now.addingTimeInterval(45 * 60)))
@@ -148,7 +177,13 @@ extension GraphAPI {
         guard let target = URL(string: "\(url)\(separator)validationToken=\(encoded)") else {
             return .error(400, code: "ValidationError", message: "Subscription validation request failed. The URL is invalid.", requestID: requestID)
         }
-        let request = HTTPRequestData(method: "POST", url: target, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Data(), timeout: .seconds(10))
+        let request = HTTPRequestData(
+            method: "POST",
+            url: target,
+            headers: [("Content-Type", "text/plain; charset=utf-8")],
+            body: Data(),
+            timeout: .seconds(10)
+        )
         let response: HTTPResponseData
         do {
             response = try await self.transport.send(request)

@@ -37,7 +37,13 @@ struct GraphAPI: Sendable {
         case .throttled(let retryAfter, let message):
             return .error(429, code: "ApplicationThrottled", message: message, requestID: requestID, headers: [("Retry-After", "\(retryAfter)")])
         case .serverError:
-            return .error(503, code: "serviceNotAvailable", message: "The service is temporarily unavailable.", requestID: requestID, headers: [("Retry-After", "1")])
+            return .error(
+                503,
+                code: "serviceNotAvailable",
+                message: "The service is temporarily unavailable.",
+                requestID: requestID,
+                headers: [("Retry-After", "1")]
+            )
         case .admitted:
             let response = await self.route(request, mailboxID: grant.mailboxID, clientID: grant.clientID, requestID: requestID)
             await self.state.finish(clientID: grant.clientID, mailboxID: grant.mailboxID)
@@ -45,14 +51,17 @@ struct GraphAPI: Sendable {
         }
     }
 
-    private static let challenge = [("WWW-Authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\"")]
+    private static let challenge = [
+        ("WWW-Authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\"")
+    ]
 
     /// A stable name of the endpoint for the request counters: ids replaced by `{id}`.
     static func endpointName(_ segments: [String]) -> String {
         var names: [String] = []
         var previous = ""
         for segment in segments {
-            let keyed = ["users", "mailfolders", "messages", "childfolders", "subscriptions"].contains(previous)
+            let keyed =
+                ["users", "mailfolders", "messages", "childfolders", "subscriptions"].contains(previous)
                 && !["delta", "messages", "childfolders", "reauthorize"].contains(segment.lowercased())
             names.append(keyed ? "{id}" : segment.lowercased())
             previous = segment.lowercased()
@@ -69,7 +78,13 @@ struct GraphAPI: Sendable {
             return .error(400, code: "BadRequest", message: "Invalid request.", requestID: requestID)
         }
         if first == "subscriptions" {
-            return await self.subscriptions(request, segments: Array(segments.dropFirst()), mailboxID: mailboxID, clientID: clientID, requestID: requestID)
+            return await self.subscriptions(
+                request,
+                segments: Array(segments.dropFirst()),
+                mailboxID: mailboxID,
+                clientID: clientID,
+                requestID: requestID
+            )
         }
         if first == "$batch", method == "POST" {
             return await self.batch(request, requestID: requestID)
@@ -90,7 +105,12 @@ struct GraphAPI: Sendable {
             return .error(405, code: "ErrorInvalidRequest", message: "The OData request is not supported.", requestID: requestID)
         }
         guard let mailbox = await self.state.mailbox(mailboxID) else {
-            return .error(404, code: "MailboxNotEnabledForRESTAPI", message: "The mailbox is either inactive, soft-deleted, or is hosted on-premise.", requestID: requestID)
+            return .error(
+                404,
+                code: "MailboxNotEnabledForRESTAPI",
+                message: "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
+                requestID: requestID
+            )
         }
         let lowered = segments.map { $0.lowercased() }
         switch lowered.count {
@@ -102,7 +122,12 @@ struct GraphAPI: Sendable {
             return self.folderDelta(mailbox, request: request, requestID: requestID)
         case 2 where lowered[0] == "mailfolders":
             guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
-            return .json(.object([("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/mailFolders/$entity"))] + Self.members(mailbox.folderJSON(folder))))
+            return .json(
+                .object(
+                    [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/mailFolders/$entity"))]
+                        + Self.members(mailbox.folderJSON(folder))
+                )
+            )
         case 3 where lowered[0] == "mailfolders" && lowered[2] == "childfolders":
             guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
             return self.folderList(mailbox, parentID: folder.id, request: request)
@@ -122,7 +147,9 @@ struct GraphAPI: Sendable {
             case .success(let value): select = value
             }
             let id = request.wantsImmutableIDs ? message.immutableID : message.restID
-            let context: [(String, JSONValue)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages/$entity"))]
+            let context: [(String, JSONValue)] = [
+                ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages/$entity"))
+            ]
             return .json(.object(context + Self.members(message.json(id: id, select: select, withODataType: false))))
         default:
             return .error(400, code: "BadRequest", message: "Resource not found for the segment '\(segments.last ?? "")'.", requestID: requestID)
@@ -165,7 +192,9 @@ struct GraphAPI: Sendable {
         let top = request.query["$top"].flatMap(Int.init) ?? 10
         let skip = request.query["$skip"].flatMap(Int.init) ?? 0
         let page = folders.dropFirst(skip).prefix(max(1, top))
-        var members: [(String, JSONValue)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/mailFolders"))]
+        var members: [(String, JSONValue)] = [
+            ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/mailFolders"))
+        ]
         if skip + page.count < folders.count {
             members.append(("@odata.nextLink", .string(self.link(request, replacing: ["$skip": "\(skip + page.count)", "$top": "\(top)"]))))
         }
@@ -179,11 +208,13 @@ struct GraphAPI: Sendable {
         let initial = request.query["$deltatoken"] == nil
         let folders = initial ? mailbox.folders : []
         let token = "folders.\(mailbox.sequence)"
-        return .json(.object([
-            ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#Collection(mailFolder)")),
-            ("@odata.deltaLink", .string("\(self.baseURL)/me/mailFolders/delta?$deltatoken=\(token)")),
-            ("value", .array(folders.map(mailbox.folderJSON))),
-        ]))
+        return .json(
+            .object([
+                ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#Collection(mailFolder)")),
+                ("@odata.deltaLink", .string("\(self.baseURL)/me/mailFolders/delta?$deltatoken=\(token)")),
+                ("value", .array(folders.map(mailbox.folderJSON))),
+            ])
+        )
     }
 
     // MARK: Messages
@@ -202,7 +233,9 @@ struct GraphAPI: Sendable {
         let messages = mailbox.messages.values.filter { $0.folderID == folderID }
             .sorted { ($0.receivedAt, $0.immutableID) > ($1.receivedAt, $1.immutableID) }
         let page = messages.dropFirst(skip).prefix(top)
-        var members: [(String, JSONValue)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages"))]
+        var members: [(String, JSONValue)] = [
+            ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages"))
+        ]
         let immutable = request.wantsImmutableIDs
         members.append(("value", .array(page.map { $0.json(id: immutable ? $0.immutableID : $0.restID, select: select, withODataType: false) })))
         if skip + page.count < messages.count {

@@ -70,15 +70,21 @@ struct GraphResponse: Sendable {
     static func error(_ status: Int, code: String, message: String, requestID: String, headers: [(String, String)] = []) -> GraphResponse {
         let date = GraphDate.format(Date()).dropLast()
         let body = JSONValue.object([
-            ("error", .object([
-                ("code", .string(code)),
-                ("message", .string(message)),
-                ("innerError", .object([
-                    ("date", .string(String(date))),
-                    ("request-id", .string(requestID)),
-                    ("client-request-id", .string(requestID)),
-                ])),
-            ]))
+            (
+                "error",
+                .object([
+                    ("code", .string(code)),
+                    ("message", .string(message)),
+                    (
+                        "innerError",
+                        .object([
+                            ("date", .string(String(date))),
+                            ("request-id", .string(requestID)),
+                            ("client-request-id", .string(requestID)),
+                        ])
+                    ),
+                ])
+            )
         ])
         return GraphResponse(status: status, headers: headers, body: body)
     }

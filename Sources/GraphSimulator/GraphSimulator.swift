@@ -1,5 +1,5 @@
-public import Hummingbird
 internal import HTTPTransport
+public import Hummingbird
 public import Logging
 
 /// A local Microsoft Graph and identity platform, as a Hummingbird application: `/{tenant}/oauth2/v2.0/…`,

@@ -86,7 +86,13 @@ actor SimulatorState {
     }
 
     /// Changes a message as the user would in Outlook; answers it and the notifications it causes.
-    func updateMessage(_ mailboxID: String, messageID: String, isRead: Bool?, flag: String?, subject: String?) -> (
+    func updateMessage(
+        _ mailboxID: String,
+        messageID: String,
+        isRead: Bool?,
+        flag: String?,
+        subject: String?
+    ) -> (
         SimulatedMessage, [PendingNotification]
     )? {
         guard var mailbox = self.mailboxes[mailboxID], let message = mailbox.update(messageID, isRead: isRead, flag: flag, subject: subject)
@@ -141,7 +147,10 @@ actor SimulatorState {
 
     func redeem(code: String, clientID: String, redirectURI: String, verifier: String?) throws(IdentityFailure) -> TokenGrant {
         if self.redeemedCodes.contains(code) {
-            throw .invalidGrant(code: 54005, message: "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.")
+            throw .invalidGrant(
+                code: 54005,
+                message: "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token."
+            )
         }
         guard let grant = self.codes[code] else {
             throw .invalidGrant(code: 70000, message: "The provided value for the 'code' parameter is not valid.")
@@ -151,18 +160,30 @@ actor SimulatorState {
             throw .invalidGrant(code: 70008, message: "The provided authorization code or refresh token has expired due to inactivity.")
         }
         guard grant.clientID == clientID else {
-            throw .invalidGrant(code: 70000, message: "The provided value for the 'code' parameter is not valid. The code was issued to a different client.")
+            throw .invalidGrant(
+                code: 70000,
+                message: "The provided value for the 'code' parameter is not valid. The code was issued to a different client."
+            )
         }
         guard grant.redirectURI == redirectURI else {
-            throw .invalidGrant(code: 50011, message: "The redirect URI '\(redirectURI)' specified in the request does not match the redirect URI of the authorization request.")
+            throw .invalidGrant(
+                code: 50011,
+                message: "The redirect URI '\(redirectURI)' specified in the request does not match the redirect URI of the authorization request."
+            )
         }
         if let challenge = grant.challenge {
             guard let verifier, (43...128).contains(verifier.count) else {
-                throw .invalidGrant(code: 501481, message: "The Code_Verifier does not match the code_challenge supplied in the authorization request.")
+                throw .invalidGrant(
+                    code: 501481,
+                    message: "The Code_Verifier does not match the code_challenge supplied in the authorization request."
+                )
             }
             let expected = grant.challengeMethod == "S256" ? PKCE.s256(verifier) : verifier
             guard expected == challenge else {
-                throw .invalidGrant(code: 501481, message: "The Code_Verifier does not match the code_challenge supplied in the authorization request.")
+                throw .invalidGrant(
+                    code: 501481,
+                    message: "The Code_Verifier does not match the code_challenge supplied in the authorization request."
+                )
             }
         }
         self.codes[code] = nil
@@ -173,7 +194,10 @@ actor SimulatorState {
     /// Redeems a refresh token; it rotates: the one used is spent, and a second use fails.
     func refresh(token: String, clientID: String) throws(IdentityFailure) -> TokenGrant {
         guard let grant = self.refreshTokens[token], grant.clientID == clientID else {
-            throw .invalidGrant(code: 9002313, message: "Invalid request. Request is malformed or invalid. The refresh token is not valid or was already used.")
+            throw .invalidGrant(
+                code: 9_002_313,
+                message: "Invalid request. Request is malformed or invalid. The refresh token is not valid or was already used."
+            )
         }
         guard grant.expiresAt > Date() else {
             throw .invalidGrant(code: 700082, message: "The refresh token has expired due to inactivity.")
@@ -186,11 +210,21 @@ actor SimulatorState {
     private func grantTokens(mailboxID: String, clientID: String, scopes: [String]) -> TokenGrant {
         let access = "EwA" + Self.randomToken(96)
         let lifetime = self.configuration.accessTokenLifetime
-        self.accessTokens[access] = Grant(mailboxID: mailboxID, clientID: clientID, scopes: scopes, expiresAt: Date().addingTimeInterval(Double(lifetime)))
+        self.accessTokens[access] = Grant(
+            mailboxID: mailboxID,
+            clientID: clientID,
+            scopes: scopes,
+            expiresAt: Date().addingTimeInterval(Double(lifetime))
+        )
         var refresh: String?
         if scopes.contains(where: { $0.caseInsensitiveCompare("offline_access") == .orderedSame }) {
             let token = "M.C5_BAY.-" + Self.randomToken(96)
-            self.refreshTokens[token] = Grant(mailboxID: mailboxID, clientID: clientID, scopes: scopes, expiresAt: Date().addingTimeInterval(90 * 86_400))
+            self.refreshTokens[token] = Grant(
+                mailboxID: mailboxID,
+                clientID: clientID,
+                scopes: scopes,
+                expiresAt: Date().addingTimeInterval(90 * 86_400)
+            )
             refresh = token
         }
         return TokenGrant(accessToken: access, refreshToken: refresh, scopes: scopes, expiresIn: lifetime)
@@ -235,7 +269,10 @@ actor SimulatorState {
         guard bucket.tokens >= 1 else {
             self.buckets[key] = bucket
             self.stats.throttled += 1
-            return .throttled(retryAfter: max(1, Int(((1 - bucket.tokens) * 600 / capacity).rounded(.up))), message: "Application is over its MailboxConcurrency limit.")
+            return .throttled(
+                retryAfter: max(1, Int(((1 - bucket.tokens) * 600 / capacity).rounded(.up))),
+                message: "Application is over its MailboxConcurrency limit."
+            )
         }
         bucket.tokens -= 1
         self.buckets[key] = bucket
@@ -309,11 +346,13 @@ actor SimulatorState {
                 let id = immutableIDs ? message.immutableID : message.restID
                 items.append(message.json(id: id, select: round.select, withODataType: true))
             case .removed(let immutableID, let restID):
-                items.append(.object([
-                    ("@odata.type", .string("#microsoft.graph.message")),
-                    ("id", .string(immutableIDs ? immutableID : restID)),
-                    ("@removed", .object([("reason", .string("deleted"))])),
-                ]))
+                items.append(
+                    .object([
+                        ("@odata.type", .string("#microsoft.graph.message")),
+                        ("id", .string(immutableIDs ? immutableID : restID)),
+                        ("@removed", .object([("reason", .string("deleted"))])),
+                    ])
+                )
             }
         }
         if round.position < round.items.count {
@@ -363,22 +402,28 @@ actor SimulatorState {
                 let id = subscription.immutableIDs ? message.immutableID : message.restID
                 let resource = "Users/\(mailbox.id)/Messages/\(id)"
                 let body = JSONValue.object([
-                    ("value", .array([
-                        .object([
-                            ("subscriptionId", .string(subscription.id)),
-                            ("subscriptionExpirationDateTime", .string(GraphDate.formatPrecise(subscription.expiresAt))),
-                            ("changeType", .string(changeType)),
-                            ("resource", .string(resource)),
-                            ("resourceData", .object([
-                                ("@odata.type", .string("#Microsoft.Graph.Message")),
-                                ("@odata.id", .string(resource)),
-                                ("@odata.etag", .string("W/\"\(message.changeKey)\"")),
-                                ("id", .string(id)),
-                            ])),
-                            ("clientState", subscription.clientState.map(JSONValue.string) ?? .null),
-                            ("tenantId", .string(self.configuration.tenantID)),
+                    (
+                        "value",
+                        .array([
+                            .object([
+                                ("subscriptionId", .string(subscription.id)),
+                                ("subscriptionExpirationDateTime", .string(GraphDate.formatPrecise(subscription.expiresAt))),
+                                ("changeType", .string(changeType)),
+                                ("resource", .string(resource)),
+                                (
+                                    "resourceData",
+                                    .object([
+                                        ("@odata.type", .string("#Microsoft.Graph.Message")),
+                                        ("@odata.id", .string(resource)),
+                                        ("@odata.etag", .string("W/\"\(message.changeKey)\"")),
+                                        ("id", .string(id)),
+                                    ])
+                                ),
+                                ("clientState", subscription.clientState.map(JSONValue.string) ?? .null),
+                                ("tenantId", .string(self.configuration.tenantID)),
+                            ])
                         ])
-                    ])),
+                    )
                 ])
                 return PendingNotification(url: subscription.notificationURL, body: body, isLifecycle: false)
             }
@@ -391,15 +436,18 @@ actor SimulatorState {
             self.subscriptions[subscriptionID] = nil
         }
         let body = JSONValue.object([
-            ("value", .array([
-                .object([
-                    ("subscriptionId", .string(subscription.id)),
-                    ("subscriptionExpirationDateTime", .string(GraphDate.formatPrecise(subscription.expiresAt))),
-                    ("tenantId", .string(self.configuration.tenantID)),
-                    ("clientState", subscription.clientState.map(JSONValue.string) ?? .null),
-                    ("lifecycleEvent", .string(event)),
+            (
+                "value",
+                .array([
+                    .object([
+                        ("subscriptionId", .string(subscription.id)),
+                        ("subscriptionExpirationDateTime", .string(GraphDate.formatPrecise(subscription.expiresAt))),
+                        ("tenantId", .string(self.configuration.tenantID)),
+                        ("clientState", subscription.clientState.map(JSONValue.string) ?? .null),
+                        ("lifecycleEvent", .string(event)),
+                    ])
                 ])
-            ])),
+            )
         ])
         return PendingNotification(url: url, body: body, isLifecycle: true)
     }

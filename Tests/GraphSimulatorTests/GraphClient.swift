@@ -42,7 +42,9 @@ struct GraphClient {
             body = Data(form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&").utf8)
             allHeaders.append(("Content-Type", "application/x-www-form-urlencoded"))
         }
-        let response = try await self.transport.send(HTTPRequestData(method: method, url: url, headers: allHeaders, body: body, timeout: .seconds(20)))
+        let response = try await self.transport.send(
+            HTTPRequestData(method: method, url: url, headers: allHeaders, body: body, timeout: .seconds(20))
+        )
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 
@@ -51,7 +53,10 @@ struct GraphClient {
         let reply = try await self.send(
             "POST",
             "/sim/mailboxes",
-            json: .object([("address", .string(address)), ("displayName", .string("Ada Lovelace")), ("messages", .number(Double(messages))), ("seed", .number(Double(seed)))])
+            json: .object([
+                ("address", .string(address)), ("displayName", .string("Ada Lovelace")), ("messages", .number(Double(messages))),
+                ("seed", .number(Double(seed))),
+            ])
         )
         #expect(reply.status == 201)
         return try #require(reply.json["id"]?.stringValue)
@@ -71,7 +76,8 @@ struct GraphClient {
         if let loginHint { items.append(("login_hint", loginHint)) }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return "/common/oauth2/v2.0/authorize?" + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+        return "/common/oauth2/v2.0/authorize?"
+            + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
     }
 
     /// The query items of a redirect's Location.

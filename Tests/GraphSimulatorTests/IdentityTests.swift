@@ -74,7 +74,10 @@ import Testing
         try await SimulatorHarness.run { graph in
             _ = try await graph.createMailbox("ada@outlook.com", messages: 0)
             let verifier = String(repeating: "z", count: 43)
-            let authorize = try await graph.send("GET", graph.authorizeURL(loginHint: "ada@outlook.com", verifier: verifier, scope: "User.Read Mail.Read"))
+            let authorize = try await graph.send(
+                "GET",
+                graph.authorizeURL(loginHint: "ada@outlook.com", verifier: verifier, scope: "User.Read Mail.Read")
+            )
             let token = try await graph.redeem(code: try #require(try GraphClient.redirectQuery(authorize)["code"]), verifier: verifier)
             #expect(token.status == 200)
             #expect(token.json["refresh_token"] == nil)
@@ -107,7 +110,10 @@ import Testing
 
     @Test func anUnknownClientOrRedirectGetsAnErrorPageNotARedirect() async throws {
         try await SimulatorHarness.run { graph in
-            let badClient = try await graph.send("GET", "/common/oauth2/v2.0/authorize?client_id=nope&response_type=code&redirect_uri=http://127.0.0.1:8080/oauth/callback&scope=User.Read")
+            let badClient = try await graph.send(
+                "GET",
+                "/common/oauth2/v2.0/authorize?client_id=nope&response_type=code&redirect_uri=http://127.0.0.1:8080/oauth/callback&scope=User.Read"
+            )
             #expect(badClient.status == 400)
             #expect(String(decoding: badClient.body, as: UTF8.self).contains("AADSTS700016"))
             let badRedirect = try await graph.send(

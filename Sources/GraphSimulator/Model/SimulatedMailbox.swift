@@ -44,7 +44,11 @@ struct SimulatedMailbox: Sendable {
         let start = Date(timeIntervalSince1970: 1_735_689_600)
         for index in 0..<messageCount {
             var pick = Int(self.generator.next() % 100)
-            let folder = weights.first { pick -= $0.1; return pick < 0 }?.0 ?? "inbox"
+            let folder =
+                weights.first {
+                    pick -= $0.1
+                    return pick < 0
+                }?.0 ?? "inbox"
             let sender = Self.senders[Int(self.generator.next() % UInt64(Self.senders.count))]
             let topic = Self.topics[Int(self.generator.next() % UInt64(Self.topics.count))]
             let received = start.addingTimeInterval(Double(index) * 600 + Double(self.generator.next() % 600))
@@ -156,7 +160,9 @@ struct SimulatedMailbox: Sendable {
         guard var message = self.message(id) else { return nil }
         guard message.folderID != folderID else { return message }
         self.touch(&message)
-        self.removals.append(FolderRemoval(sequence: message.changeSequence, folderID: message.folderID, immutableID: message.immutableID, restID: message.restID))
+        self.removals.append(
+            FolderRemoval(sequence: message.changeSequence, folderID: message.folderID, immutableID: message.immutableID, restID: message.restID)
+        )
         self.restIndex[message.restID] = nil
         message.restID = self.generator.opaqueID(prefix: "AAMkAD", length: 24)
         self.restIndex[message.restID] = message.immutableID
@@ -169,7 +175,9 @@ struct SimulatedMailbox: Sendable {
     mutating func delete(_ id: String) -> SimulatedMessage? {
         guard let message = self.message(id) else { return nil }
         self.sequence += 1
-        self.removals.append(FolderRemoval(sequence: self.sequence, folderID: message.folderID, immutableID: message.immutableID, restID: message.restID))
+        self.removals.append(
+            FolderRemoval(sequence: self.sequence, folderID: message.folderID, immutableID: message.immutableID, restID: message.restID)
+        )
         self.messages[message.immutableID] = nil
         self.restIndex[message.restID] = nil
         return message

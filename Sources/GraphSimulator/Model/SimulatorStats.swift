@@ -33,9 +33,14 @@ struct SimulatorStats: Sendable {
 
     var json: JSONValue {
         .object([
-            ("requests", .object(self.requests.keys.sorted().map { endpoint in
-                (endpoint, .object(self.requests[endpoint]!.keys.sorted().map { ($0, .number(Double(self.requests[endpoint]![$0]!))) }))
-            })),
+            (
+                "requests",
+                .object(
+                    self.requests.keys.sorted().map { endpoint in
+                        (endpoint, .object(self.requests[endpoint]!.keys.sorted().map { ($0, .number(Double(self.requests[endpoint]![$0]!))) }))
+                    }
+                )
+            ),
             ("throttled", .number(Double(self.throttled))),
             ("notificationsSent", .number(Double(self.notificationsSent))),
             ("notificationsDropped", .number(Double(self.notificationsDropped))),

@@ -112,7 +112,9 @@ struct ControlRoutes: Sendable {
         let deletedItems = mailbox.folder("deleteditems")!
         // Deleting in Outlook moves to Deleted Items; deleting from there (or with permanent=true) removes for good.
         if !permanent, current.folderID != deletedItems.id {
-            guard let (message, pending) = await self.state.move(mailbox.id, messageID: messageID, to: deletedItems.id) else { return Self.notFound("message") }
+            guard let (message, pending) = await self.state.move(mailbox.id, messageID: messageID, to: deletedItems.id) else {
+                return Self.notFound("message")
+            }
             self.dispatcher.enqueue(pending)
             return IdentityRoutes.json(Self.messageJSON(message), status: .ok)
         }
@@ -126,7 +128,9 @@ struct ControlRoutes: Sendable {
         var faults = SimulatorFaults()
         func probability(_ name: String) throws -> Double {
             guard let value = body[name] else { return 0 }
-            guard let number = value.numberValue, (0...1).contains(number) else { throw HTTPError(.badRequest, message: "\(name) must be a number from 0 to 1") }
+            guard let number = value.numberValue, (0...1).contains(number) else {
+                throw HTTPError(.badRequest, message: "\(name) must be a number from 0 to 1")
+            }
             return number
         }
         do {
@@ -239,12 +243,19 @@ struct ControlRoutes: Sendable {
         .object([
             ("dropNotifications", .number(faults.dropNotifications)),
             ("duplicateNotifications", .number(faults.duplicateNotifications)),
-            ("notificationDelayMs", .array([.number(Double(faults.notificationDelayMs.lowerBound)), .number(Double(faults.notificationDelayMs.upperBound))])),
+            (
+                "notificationDelayMs",
+                .array([.number(Double(faults.notificationDelayMs.lowerBound)), .number(Double(faults.notificationDelayMs.upperBound))])
+            ),
             ("reorderNotifications", .bool(faults.reorderNotifications)),
             ("serverErrorRate", .number(faults.serverErrorRate)),
-            ("throttle", .object([
-                ("requestsPer10Minutes", .number(Double(faults.requestsPer10Minutes))), ("concurrent", .number(Double(faults.concurrentRequests))),
-            ])),
+            (
+                "throttle",
+                .object([
+                    ("requestsPer10Minutes", .number(Double(faults.requestsPer10Minutes))),
+                    ("concurrent", .number(Double(faults.concurrentRequests))),
+                ])
+            ),
             ("expireDeltaTokens", .bool(faults.expireDeltaTokens)),
             ("subscriptionMaxMinutes", .number(Double(faults.subscriptionMaxMinutes))),
         ])

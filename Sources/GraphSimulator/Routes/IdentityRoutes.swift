@@ -50,16 +50,27 @@ struct IdentityRoutes: Sendable {
             return Self.page(
                 status: .badRequest,
                 title: "Sign in failed",
-                body: "AADSTS50011: The redirect URI '\(Self.escape(parameters["redirect_uri"] ?? ""))' specified in the request does not match the redirect URIs configured for the application."
+                body:
+                    "AADSTS50011: The redirect URI '\(Self.escape(parameters["redirect_uri"] ?? ""))' specified in the request does not match the redirect URIs configured for the application."
             )
         }
         let state = parameters["state"]
         guard parameters["response_type"] == "code" else {
-            return Self.redirect(redirectURI, error: "unsupported_response_type", description: "AADSTS700054: response_type 'code' is required.", state: state)
+            return Self.redirect(
+                redirectURI,
+                error: "unsupported_response_type",
+                description: "AADSTS700054: response_type 'code' is required.",
+                state: state
+            )
         }
         let scopes = (parameters["scope"] ?? "").split(separator: " ").map(String.init)
         guard !scopes.isEmpty else {
-            return Self.redirect(redirectURI, error: "invalid_request", description: "AADSTS900144: The request body must contain the following parameter: 'scope'.", state: state)
+            return Self.redirect(
+                redirectURI,
+                error: "invalid_request",
+                description: "AADSTS900144: The request body must contain the following parameter: 'scope'.",
+                state: state
+            )
         }
         let method = parameters["code_challenge_method"] ?? "plain"
         if parameters["code_challenge"] != nil, !["S256", "plain"].contains(method) {
@@ -148,19 +159,34 @@ struct IdentityRoutes: Sendable {
             return Self.tokenError(400, "invalid_request", code: 900144, "The request body must contain the following parameter: 'client_id'.")
         }
         guard clientID == configuration.clientID else {
-            return Self.tokenError(400, "unauthorized_client", code: 700016, "Application with identifier '\(clientID)' was not found in the directory.")
+            return Self.tokenError(
+                400,
+                "unauthorized_client",
+                code: 700016,
+                "Application with identifier '\(clientID)' was not found in the directory."
+            )
         }
         do {
             let grant: SimulatorState.TokenGrant
             switch grantType {
             case "authorization_code":
                 guard let code = form["code"], let redirectURI = form["redirect_uri"] else {
-                    return Self.tokenError(400, "invalid_request", code: 900144, "The request body must contain the following parameter: 'code' and 'redirect_uri'.")
+                    return Self.tokenError(
+                        400,
+                        "invalid_request",
+                        code: 900144,
+                        "The request body must contain the following parameter: 'code' and 'redirect_uri'."
+                    )
                 }
                 grant = try await self.state.redeem(code: code, clientID: clientID, redirectURI: redirectURI, verifier: form["code_verifier"])
             case "refresh_token":
                 guard let refreshToken = form["refresh_token"] else {
-                    return Self.tokenError(400, "invalid_request", code: 900144, "The request body must contain the following parameter: 'refresh_token'.")
+                    return Self.tokenError(
+                        400,
+                        "invalid_request",
+                        code: 900144,
+                        "The request body must contain the following parameter: 'refresh_token'."
+                    )
                 }
                 grant = try await self.state.refresh(token: refreshToken, clientID: clientID)
             default:
@@ -192,7 +218,10 @@ struct IdentityRoutes: Sendable {
         let timestamp = GraphDate.format(Date()).replacingOccurrences(of: "T", with: " ")
         let body = JSONValue.object([
             ("error", .string(error)),
-            ("error_description", .string("AADSTS\(code): \(message)\r\nTrace ID: \(traceID)\r\nCorrelation ID: \(correlationID)\r\nTimestamp: \(timestamp)")),
+            (
+                "error_description",
+                .string("AADSTS\(code): \(message)\r\nTrace ID: \(traceID)\r\nCorrelation ID: \(correlationID)\r\nTimestamp: \(timestamp)")
+            ),
             ("error_codes", .array([.number(Double(code))])),
             ("timestamp", .string(timestamp)),
             ("trace_id", .string(traceID)),
