@@ -379,6 +379,13 @@ actor SimulatorState {
         return self.subscriptions[id]
     }
 
+    /// Ends a subscription's life now (a control-API knob: Graph's shortest lifetime is 45 minutes).
+    func expireSubscription(_ id: String) -> Bool {
+        guard self.subscriptions[id] != nil else { return false }
+        self.subscriptions[id]?.expiresAt = Date()
+        return true
+    }
+
     func removeSubscription(_ id: String) -> Subscription? {
         self.subscriptions.removeValue(forKey: id)
     }

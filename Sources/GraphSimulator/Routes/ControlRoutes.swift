@@ -7,6 +7,13 @@ struct ControlRoutes: Sendable {
     let dispatcher: NotificationDispatcher
 
     func add(to router: Router<BasicRequestContext>) {
+        router.get("/sim") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: SimulatorPage.html))
+            )
+        }
         router.post("/sim/mailboxes") { request, _ in try await self.createMailbox(request) }
         router.get("/sim/mailboxes") { _, _ in
             let mailboxes = await self.state.allMailboxes()
@@ -28,6 +35,10 @@ struct ControlRoutes: Sendable {
         router.put("/sim/faults") { request, _ in try await self.setFaults(request) }
         router.get("/sim/faults") { _, _ in IdentityRoutes.json(Self.faultsJSON(await self.state.faults), status: .ok) }
         router.post("/sim/subscriptions/:subscription/lifecycle") { request, context in try await self.lifecycle(request, context: context) }
+        router.post("/sim/subscriptions/:subscription/expire") { _, context in
+            guard await self.state.expireSubscription(try context.parameters.require("subscription")) else { return Self.notFound("subscription") }
+            return Response(status: .noContent)
+        }
         router.get("/sim/stats") { _, _ in IdentityRoutes.json(await self.state.stats.json, status: .ok) }
     }
 
