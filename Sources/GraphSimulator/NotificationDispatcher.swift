@@ -7,31 +7,30 @@ public import ServiceLifecycle
 public final class NotificationDispatcher: Service, Sendable {
     private let transport: any HTTPTransport
     private let state: SimulatorState
-    private let stream: AsyncStream<[PendingNotification]>
-    private let continuation: AsyncStream<[PendingNotification]>.Continuation
+    private let stream: AsyncStream<([PendingNotification], SimulatorFaults)>
+    private let continuation: AsyncStream<([PendingNotification], SimulatorFaults)>.Continuation
 
     init(transport: any HTTPTransport, state: SimulatorState) {
         self.transport = transport
         self.state = state
-        (self.stream, self.continuation) = AsyncStream.makeStream(of: [PendingNotification].self)
+        (self.stream, self.continuation) = AsyncStream.makeStream(of: ([PendingNotification], SimulatorFaults).self)
     }
 
-    /// Queues the notifications of one change for delivery.
-    func enqueue(_ notifications: [PendingNotification]) {
+    /// Queues the notifications of one change for delivery under the faults in force when it happened.
+    func enqueue(_ notifications: [PendingNotification], faults: SimulatorFaults) {
         guard !notifications.isEmpty else { return }
-        self.continuation.yield(notifications)
+        self.continuation.yield((notifications, faults))
     }
 
     public func run() async throws {
         await withDiscardingTaskGroup { group in
-            for await batch in self.stream.cancelOnGracefulShutdown() {
-                group.addTask { await self.deliver(batch) }
+            for await (batch, faults) in self.stream.cancelOnGracefulShutdown() {
+                group.addTask { await self.deliver(batch, faults: faults) }
             }
         }
     }
 
-    private func deliver(_ batch: [PendingNotification]) async {
-        let faults = await self.state.faults
+    private func deliver(_ batch: [PendingNotification], faults: SimulatorFaults) async {
         let ordered = faults.reorderNotifications ? batch.shuffled() : batch
         await withDiscardingTaskGroup { group in
             for notification in ordered {

@@ -56,16 +56,6 @@ struct RedisClientTests {
         await self.client.close()
     }
 
-    @Test func scriptsAreLoadedOnceAndReloadedAfterTheServerForgetsThem() async throws {
-        let script = RedisScript("return {KEYS[1], ARGV[1]}")
-        let key = self.prefix + "script"
-        #expect(try await self.client.evaluate(script, keys: [key], arguments: ["x"]) == .array([.bulkString(Array(key.utf8)), .bulkString([120])]))
-        // A separate client flushes the script cache, as a server restart would; the next call loads it again.
-        try await self.client.send(["SCRIPT", "FLUSH"])
-        #expect(try await self.client.evaluate(script, keys: [key], arguments: ["y"]).array?.count == 2)
-        await self.client.close()
-    }
-
     @Test func manyConcurrentCallersShareASmallPool() async throws {
         let key = self.prefix + "counter"
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -39,4 +39,19 @@ struct RedisRestartTests {
         #expect(await events.next() == .message(channel: "c", payload: "back"))
         await client.close()
     }
+
+    @Test func scriptsRunAgainAfterTheServerForgetsThem() async throws {
+        // A server of its own: flushing the script cache of the shared one would disturb other suites.
+        let server = try RedisTestServer()
+        try await server.start()
+        let client = RedisClient(configuration: RedisConfiguration(url: server.url), logger: Logger(label: "test"))
+        let script = RedisScript("return {KEYS[1], ARGV[1]}")
+        #expect(try await client.evaluate(script, keys: ["k"], arguments: ["x"]) == .array([.bulkString(Array("k".utf8)), .bulkString([120])]))
+        try await client.send(["SCRIPT", "FLUSH"])
+        #expect(try await client.evaluate(script, keys: ["k"], arguments: ["y"]) == .array([.bulkString(Array("k".utf8)), .bulkString([121])]))
+        server.stop()
+        try await server.start()
+        #expect(try await client.evaluate(script, keys: ["k"], arguments: ["z"]).array?.count == 2)
+        await client.close()
+    }
 }

@@ -77,7 +77,7 @@ struct ControlRoutes: Sendable {
                 isRead: body["isRead"]?.boolValue ?? false
             )
         else { return Self.notFound("mailbox") }
-        self.dispatcher.enqueue(pending)
+        await self.dispatch(pending)
         return IdentityRoutes.json(Self.messageJSON(message), status: .created)
     }
 
@@ -98,7 +98,7 @@ struct ControlRoutes: Sendable {
                 subject: body["subject"]?.stringValue
             )
         else { return Self.notFound("message") }
-        self.dispatcher.enqueue(pending)
+        await self.dispatch(pending)
         return IdentityRoutes.json(Self.messageJSON(message), status: .ok)
     }
 
@@ -111,7 +111,7 @@ struct ControlRoutes: Sendable {
         guard let (message, pending) = await self.state.move(mailbox.id, messageID: try context.parameters.require("message"), to: destination) else {
             return Self.notFound("message")
         }
-        self.dispatcher.enqueue(pending)
+        await self.dispatch(pending)
         return IdentityRoutes.json(Self.messageJSON(message), status: .ok)
     }
 
@@ -126,11 +126,11 @@ struct ControlRoutes: Sendable {
             guard let (message, pending) = await self.state.move(mailbox.id, messageID: messageID, to: deletedItems.id) else {
                 return Self.notFound("message")
             }
-            self.dispatcher.enqueue(pending)
+            await self.dispatch(pending)
             return IdentityRoutes.json(Self.messageJSON(message), status: .ok)
         }
         guard let (_, pending) = await self.state.deleteMessage(mailbox.id, messageID: messageID) else { return Self.notFound("message") }
-        self.dispatcher.enqueue(pending)
+        await self.dispatch(pending)
         return Response(status: .noContent)
     }
 
@@ -187,8 +187,13 @@ struct ControlRoutes: Sendable {
         guard let notification = await self.state.lifecycleNotification(subscriptionID: id, event: event) else {
             return Self.badRequest("the subscription has no lifecycleNotificationUrl")
         }
-        self.dispatcher.enqueue([notification])
+        await self.dispatch([notification])
         return Response(status: .accepted)
+    }
+
+    /// Hands notifications to the dispatcher with the faults in force now, before the change is answered.
+    private func dispatch(_ notifications: [PendingNotification]) async {
+        self.dispatcher.enqueue(notifications, faults: await self.state.faults)
     }
 
     // MARK: JSON
