@@ -13,13 +13,18 @@ extension GraphAPI {
         guard ids.count == parts.count, Set(ids).count == ids.count else {
             return .error(400, code: "BadRequest", message: "Batch request ids must be present and unique.", requestID: requestID)
         }
-        let responses = await withTaskGroup(of: JSONValue.self) { group in
-            for part in parts {
-                group.addTask { await self.batchPart(part, outer: request) }
+        // Outlook runs at most 4 parts of a batch at once.
+        var responses: [JSONValue] = []
+        for start in stride(from: 0, to: parts.count, by: 4) {
+            let chunk = parts[start..<min(start + 4, parts.count)]
+            responses += await withTaskGroup(of: JSONValue.self) { group in
+                for part in chunk {
+                    group.addTask { await self.batchPart(part, outer: request) }
+                }
+                var collected: [JSONValue] = []
+                for await response in group { collected.append(response) }
+                return collected
             }
-            var collected: [JSONValue] = []
-            for await response in group { collected.append(response) }
-            return collected
         }
         return .json(.object([("responses", .array(responses))]))
     }

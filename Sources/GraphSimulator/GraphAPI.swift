@@ -32,6 +32,10 @@ struct GraphAPI: Sendable {
                 headers: Self.challenge
             )
         }
+        // The batch envelope is not a mailbox request: each of its parts is admitted on its own.
+        if request.segments.first == "$batch", request.method.uppercased() == "POST" {
+            return await self.batch(request, requestID: requestID)
+        }
         let endpoint = Self.endpointName(request.segments)
         switch await self.state.admit(clientID: grant.clientID, mailboxID: grant.mailboxID, endpoint: endpoint) {
         case .throttled(let retryAfter, let message):
@@ -85,9 +89,6 @@ struct GraphAPI: Sendable {
                 clientID: clientID,
                 requestID: requestID
             )
-        }
-        if first == "$batch", method == "POST" {
-            return await self.batch(request, requestID: requestID)
         }
         if first == "users", segments.count >= 2 {
             guard let mailbox = await self.state.mailbox(mailboxID),

@@ -143,4 +143,29 @@ import Testing
             #expect(tooMany.status == 400)
         }
     }
+
+    @Test func serverErrorsAreInjectedAsRetryable503s() async throws {
+        try await SimulatorHarness.run { graph in
+            _ = try await graph.createMailbox("ada@outlook.com", messages: 0)
+            let (access, _) = try await graph.signIn("ada@outlook.com")
+            #expect(try await graph.send("PUT", "/sim/faults", json: .object([("serverErrorRate", .number(1))])).status == 200)
+            let failed = try await graph.send("GET", "/v1.0/me", token: access)
+            #expect(failed.status == 503)
+            #expect(failed.headers["retry-after"] != nil)
+            #expect(try await graph.send("PUT", "/sim/faults", json: .object([])).status == 200)
+            #expect(try await graph.send("GET", "/v1.0/me", token: access).status == 200)
+        }
+    }
+
+    @Test func aBatchOfTwentyPartsStaysWithinTheConcurrencyLimit() async throws {
+        try await SimulatorHarness.run { graph in
+            _ = try await graph.createMailbox("ada@outlook.com", messages: 0)
+            let (access, _) = try await graph.signIn("ada@outlook.com")
+            let parts = (0..<20).map { JSONValue.object([("id", .string("\($0)")), ("method", .string("GET")), ("url", .string("/me"))]) }
+            let batch = try await graph.send("POST", "/v1.0/$batch", token: access, json: .object([("requests", .array(parts))]))
+            let statuses = batch.json["responses"]?.arrayValue?.compactMap { $0["status"]?.numberValue } ?? []
+            #expect(statuses.count == 20)
+            #expect(statuses.allSatisfy { $0 == 200 })
+        }
+    }
 }

@@ -97,6 +97,7 @@ import Testing
                 #expect(renewed.status == 200)
                 #expect(renewed.json["expirationDateTime"]?.stringValue?.hasPrefix(String(later.prefix(16))) == true)
                 #expect(try await graph.send("GET", "/v1.0/subscriptions", token: access).json["value"]?.arrayValue?.count == 1)
+                #expect(try await graph.send("POST", "/v1.0/subscriptions/\(id)/reauthorize", token: access).status == 204)
                 #expect(try await graph.send("DELETE", "/v1.0/subscriptions/\(id)", token: access).status == 204)
                 #expect(try await graph.send("GET", "/v1.0/subscriptions/\(id)", token: access).status == 404)
                 #expect(
