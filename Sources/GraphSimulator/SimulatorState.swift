@@ -408,29 +408,22 @@ actor SimulatorState {
             .map { subscription in
                 let id = subscription.immutableIDs ? message.immutableID : message.restID
                 let resource = "Users/\(mailbox.id)/Messages/\(id)"
-                let body = JSONValue.object([
+                let body = PendingNotification.collection([
+                    ("subscriptionId", .string(subscription.id)),
+                    ("subscriptionExpirationDateTime", .string(GraphDate.formatPrecise(subscription.expiresAt))),
+                    ("changeType", .string(changeType)),
+                    ("resource", .string(resource)),
                     (
-                        "value",
-                        .array([
-                            .object([
-                                ("subscriptionId", .string(subscription.id)),
-                                ("subscriptionExpirationDateTime", .string(GraphDate.formatPrecise(subscription.expiresAt))),
-                                ("changeType", .string(changeType)),
-                                ("resource", .string(resource)),
-                                (
-                                    "resourceData",
-                                    .object([
-                                        ("@odata.type", .string("#Microsoft.Graph.Message")),
-                                        ("@odata.id", .string(resource)),
-                                        ("@odata.etag", .string("W/\"\(message.changeKey)\"")),
-                                        ("id", .string(id)),
-                                    ])
-                                ),
-                                ("clientState", subscription.clientState.map(JSONValue.string) ?? .null),
-                                ("tenantId", .string(self.configuration.tenantID)),
-                            ])
+                        "resourceData",
+                        .object([
+                            ("@odata.type", .string("#Microsoft.Graph.Message")),
+                            ("@odata.id", .string(resource)),
+                            ("@odata.etag", .string("W/\"\(message.changeKey)\"")),
+                            ("id", .string(id)),
                         ])
-                    )
+                    ),
+                    ("clientState", subscription.clientState.map(JSONValue.string) ?? .null),
+                    ("tenantId", .string(self.configuration.tenantID)),
                 ])
                 return PendingNotification(url: subscription.notificationURL, body: body, isLifecycle: false)
             }
@@ -442,19 +435,12 @@ actor SimulatorState {
         if event == "subscriptionRemoved" {
             self.subscriptions[subscriptionID] = nil
         }
-        let body = JSONValue.object([
-            (
-                "value",
-                .array([
-                    .object([
-                        ("subscriptionId", .string(subscription.id)),
-                        ("subscriptionExpirationDateTime", .string(GraphDate.formatPrecise(subscription.expiresAt))),
-                        ("tenantId", .string(self.configuration.tenantID)),
-                        ("clientState", subscription.clientState.map(JSONValue.string) ?? .null),
-                        ("lifecycleEvent", .string(event)),
-                    ])
-                ])
-            )
+        let body = PendingNotification.collection([
+            ("subscriptionId", .string(subscription.id)),
+            ("subscriptionExpirationDateTime", .string(GraphDate.formatPrecise(subscription.expiresAt))),
+            ("tenantId", .string(self.configuration.tenantID)),
+            ("clientState", subscription.clientState.map(JSONValue.string) ?? .null),
+            ("lifecycleEvent", .string(event)),
         ])
         return PendingNotification(url: url, body: body, isLifecycle: true)
     }
