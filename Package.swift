@@ -70,6 +70,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MicrosoftGraph",
+            dependencies: ["HTTPTransport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OutlookProvider",
+            dependencies: ["MailpulseCore", "MicrosoftGraph"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MailpulseCore",
             swiftSettings: swiftSettings
         ),
@@ -97,7 +107,10 @@ let package = Package(
         .target(
             name: "MailpulseServer",
             dependencies: [
+                "HTTPTransport",
                 "MailpulseCore",
+                "MicrosoftGraph",
+                "OutlookProvider",
                 "Redis",
                 "RedisBackplane",
                 "Secrets",
@@ -153,7 +166,15 @@ let package = Package(
         .testTarget(
             name: "MailpulseServerTests",
             dependencies: [
+                "GraphSimulator",
+                "HTTPTransport",
+                "MailpulseCore",
                 "MailpulseServer",
+                "MicrosoftGraph",
+                "OutlookProvider",
+                "RedisBackplane",
+                "SQLiteStore",
+                "Secrets",
                 "Redis",
                 "TestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),

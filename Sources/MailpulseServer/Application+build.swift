@@ -1,7 +1,10 @@
 internal import Foundation
+internal import HTTPTransport
 public import Hummingbird
 public import Logging
 internal import MailpulseCore
+internal import MicrosoftGraph
+internal import OutlookProvider
 internal import Redis
 internal import RedisBackplane
 internal import SQLiteStore
@@ -17,7 +20,36 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
     let redis = RedisClient(configuration: RedisConfiguration(url: configuration.redisURL), logger: logger)
     let backplane = RedisBackplane(client: redis, prefix: configuration.redisPrefix)
     let tokenKey = try loadTokenKey(configuration)
-    let dependencies = MailpulseDependencies(store: store, backplane: backplane, tokenVault: AESGCMTokenVault(key: tokenKey, store: store))
+    let vault = AESGCMTokenVault(key: tokenKey, store: store)
+    let transport = URLSessionTransport()
+    let identity = IdentityClient(
+        configuration: IdentityConfiguration(
+            clientID: configuration.microsoftClientID ?? MailpulseConfiguration.demoClientID,
+            clientSecret: configuration.microsoftClientSecret,
+            tenant: configuration.microsoftTenant,
+            baseURL: URL(string: configuration.resolvedIdentityBaseURL)!,
+            redirectURI: "\(configuration.resolvedPublicURL)/oauth/callback"
+        ),
+        transport: transport
+    )
+    let provider = OutlookProvider(
+        identity: identity,
+        graph: GraphClient(baseURL: URL(string: configuration.resolvedGraphBaseURL)!, transport: transport)
+    )
+    let dependencies = MailpulseDependencies(
+        store: store,
+        backplane: backplane,
+        tokenVault: vault,
+        provider: provider,
+        accessTokens: AccessTokenSource(
+            vault: vault,
+            backplane: backplane,
+            store: store,
+            provider: provider,
+            margin: configuration.tokenRefreshMargin
+        ),
+        linkObserver: PendingSyncObserver(logger: logger)
+    )
 
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     var app = Application(
@@ -28,6 +60,12 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
     )
     app.beforeServerStarts {
         try await store.prepare()
+        if configuration.isDemo {
+            logger.notice(
+                "Demo mode: no MS_CLIENT_ID, so sign-in and Graph go to graph-sim",
+                metadata: ["identity.url": "\(configuration.resolvedIdentityBaseURL)", "graph.url": "\(configuration.resolvedGraphBaseURL)"]
+            )
+        }
         logger.info(
             "Mailpulse starting",
             metadata: ["store.kind": "\(configuration.store.rawValue)", "redis.url": "\(configuration.redisURL)"]
@@ -45,6 +83,13 @@ func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseD
         RequestBodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes)
     }
     router.addRoutes(HealthController(store: dependencies.store, backplane: dependencies.backplane).endpoints)
+    router.addRoutes(
+        AccountController(
+            dependencies: dependencies,
+            publicURL: configuration.resolvedPublicURL,
+            allowedOrigins: configuration.allowedCallbackOrigins
+        ).endpoints
+    )
     return router
 }
 

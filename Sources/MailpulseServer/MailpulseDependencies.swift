@@ -5,4 +5,7 @@ struct MailpulseDependencies: Sendable {
     let store: any MailStore
     let backplane: any Backplane
     let tokenVault: any TokenVault
+    let provider: any MailProvider
+    let accessTokens: AccessTokenSource
+    let linkObserver: any AccountLinkObserver
 }

@@ -110,6 +110,21 @@ public final class SQLiteMailStore: MailStore {
         }
     }
 
+    public func saveAPITokenHash(_ hash: Data, for account: AccountID) async throws {
+        try await self.pool.write { db in
+            try db.execute(sql: "UPDATE accounts SET api_token_hash = ? WHERE id = ?", arguments: [hash, account.description])
+            if db.changesCount == 0 {
+                throw MailStoreError.notFound("account \(account) does not exist")
+            }
+        }
+    }
+
+    public func apiTokenHash(for account: AccountID) async throws -> Data? {
+        try await self.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT api_token_hash FROM accounts WHERE id = ?", arguments: [account.description])
+        }
+    }
+
     // MARK: Mailboxes
 
     public func upsertMailboxes(_ mailboxes: [Mailbox]) async throws {

@@ -110,6 +110,9 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v2-account-api-token") { db in
+            try db.execute(sql: "ALTER TABLE accounts ADD COLUMN api_token_hash BLOB")
+        }
         return migrator
     }
 }

@@ -48,6 +48,18 @@ import Testing
         #expect(try await store.sealedTokens(for: account.id) == nil)
     }
 
+    @Test(arguments: StoreFactory.all)
+    func apiTokenHashesBelongToTheirAccount(_ factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let account = MailFixtures.account()
+        try await store.createAccount(account)
+        #expect(try await store.apiTokenHash(for: account.id) == nil)
+        try await store.saveAPITokenHash(Data([7, 7]), for: account.id)
+        #expect(try await store.apiTokenHash(for: account.id) == Data([7, 7]))
+        #expect(try await store.apiTokenHash(for: .random()) == nil)
+        await #expect(throws: MailStoreError.notFound("")) { try await store.saveAPITokenHash(Data([1]), for: .random()) }
+    }
+
     // MARK: Version guard and tombstones
 
     @Test(arguments: StoreFactory.all)

@@ -27,6 +27,10 @@ public protocol MailStore: Sendable {
     func saveSealedTokens(_ sealed: Data?, for account: AccountID) async throws
     /// The sealed tokens of an account, if any.
     func sealedTokens(for account: AccountID) async throws -> Data?
+    /// Stores the hash of the account's API token (the token itself is never stored).
+    func saveAPITokenHash(_ hash: Data, for account: AccountID) async throws
+    /// The hash of the account's API token, if it has one.
+    func apiTokenHash(for account: AccountID) async throws -> Data?
 
     // MARK: Mailboxes
 

@@ -1,4 +1,5 @@
 public import Configuration
+internal import Foundation
 internal import Logging
 internal import Redis
 
@@ -23,6 +24,27 @@ extension MailpulseConfiguration {
         self.sqlitePath = settings.string("SQLITE_PATH") ?? self.sqlitePath
         self.tokenKey = settings.string("TOKEN_KEY", isSecret: true)
         self.tokenKeyFile = settings.string("TOKEN_KEY_FILE") ?? self.tokenKeyFile
+        self.microsoftClientID = settings.string("MS_CLIENT_ID")
+        self.microsoftClientSecret = settings.string("MS_CLIENT_SECRET", isSecret: true)
+        self.microsoftTenant = settings.string("MS_TENANT") ?? self.microsoftTenant
+        self.identityBaseURL = try settings.url("IDENTITY_BASE_URL")
+        self.graphBaseURL = try settings.url("GRAPH_BASE_URL")
+        self.publicURL = try settings.url("PUBLIC_URL")
+        if let origins = settings.string("ALLOWED_CALLBACK_ORIGINS") {
+            self.allowedCallbackOrigins = try origins.split(separator: ",").map { origin in
+                let text = origin.trimmingCharacters(in: .whitespaces)
+                guard let parsed = CallbackOrigin(text) else {
+                    throw ConfigurationError(
+                        key: "ALLOWED_CALLBACK_ORIGINS",
+                        message: "'\(text)' is not an http(s) origin such as https://app.example.com"
+                    )
+                }
+                return parsed.text
+            }
+        }
+        if let margin = try settings.integer("TOKEN_REFRESH_MARGIN_SECONDS", in: 0...3000) {
+            self.tokenRefreshMargin = .seconds(margin)
+        }
         if let level = settings.string("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -49,6 +71,14 @@ private struct Settings {
             throw ConfigurationError(key: name, message: "'\(text)' is not a whole number in \(range.lowerBound)...\(range.upperBound)")
         }
         return value
+    }
+
+    func url(_ name: String) throws -> String? {
+        guard let text = self.string(name) else { return nil }
+        guard CallbackOrigin(text) != nil else {
+            throw ConfigurationError(key: name, message: "'\(text)' is not an http(s) URL")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
     func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, of type: Choice.Type) throws -> Choice?

@@ -23,6 +23,43 @@ public struct MailpulseConfiguration: Sendable {
     public var tokenKeyFile = "data/token.key"
     /// The log level (`LOG_LEVEL`).
     public var logLevel = Logger.Level.info
+    /// The Microsoft app (client) id (`MS_CLIENT_ID`); unset means demo mode against graph-sim.
+    public var microsoftClientID: String?
+    /// The client secret of a confidential registration (`MS_CLIENT_SECRET`); public clients have none.
+    public var microsoftClientSecret: String?
+    /// The tenant segment (`MS_TENANT`): `common` lets personal outlook.com accounts sign in.
+    public var microsoftTenant = "common"
+    /// The identity platform (`IDENTITY_BASE_URL`); defaults to Microsoft's, or graph-sim in demo mode.
+    public var identityBaseURL: String?
+    /// Graph's v1.0 base (`GRAPH_BASE_URL`); defaults to Microsoft's, or graph-sim in demo mode.
+    public var graphBaseURL: String?
+    /// The address browsers and Graph reach this service at (`PUBLIC_URL`); defaults to http://HTTP_HOST:HTTP_PORT.
+    public var publicURL: String?
+    /// Origins a callbackUrl may point at (`ALLOWED_CALLBACK_ORIGINS`, comma-separated); defaults to PUBLIC_URL's.
+    public var allowedCallbackOrigins: [String] = []
+    /// How long before expiry an access token is refreshed (`TOKEN_REFRESH_MARGIN_SECONDS`).
+    public var tokenRefreshMargin = Duration.seconds(300)
+
+    /// graph-sim's address in demo mode.
+    public static let demoSimulatorURL = "http://127.0.0.1:8081"
+    /// graph-sim's registered client id.
+    public static let demoClientID = "11111111-2222-3333-4444-555555555555"
+
+    /// Whether no Microsoft app is configured, so the service talks to graph-sim.
+    public var isDemo: Bool { self.microsoftClientID == nil }
+    /// The public base URL without a trailing slash.
+    public var resolvedPublicURL: String {
+        let url = self.publicURL ?? "http://\(self.host == "0.0.0.0" ? "127.0.0.1" : self.host):\(self.port)"
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+    /// The identity platform base in force.
+    public var resolvedIdentityBaseURL: String {
+        self.identityBaseURL ?? (self.isDemo ? Self.demoSimulatorURL : "https://login.microsoftonline.com")
+    }
+    /// The Graph base in force.
+    public var resolvedGraphBaseURL: String {
+        self.graphBaseURL ?? (self.isDemo ? "\(Self.demoSimulatorURL)/v1.0" : "https://graph.microsoft.com/v1.0")
+    }
 
     /// The defaults.
     public init() {

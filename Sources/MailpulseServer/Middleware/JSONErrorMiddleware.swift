@@ -29,7 +29,10 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// A JSON error response.
     static func response(status: HTTPResponse.Status, message: String) -> Response {
         let body = ["error": JSONErrorBody(status: status.code, message: message)]
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        // Sorted keys make equal errors byte-identical, so a missing account and someone else's read the same.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(body)) ?? Data()
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],

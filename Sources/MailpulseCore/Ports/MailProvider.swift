@@ -1,0 +1,25 @@
+/// A mail provider (Outlook through Graph today; IMAP providers later): sign-in and tokens, then mail.
+public protocol MailProvider: Sendable {
+    /// Which provider this is.
+    var kind: MailProviderKind { get }
+    /// Starts a sign-in bound to `state`: the URL to send the browser to and the secret to keep until the callback.
+    func beginLogin(state: String) -> LoginRequest
+    /// Finishes a sign-in: redeems the code with the kept secret and reads who signed in.
+    func completeLogin(code: String, verifier: String) async throws -> (OAuthTokens, AccountIdentity)
+    /// Obtains new tokens with the refresh token; throws ``MailProviderError/reauthRequired(_:)`` when the grant is dead.
+    func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens
+}
+
+/// Where to send the browser to sign in, and the PKCE verifier that redeems the answer.
+public struct LoginRequest: Sendable, Equatable {
+    /// The provider's authorize URL.
+    public var url: String
+    /// The PKCE verifier, kept server-side until the callback.
+    public var verifier: String
+
+    /// Creates a login request.
+    public init(url: String, verifier: String) {
+        self.url = url
+        self.verifier = verifier
+    }
+}

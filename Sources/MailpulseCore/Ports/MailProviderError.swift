@@ -1,0 +1,17 @@
+/// What a ``MailProvider`` reports that callers act on.
+public enum MailProviderError: Error, Equatable, CustomStringConvertible {
+    /// The grant is dead (revoked, expired, spent): the user must sign in again.
+    case reauthRequired(String)
+    /// The access token was refused: refresh once and retry.
+    case unauthorized(String)
+    /// The provider refused or failed the request.
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .reauthRequired(let message): "re-authentication required: \(message)"
+        case .unauthorized(let message): "unauthorized: \(message)"
+        case .failed(let message): "provider failure: \(message)"
+        }
+    }
+}

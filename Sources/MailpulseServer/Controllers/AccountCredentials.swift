@@ -1,0 +1,56 @@
+internal import Crypto
+internal import Foundation
+internal import Hummingbird
+internal import MailpulseCore
+
+/// API tokens of local accounts: made random, stored as SHA-256, checked in constant time, carried as a bearer
+/// token or in the account's HttpOnly session cookie.
+enum AccountCredentials {
+    /// A new random token (256 bits, base64url).
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// The session cookie's name for an account: one cookie per account, so one browser can hold several.
+    static func cookieName(_ account: AccountID) -> String {
+        "mailpulse_\(account.description.replacingOccurrences(of: "-", with: ""))"
+    }
+
+    static func cookie(_ token: String, for account: AccountID, secure: Bool) -> String {
+        "\(Self.cookieName(account))=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000\(secure ? "; Secure" : "")"
+    }
+
+    /// The account a request may act for: 401 without credentials; 404 when the account is missing or the
+    /// credentials are not its own, so another account's id looks exactly like a missing one.
+    static func authenticate(_ request: Request, account id: AccountID, store: any MailStore) async throws -> Account {
+        var presented: String?
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            presented = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        } else if let cookie = request.cookies[Self.cookieName(id)]?.value {
+            presented = cookie
+        }
+        guard let presented, !presented.isEmpty else {
+            throw HTTPError(.unauthorized, message: "this route needs the account's token (Authorization: Bearer) or its session cookie")
+        }
+        let notFound = HTTPError(.notFound, message: "no such account")
+        guard let expected = try await store.apiTokenHash(for: id), Self.constantTimeEqual(expected, Self.hash(presented)),
+            let account = try await store.account(id)
+        else { throw notFound }
+        return account
+    }
+
+    /// Compares every byte whatever the first difference, so timing does not reveal how much matched.
+    static func constantTimeEqual(_ lhs: Data, _ rhs: Data) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for (a, b) in zip(lhs, rhs) { difference |= a ^ b }
+        return difference == 0
+    }
+}

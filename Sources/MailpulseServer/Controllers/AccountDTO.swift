@@ -1,0 +1,55 @@
+internal import Foundation
+internal import Hummingbird
+internal import MailpulseCore
+
+/// An account as the API shows it: status and identity, never tokens.
+struct AccountDTO: ResponseEncodable {
+    struct Identity: Encodable {
+        var id: String
+        var displayName: String
+        var address: String
+    }
+
+    var id: String
+    var provider: String
+    var status: String
+    var identity: Identity?
+    var createdAt: Date
+    var updatedAt: Date
+    var lastSyncedAt: Date?
+
+    init(_ account: Account) {
+        self.id = account.id.description
+        self.provider = account.provider.rawValue
+        self.status = account.status.rawValue
+        self.identity = account.identity.map { Identity(id: $0.providerUserID, displayName: $0.displayName, address: $0.address) }
+        self.createdAt = account.createdAt
+        self.updatedAt = account.updatedAt
+        self.lastSyncedAt = account.lastSyncedAt
+    }
+}
+
+/// `POST /api/accounts` input.
+struct CreateAccountRequest: Decodable {
+    var provider: String
+    var callbackUrl: String?
+}
+
+/// `POST /api/accounts` answer: the token is shown this once.
+struct CreatedAccount: ResponseEncodable {
+    var id: String
+    var loginUrl: String
+    var token: String
+}
+
+/// `POST /api/accounts/{id}/relink` answer.
+struct LoginLink: ResponseEncodable {
+    var loginUrl: String
+}
+
+/// What a sign-in's `state` stands for, kept single-use in Redis until the callback.
+struct PendingLogin: Codable {
+    var account: String
+    var verifier: String
+    var callbackUrl: String
+}

@@ -1,0 +1,31 @@
+internal import Crypto
+public import Foundation
+
+/// An RFC 7636 verifier and its S256 challenge.
+public struct PKCEPair: Sendable, Equatable {
+    /// The secret the client keeps until it redeems the code.
+    public let verifier: String
+    /// `BASE64URL(SHA256(verifier))`, sent with the authorize request.
+    public let challenge: String
+
+    /// A new random pair (a 64-character verifier from 48 random bytes).
+    public static func random() -> PKCEPair {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<48).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return PKCEPair(verifier: Base64URL.encode(Data(bytes)))
+    }
+
+    /// The pair of a given verifier.
+    public init(verifier: String) {
+        self.verifier = verifier
+        self.challenge = Base64URL.encode(Data(SHA256.hash(data: Data(verifier.utf8))))
+    }
+}
+
+/// Base64 with the URL alphabet and no padding.
+enum Base64URL {
+    static func encode(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

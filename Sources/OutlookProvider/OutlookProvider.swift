@@ -1,0 +1,61 @@
+public import Foundation
+public import MailpulseCore
+public import MicrosoftGraph
+
+/// ``MailProvider`` for Outlook and Microsoft 365 on Microsoft Graph.
+public struct OutlookProvider: MailProvider {
+    private let identity: IdentityClient
+    private let graph: GraphClient
+
+    /// Creates the provider.
+    public init(identity: IdentityClient, graph: GraphClient) {
+        self.identity = identity
+        self.graph = graph
+    }
+
+    public var kind: MailProviderKind { .outlook }
+
+    public func beginLogin(state: String) -> LoginRequest {
+        let pkce = PKCEPair.random()
+        return LoginRequest(url: self.identity.authorizeURL(state: state, pkce: pkce).absoluteString, verifier: pkce.verifier)
+    }
+
+    public func completeLogin(code: String, verifier: String) async throws -> (OAuthTokens, AccountIdentity) {
+        let answer: TokenResponse
+        do {
+            answer = try await self.identity.redeem(code: code, verifier: verifier)
+        } catch let error as IdentityError {
+            throw MailProviderError.failed(error.description)
+        }
+        let tokens = Self.tokens(answer, previousRefreshToken: nil)
+        let user: GraphUser
+        do {
+            user = try await self.graph.me(accessToken: tokens.accessToken)
+        } catch let error as GraphError {
+            throw MailProviderError.failed(error.description)
+        }
+        return (tokens, AccountIdentity(providerUserID: user.id, displayName: user.displayName ?? user.address, address: user.address))
+    }
+
+    public func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens {
+        guard let refreshToken = tokens.refreshToken else {
+            throw MailProviderError.reauthRequired("no refresh token was granted")
+        }
+        do {
+            return Self.tokens(try await self.identity.refresh(refreshToken: refreshToken), previousRefreshToken: refreshToken)
+        } catch let error as IdentityError where error.isInvalidGrant {
+            throw MailProviderError.reauthRequired(error.description)
+        } catch let error as IdentityError {
+            throw MailProviderError.failed(error.description)
+        }
+    }
+
+    private static func tokens(_ answer: TokenResponse, previousRefreshToken: String?) -> OAuthTokens {
+        OAuthTokens(
+            accessToken: answer.accessToken,
+            refreshToken: answer.refreshToken ?? previousRefreshToken,
+            expiresAt: Date().addingTimeInterval(Double(answer.expiresIn)),
+            scope: answer.scope
+        )
+    }
+}

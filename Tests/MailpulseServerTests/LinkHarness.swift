@@ -1,0 +1,103 @@
+import Foundation
+import GraphSimulator
+import HTTPTransport
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MailpulseServer
+import TestSupport
+import Testing
+
+/// graph-sim and the service, each on a real port, and a "browser" that follows their redirects.
+struct LinkHarness: Sendable {
+    /// The service's public URL as configured; the browser maps it to the service's real port.
+    static let publicURL = "http://127.0.0.1:8080"
+
+    let simulator: String
+    let service: String
+    let configuration: MailpulseConfiguration
+    let logs: LogRecorder
+    let transport = URLSessionTransport()
+
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: self.body)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: self.body, as: UTF8.self) }
+    }
+
+    static func run(_ body: @Sendable (LinkHarness) async throws -> Void) async throws {
+        let logs = LogRecorder()
+        var simulatorConfiguration = SimulatorConfiguration()
+        simulatorConfiguration.redirectURIs = ["\(Self.publicURL)/oauth/callback"]
+        let simulator = buildGraphSimulator(configuration: simulatorConfiguration, host: "127.0.0.1", port: 0, logger: Logger(label: "sim"))
+        try await simulator.test(.live) { simulatorClient in
+            let simulatorURL = "http://127.0.0.1:\(simulatorClient.port!)"
+            var configuration = try ApplicationTests.configuration()
+            configuration.redisPrefix = TestEnvironment.uniquePrefix()
+            configuration.microsoftClientID = SimulatorConfiguration().clientID
+            configuration.identityBaseURL = simulatorURL
+            configuration.graphBaseURL = "\(simulatorURL)/v1.0"
+            configuration.publicURL = Self.publicURL
+            let settings = configuration
+            let service = try await buildApplication(configuration: settings, logger: logs.logger())
+            try await service.test(.live) { serviceClient in
+                try await body(
+                    LinkHarness(simulator: simulatorURL, service: "http://127.0.0.1:\(serviceClient.port!)", configuration: settings, logs: logs)
+                )
+            }
+        }
+    }
+
+    /// Sends a request; a URL on the public address goes to the service's real port.
+    func send(_ method: String, _ url: String, headers: [(String, String)] = [], json: String? = nil) async throws -> Reply {
+        var target = url.hasPrefix(Self.publicURL) ? self.service + url.dropFirst(Self.publicURL.count) : url
+        if target.hasPrefix("/") { target = self.service + target }
+        var allHeaders = headers
+        if json != nil { allHeaders.append(("Content-Type", "application/json")) }
+        let response = try await self.transport.send(
+            HTTPRequestData(method: method, url: URL(string: target)!, headers: allHeaders, body: json.map { Data($0.utf8) }, timeout: .seconds(20))
+        )
+        return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    func createMailbox(_ address: String) async throws {
+        let reply = try await self.send(
+            "POST",
+            "\(self.simulator)/sim/mailboxes",
+            json: "{\"address\":\"\(address)\",\"displayName\":\"Ada Lovelace\",\"messages\":2}"
+        )
+        #expect(reply.status == 201)
+    }
+
+    /// `POST /api/accounts`: the id, the login URL and the token.
+    func createAccount(callbackUrl: String? = nil) async throws -> (id: String, loginURL: String, token: String) {
+        let body = callbackUrl.map { "{\"provider\":\"outlook\",\"callbackUrl\":\"\($0)\"}" } ?? "{\"provider\":\"outlook\"}"
+        let reply = try await self.send("POST", "/api/accounts", json: body)
+        #expect(reply.status == 201, "\(reply.text)")
+        return (
+            try #require(reply.json["id"] as? String), try #require(reply.json["loginUrl"] as? String), try #require(reply.json["token"] as? String)
+        )
+    }
+
+    /// The browser at the login URL, already signed in as `address`: where the provider sends it back to.
+    func signIn(_ loginURL: String, as address: String) async throws -> String {
+        let reply = try await self.send("GET", "\(loginURL)&login_hint=\(address)")
+        #expect(reply.status == 302)
+        return try #require(reply.headers["location"])
+    }
+
+    /// Follows the provider's redirect into the service: the service's answer.
+    func returnFromProvider(_ location: String) async throws -> Reply {
+        try await self.send("GET", location)
+    }
+
+    func account(_ id: String, token: String) async throws -> Reply {
+        try await self.send("GET", "/api/accounts/\(id)", headers: [("Authorization", "Bearer \(token)")])
+    }
+
+    static func query(_ url: String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: (URLComponents(string: url)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+    }
+}
