@@ -3,7 +3,7 @@
 # Uses apt-get (through sudo when not root); says plainly what to do when it cannot.
 set -euo pipefail
 
-packages=(redis-server libhiredis-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev)
+packages=(curl redis-server libhiredis-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev)
 
 if ! command -v swift >/dev/null 2>&1; then
     echo "mailpulse: the Swift toolchain (6.2 or later) is not on PATH; install it from swift.org first." >&2

@@ -17,11 +17,14 @@ setting() {
 }
 
 redis_url=$(setting REDIS_URL redis://127.0.0.1:6379)
+public_url=$(setting PUBLIC_URL "http://$(setting HTTP_HOST 127.0.0.1):$(setting HTTP_PORT 8080)")
 REDIS_PID=""
 SERVICE_PID=""
+SIMULATOR_PID=""
 cleanup() {
     trap - EXIT INT TERM
     [ -n "$SERVICE_PID" ] && kill -TERM "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null
+    [ -n "$SIMULATOR_PID" ] && kill -TERM "$SIMULATOR_PID" 2>/dev/null && wait "$SIMULATOR_PID" 2>/dev/null
     if [ -n "$REDIS_PID" ]; then
         redis-cli -u "$redis_url" shutdown >/dev/null 2>&1 || kill "$REDIS_PID" 2>/dev/null || true
         wait "$REDIS_PID" 2>/dev/null || true
@@ -44,6 +47,23 @@ else
     fi
     echo "mailpulse: starting redis-server on port $port (files in data/redis)"
     start_redis "$port" data/redis yes
+fi
+
+if [ -z "$(setting MS_CLIENT_ID "")" ]; then
+    if curl -fs http://127.0.0.1:8081/health >/dev/null 2>&1; then
+        echo "mailpulse: demo mode (no MS_CLIENT_ID): using the graph-sim already on http://127.0.0.1:8081"
+    else
+        echo "mailpulse: demo mode (no MS_CLIENT_ID): starting graph-sim on http://127.0.0.1:8081"
+        .build/debug/graph-sim --port 8081 --redirect-uri "$public_url/oauth/callback" --log-level warning &
+        SIMULATOR_PID=$!
+        for _ in $(seq 1 100); do
+            curl -fs http://127.0.0.1:8081/health >/dev/null 2>&1 && break
+            sleep 0.1
+        done
+        curl -fs -X POST http://127.0.0.1:8081/sim/mailboxes \
+            -d '{"address":"ada@outlook.com","displayName":"Ada Lovelace","messages":200,"seed":1}' >/dev/null
+        echo "mailpulse: graph-sim has the mailbox ada@outlook.com; act as its user at http://127.0.0.1:8081/sim/"
+    fi
 fi
 
 echo "mailpulse: serving on http://$(setting HTTP_HOST 127.0.0.1):$(setting HTTP_PORT 8080) (Ctrl-C stops)"

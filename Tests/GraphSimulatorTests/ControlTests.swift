@@ -76,7 +76,7 @@ import Testing
                 let received = await inbox.waitFor(2)
                 #expect(received.count == 2)
                 #expect(Set(received.compactMap { $0["value"]?.arrayValue?.first?["resourceData"]?["id"]?.stringValue }).count == 1)
-                let stats = try await graph.send("GET", "/sim/stats").json
+                let stats = try await graph.stats { $0["notificationsDropped"]?.numberValue == 1 && $0["notificationsSent"]?.numberValue == 2 }
                 #expect(stats["notificationsDropped"]?.numberValue == 1)
                 #expect(stats["notificationsDuplicated"]?.numberValue == 1)
 

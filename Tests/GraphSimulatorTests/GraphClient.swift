@@ -48,6 +48,17 @@ struct GraphClient {
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 
+    /// `GET /sim/stats`, polled until `condition` holds or 10 s pass: counters move just after deliveries end.
+    func stats(until condition: (JSONValue) -> Bool) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + .seconds(10)
+        var stats = try await self.send("GET", "/sim/stats").json
+        while !condition(stats), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            stats = try await self.send("GET", "/sim/stats").json
+        }
+        return stats
+    }
+
     /// Creates a simulated mailbox through the control API.
     func createMailbox(_ address: String, messages: Int, seed: Int = 1) async throws -> String {
         let reply = try await self.send(

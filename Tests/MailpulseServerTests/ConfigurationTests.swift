@@ -38,9 +38,25 @@ import Testing
         #expect(configuration.logLevel == .debug)
     }
 
+    @Test func demoModeWithoutAClientIDPointsAtGraphSim() throws {
+        let demo = try self.configuration([:])
+        #expect(demo.isDemo)
+        #expect(demo.resolvedIdentityBaseURL == "http://127.0.0.1:8081")
+        #expect(demo.resolvedPublicURL == "http://127.0.0.1:8080")
+        let real = try self.configuration([
+            "MS_CLIENT_ID": "abc", "PUBLIC_URL": "https://mail.example.com/", "ALLOWED_CALLBACK_ORIGINS": "https://App.example.com:443",
+        ])
+        #expect(!real.isDemo)
+        #expect(real.resolvedIdentityBaseURL == "https://login.microsoftonline.com")
+        #expect(real.resolvedGraphBaseURL == "https://graph.microsoft.com/v1.0")
+        #expect(real.resolvedPublicURL == "https://mail.example.com")
+        #expect(real.allowedCallbackOrigins == ["https://app.example.com"])
+    }
+
     @Test(arguments: [
         ("HTTP_PORT", "eighty"), ("HTTP_PORT", "70000"), ("HTTP_MAX_BODY_BYTES", "12"), ("REDIS_URL", "localhost:6379"),
-        ("STORE", "postgres"), ("LOG_LEVEL", "loud"),
+        ("STORE", "postgres"), ("LOG_LEVEL", "loud"), ("PUBLIC_URL", "ftp://files"), ("IDENTITY_BASE_URL", "login"),
+        ("ALLOWED_CALLBACK_ORIGINS", "https://ok.example, nope"), ("TOKEN_REFRESH_MARGIN_SECONDS", "-1"),
     ])
     func badValuesStopTheStartNamingTheirKey(_ name: String, _ value: String) {
         let error = #expect(throws: ConfigurationError.self) { try self.configuration([name: value]) }

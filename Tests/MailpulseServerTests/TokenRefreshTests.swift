@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTransport
+import MailpulseCore
+import MailpulseServer
+import MicrosoftGraph
+import OutlookProvider
+import RedisBackplane
+import SQLiteStore
+import Secrets
+import Synchronization
+import TestSupport
+import Testing
+
+/// What another node of the same deployment sees: the service's SQLite file, token key and Redis namespace.
+private struct Node {
+    let store: SQLiteMailStore
+    let vault: AESGCMTokenVault
+    let source: AccessTokenSource
+    let identity: IdentityClient
+    let graph: GraphClient
+
+    init(_ harness: LinkHarness) throws {
+        let configuration = harness.configuration
+        self.store = try SQLiteMailStore(path: configuration.sqlitePath)
+        self.vault = AESGCMTokenVault(key: try TokenKey.loadOrCreate(at: configuration.tokenKeyFile), store: self.store)
+        let transport = URLSessionTransport()
+        self.identity = IdentityClient(
+            configuration: IdentityConfiguration(
+                clientID: configuration.microsoftClientID!,
+                baseURL: URL(string: harness.simulator)!,
+                redirectURI: "\(LinkHarness.publicURL)/oauth/callback"
+            ),
+            transport: transport
+        )
+        self.graph = GraphClient(baseURL: URL(string: "\(harness.simulator)/v1.0")!, transport: transport)
+        let backplane = RedisBackplane(client: TestEnvironment.redisClient(maximumConnections: 4), prefix: configuration.redisPrefix)
+        self.source = AccessTokenSource(
+            vault: self.vault,
+            backplane: backplane,
+            store: self.store,
+            provider: OutlookProvider(identity: self.identity, graph: self.graph)
+        )
+    }
+
+    /// Makes the stored access token look expired, as it will be an hour after sign-in.
+    func expireAccessToken(_ account: AccountID) async throws {
+        var tokens = try #require(try await self.vault.tokens(for: account))
+        tokens.expiresAt = Date(timeIntervalSinceNow: -1)
+        try await self.vault.store(tokens, for: account)
+    }
+}
+
+@Suite(.enabled(if: TestEnvironment.hasRedis, "needs REDIS_URL (make test provides it)"))
+struct TokenRefreshTests {
+    static func link(_ harness: LinkHarness) async throws -> (AccountID, token: String) {
+        try await harness.createMailbox("ada@outlook.com")
+        let (id, loginURL, token) = try await harness.createAccount()
+        #expect(try await harness.returnFromProvider(try await harness.signIn(loginURL, as: "ada@outlook.com")).status == 302)
+        return (try #require(AccountID(id)), token)
+    }
+
+    @Test func twoConcurrentRefreshersSpendTheRefreshTokenOnce() async throws {
+        try await LinkHarness.run { harness in
+            let (account, _) = try await Self.link(harness)
+            let first = try Node(harness)
+            let second = try Node(harness)
+            try await first.expireAccessToken(account)
+            async let a = first.source.accessToken(for: account)
+            async let b = second.source.accessToken(for: account)
+            let (tokenA, tokenB) = try await (a, b)
+            #expect(tokenA == tokenB)
+            #expect(try await first.graph.me(accessToken: tokenA).userPrincipalName == "ada@outlook.com")
+            let stats = try await harness.send("GET", "\(harness.simulator)/sim/stats")
+            #expect(stats.json["tokenRefreshes"] as? Int == 1)
+            // A fresh token is reused without another refresh.
+            #expect(try await first.source.accessToken(for: account) == tokenA)
+        }
+    }
+
+    @Test func aRefusedTokenIsRefreshedOnceAndTheCallRetried() async throws {
+        try await LinkHarness.run { harness in
+            let (account, _) = try await Self.link(harness)
+            let node = try Node(harness)
+            let stale = try await node.source.accessToken(for: account)
+            let calls = Counter()
+            let user = try await node.source.withAccessToken(for: account) { token in
+                calls.increment()
+                do {
+                    // The first token is refused, as Graph refuses a revoked one.
+                    if token == stale { throw GraphError(status: 401, code: "InvalidAuthenticationToken", message: "expired") }
+                    return try await node.graph.me(accessToken: token)
+                } catch let error as GraphError where error.isUnauthorized {
+                    throw MailProviderError.unauthorized(error.message)
+                }
+            }
+            #expect(user.userPrincipalName == "ada@outlook.com")
+            #expect(calls.value == 2)
+        }
+    }
+
+    @Test func invalidGrantMeansReauthRequiredAndRelinkRestoresTheAccountWithItsData() async throws {
+        try await LinkHarness.run { harness in
+            let (account, apiToken) = try await Self.link(harness)
+            let node = try Node(harness)
+            _ = try await node.store.upsertMessages([
+                Message(
+                    accountID: account,
+                    id: "m1",
+                    mailboxID: "inbox",
+                    subject: "kept",
+                    receivedAt: 1,
+                    version: MessageVersion(modifiedAt: 1, changeKey: "a")
+                )
+            ])
+            // Someone else spends the refresh token (as a revocation would kill it), then the access token expires.
+            let tokens = try #require(try await node.vault.tokens(for: account))
+            _ = try await node.identity.refresh(refreshToken: try #require(tokens.refreshToken))
+            try await node.expireAccessToken(account)
+            await #expect(throws: MailProviderError.self) { try await node.source.accessToken(for: account) }
+            #expect(try await harness.account(account.description, token: apiToken).json["status"] as? String == "reauth_required")
+
+            let relink = try await harness.send("POST", "/api/accounts/\(account)/relink", headers: [("Authorization", "Bearer \(apiToken)")])
+            let loginURL = try #require(relink.json["loginUrl"] as? String)
+            #expect(try await harness.returnFromProvider(try await harness.signIn(loginURL, as: "ada@outlook.com")).status == 302)
+            #expect(try await harness.account(account.description, token: apiToken).json["status"] as? String == "linked")
+            #expect(try await node.store.message("m1", of: account)?.subject == "kept")
+            #expect(try await node.source.accessToken(for: account) != tokens.accessToken)
+        }
+    }
+}
+
+/// A counter a test closure can bump.
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { self.count.withLock { $0 += 1 } }
+    var value: Int { self.count.withLock { $0 } }
+}
