@@ -51,7 +51,7 @@ let package = Package(
             name: "GraphSimulator",
             dependencies: [
                 "HTTPTransport",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "MicrosoftGraph",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -170,9 +170,8 @@ extension GraphAPI {
     /// The validation handshake: the endpoint must echo the token, as text, with 200, within 10 seconds.
     private func validate(url: String, requestID: String) async -> GraphResponse? {
         let token = "Validation: Testing client application reachability for subscription Request-Id: \(UUID().uuidString.lowercased())"
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~ ")
-        let encoded = (token.addingPercentEncoding(withAllowedCharacters: allowed) ?? token).replacingOccurrences(of: " ", with: "+")
+        // Graph form-encodes the token: spaces become +.
+        let encoded = FormURLEncoding.escape(token).replacingOccurrences(of: "%20", with: "+")
         let separator = url.contains("?") ? "&" : "?"
         guard let target = URL(string: "\(url)\(separator)validationToken=\(encoded)") else {
             return .error(400, code: "ValidationError", message: "Subscription validation request failed. The URL is invalid.", requestID: requestID)

@@ -313,7 +313,8 @@ struct GraphAPI: Sendable {
     private func link(_ request: GraphRequest, replacing replacements: [String: String]) -> String {
         var query = request.query
         for (name, value) in replacements { query[name] = value }
-        let encoded = query.keys.sorted().map { "\($0)=\(query[$0]!.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")" }
-        return "\(self.baseURL)/\(request.rawPath)?\(encoded.joined(separator: "&"))"
+        // Names stay as written ($skip, $top), as in Graph's own links; values are escaped.
+        let items = query.keys.sorted().map { "\($0)=\(FormURLEncoding.escape(query[$0]!))" }
+        return "\(self.baseURL)/\(request.rawPath)?\(items.joined(separator: "&"))"
     }
 }

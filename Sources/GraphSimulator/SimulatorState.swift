@@ -1,4 +1,5 @@
 internal import Foundation
+internal import MicrosoftGraph
 
 /// Everything the simulator knows: mailboxes, sign-ins and tokens, delta rounds, subscriptions, faults and counters.
 actor SimulatorState {
@@ -178,7 +179,7 @@ actor SimulatorState {
                     message: "The Code_Verifier does not match the code_challenge supplied in the authorization request."
                 )
             }
-            let expected = grant.challengeMethod == "S256" ? PKCE.s256(verifier) : verifier
+            let expected = grant.challengeMethod == "S256" ? PKCEPair(verifier: verifier).challenge : verifier
             guard expected == challenge else {
                 throw .invalidGrant(
                     code: 501481,

@@ -52,9 +52,7 @@ public struct IdentityClient: Sendable {
     private func token(_ fields: [(String, String)]) async throws -> TokenResponse {
         var form = [("client_id", self.configuration.clientID)] + fields
         if let secret = self.configuration.clientSecret { form.append(("client_secret", secret)) }
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let body = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        let body = FormURLEncoding.encode(form)
         let request = HTTPRequestData(
             method: "POST",
             url: self.endpoint.appendingPathComponent("token"),

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import HTTPTransport
 internal import Hummingbird
 
 /// The identity platform's v2.0 endpoints: `/{tenant}/oauth2/v2.0/authorize` and `/token`.
@@ -131,7 +132,7 @@ struct IdentityRoutes: Sendable {
 
     private static func redirect(to uri: String, items: [(String, String)]) -> Response {
         let separator = uri.contains("?") ? "&" : "?"
-        return Response(status: .found, headers: [.location: uri + separator + FormData.encode(items)])
+        return Response(status: .found, headers: [.location: uri + separator + FormURLEncoding.encode(items)])
     }
 
     static func page(status: HTTPResponse.Status, title: String, body: String) -> Response {

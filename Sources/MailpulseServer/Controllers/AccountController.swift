@@ -1,4 +1,5 @@
 internal import Foundation
+internal import HTTPTransport
 internal import Hummingbird
 internal import Logging
 internal import MailpulseCore
@@ -152,9 +153,7 @@ struct AccountController: Sendable {
     }
 
     private static func redirect(_ target: String, _ items: [(String, String)]) -> Response {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let query = items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        let query = FormURLEncoding.encode(items)
         return Response(status: .found, headers: [.location: target + (target.contains("?") ? "&" : "?") + query])
     }
 
