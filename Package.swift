@@ -164,6 +164,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MicrosoftGraphTests",
+            dependencies: [
+                "GraphSimulator",
+                "HTTPTransport",
+                "MicrosoftGraph",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MailpulseServerTests",
             dependencies: [
                 "GraphSimulator",

@@ -1,0 +1,85 @@
+public import Foundation
+public import HTTPTransport
+
+extension GraphClient {
+    /// Asks for ids that survive moves, on every request (Graph applies it per request).
+    static let immutableIDs = ("Prefer", "IdType=\"ImmutableId\"")
+
+    /// A page of the folder tree's delta: from the start when `link` is nil, else from a nextLink or deltaLink.
+    public func mailFolderDelta(link: String?, accessToken: String) async throws -> GraphPage<GraphMailFolder> {
+        try await self.get(link ?? "me/mailFolders/delta", accessToken: accessToken, headers: [Self.immutableIDs])
+    }
+
+    /// A page of a folder's message delta: from the start (with the indexed fields selected) when `link` is nil,
+    /// else from a nextLink or deltaLink, which carry the selection.
+    public func messageDelta(folderID: String, link: String?, pageSize: Int, accessToken: String) async throws -> GraphPage<GraphMessage> {
+        let start = "me/mailFolders/\(FormURLEncoding.escape(folderID))/messages/delta?$select=\(GraphMessage.selectList)"
+        return try await self.get(
+            link ?? start,
+            accessToken: accessToken,
+            headers: [("Prefer", "odata.maxpagesize=\(pageSize)"), Self.immutableIDs]
+        )
+    }
+
+    /// One message with the indexed fields.
+    public func message(_ id: String, accessToken: String) async throws -> GraphMessage {
+        try await self.get(
+            "me/messages/\(FormURLEncoding.escape(id))?$select=\(GraphMessage.selectList)",
+            accessToken: accessToken,
+            headers: [Self.immutableIDs]
+        )
+    }
+
+    /// Creates a subscription to the signed-in user's messages; Graph validates both URLs before it answers.
+    public func createSubscription(
+        notificationURL: String,
+        lifecycleURL: String,
+        clientState: String,
+        expiration: Date,
+        accessToken: String
+    ) async throws -> GraphSubscription {
+        let body: [String: String] = [
+            "changeType": "created,updated,deleted",
+            "notificationUrl": notificationURL,
+            "lifecycleNotificationUrl": lifecycleURL,
+            "resource": "me/messages",
+            "expirationDateTime": expiration.formatted(.iso8601),
+            "clientState": clientState,
+            "latestSupportedTlsVersion": "v1_2",
+        ]
+        return try await self.sendJSON("POST", "subscriptions", body: body, accessToken: accessToken)
+    }
+
+    /// Renews a subscription until `expiration`; a 404 means it is gone and must be created again.
+    public func renewSubscription(_ id: String, until expiration: Date, accessToken: String) async throws -> GraphSubscription {
+        try await self.sendJSON(
+            "PATCH",
+            "subscriptions/\(id)",
+            body: ["expirationDateTime": expiration.formatted(.iso8601)],
+            accessToken: accessToken
+        )
+    }
+
+    /// Deletes a subscription.
+    public func deleteSubscription(_ id: String, accessToken: String) async throws {
+        let url = URL(string: "\(self.baseURL.absoluteString)/subscriptions/\(id)")!
+        _ = try await self.send(HTTPRequestData(method: "DELETE", url: url), accessToken: accessToken)
+    }
+
+    private func sendJSON<Response: Decodable>(_ method: String, _ path: String, body: [String: String], accessToken: String) async throws -> Response
+    {
+        let url = URL(string: "\(self.baseURL.absoluteString)/\(path)")!
+        let request = HTTPRequestData(
+            method: method,
+            url: url,
+            headers: [("Content-Type", "application/json"), Self.immutableIDs],
+            body: try JSONEncoder().encode(body)
+        )
+        let response = try await self.send(request, accessToken: accessToken)
+        do {
+            return try JSONDecoder().decode(Response.self, from: response.body)
+        } catch {
+            throw GraphError(status: response.status, code: "InvalidResponse", message: "the answer is not the documented JSON")
+        }
+    }
+}
