@@ -5,12 +5,15 @@ public import MicrosoftGraph
 /// ``MailProvider`` for Outlook and Microsoft 365 on Microsoft Graph.
 public struct OutlookProvider: MailProvider {
     private let identity: IdentityClient
-    private let graph: GraphClient
+    let graph: GraphClient
+    /// Messages per delta page (`Prefer: odata.maxpagesize`).
+    let pageSize: Int
 
     /// Creates the provider.
-    public init(identity: IdentityClient, graph: GraphClient) {
+    public init(identity: IdentityClient, graph: GraphClient, pageSize: Int = 250) {
         self.identity = identity
         self.graph = graph
+        self.pageSize = pageSize
     }
 
     public var kind: MailProviderKind { .outlook }

@@ -62,13 +62,13 @@ struct LinkHarness: Sendable {
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 
-    func createMailbox(_ address: String) async throws {
-        let reply = try await self.send(
-            "POST",
-            "\(self.simulator)/sim/mailboxes",
-            json: "{\"address\":\"\(address)\",\"displayName\":\"Ada Lovelace\",\"messages\":2}"
-        )
+    /// Creates a simulated mailbox; answers its id.
+    @discardableResult
+    func createMailbox(_ address: String, messages: Int = 2) async throws -> String {
+        let body = "{\"address\":\"\(address)\",\"displayName\":\"Ada Lovelace\",\"messages\":\(messages),\"seed\":11}"
+        let reply = try await self.send("POST", "\(self.simulator)/sim/mailboxes", json: body)
         #expect(reply.status == 201)
+        return try #require(reply.json["id"] as? String)
     }
 
     /// `POST /api/accounts`: the id, the login URL and the token.

@@ -11,49 +11,10 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// What another node of the same deployment sees: the service's SQLite file, token key and Redis namespace.
-private struct Node {
-    let store: SQLiteMailStore
-    let vault: AESGCMTokenVault
-    let source: AccessTokenSource
-    let identity: IdentityClient
-    let graph: GraphClient
-
-    init(_ harness: LinkHarness) throws {
-        let configuration = harness.configuration
-        self.store = try SQLiteMailStore(path: configuration.sqlitePath)
-        self.vault = AESGCMTokenVault(key: try TokenKey.loadOrCreate(at: configuration.tokenKeyFile), store: self.store)
-        let transport = URLSessionTransport()
-        self.identity = IdentityClient(
-            configuration: IdentityConfiguration(
-                clientID: configuration.microsoftClientID!,
-                baseURL: URL(string: harness.simulator)!,
-                redirectURI: "\(LinkHarness.publicURL)/oauth/callback"
-            ),
-            transport: transport
-        )
-        self.graph = GraphClient(baseURL: URL(string: "\(harness.simulator)/v1.0")!, transport: transport)
-        let backplane = RedisBackplane(client: TestEnvironment.redisClient(maximumConnections: 4), prefix: configuration.redisPrefix)
-        self.source = AccessTokenSource(
-            vault: self.vault,
-            backplane: backplane,
-            store: self.store,
-            provider: OutlookProvider(identity: self.identity, graph: self.graph)
-        )
-    }
-
-    /// Makes the stored access token look expired, as it will be an hour after sign-in.
-    func expireAccessToken(_ account: AccountID) async throws {
-        var tokens = try #require(try await self.vault.tokens(for: account))
-        tokens.expiresAt = Date(timeIntervalSinceNow: -1)
-        try await self.vault.store(tokens, for: account)
-    }
-}
-
 @Suite(.enabled(if: TestEnvironment.hasRedis, "needs REDIS_URL (make test provides it)"))
 struct TokenRefreshTests {
-    static func link(_ harness: LinkHarness) async throws -> (AccountID, token: String) {
-        try await harness.createMailbox("ada@outlook.com")
+    static func link(_ harness: LinkHarness, createMailbox: Bool = true) async throws -> (AccountID, token: String) {
+        if createMailbox { try await harness.createMailbox("ada@outlook.com") }
         let (id, loginURL, token) = try await harness.createAccount()
         #expect(try await harness.returnFromProvider(try await harness.signIn(loginURL, as: "ada@outlook.com")).status == 302)
         return (try #require(AccountID(id)), token)
@@ -62,8 +23,8 @@ struct TokenRefreshTests {
     @Test func twoConcurrentRefreshersSpendTheRefreshTokenOnce() async throws {
         try await LinkHarness.run { harness in
             let (account, _) = try await Self.link(harness)
-            let first = try Node(harness)
-            let second = try Node(harness)
+            let first = try TestNode(harness)
+            let second = try TestNode(harness)
             try await first.expireAccessToken(account)
             async let a = first.source.accessToken(for: account)
             async let b = second.source.accessToken(for: account)
@@ -80,7 +41,7 @@ struct TokenRefreshTests {
     @Test func aRefusedTokenIsRefreshedOnceAndTheCallRetried() async throws {
         try await LinkHarness.run { harness in
             let (account, _) = try await Self.link(harness)
-            let node = try Node(harness)
+            let node = try TestNode(harness)
             let stale = try await node.source.accessToken(for: account)
             let calls = Counter()
             let user = try await node.source.withAccessToken(for: account) { token in
@@ -101,7 +62,7 @@ struct TokenRefreshTests {
     @Test func invalidGrantMeansReauthRequiredAndRelinkRestoresTheAccountWithItsData() async throws {
         try await LinkHarness.run { harness in
             let (account, apiToken) = try await Self.link(harness)
-            let node = try Node(harness)
+            let node = try TestNode(harness)
             _ = try await node.store.upsertMessages([
                 Message(
                     accountID: account,

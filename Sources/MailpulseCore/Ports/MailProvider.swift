@@ -8,6 +8,13 @@ public protocol MailProvider: Sendable {
     func completeLogin(code: String, verifier: String) async throws -> (OAuthTokens, AccountIdentity)
     /// Obtains new tokens with the refresh token; throws ``MailProviderError/reauthRequired(_:)`` when the grant is dead.
     func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens
+
+    /// Every folder of the mailbox, the inbox marked with its well-known name.
+    func mailboxes(of account: AccountID, accessToken: String) async throws -> [Mailbox]
+    /// One page of a folder's changes: from the start when `link` is nil, else from a checkpoint or cursor.
+    func messageChanges(of account: AccountID, mailbox: String, link: String?, accessToken: String) async throws -> MessageChanges
+    /// One message as it is now, or `nil` when it no longer exists.
+    func message(_ id: String, of account: AccountID, accessToken: String) async throws -> Message?
 }
 
 /// Where to send the browser to sign in, and the PKCE verifier that redeems the answer.

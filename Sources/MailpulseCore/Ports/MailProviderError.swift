@@ -6,12 +6,21 @@ public enum MailProviderError: Error, Equatable, CustomStringConvertible {
     case unauthorized(String)
     /// The provider refused or failed the request.
     case failed(String)
+    /// The item does not exist (deleted, or never there).
+    case notFound
+    /// The sync cursor is no longer known (Graph's 410 SyncStateNotFound): sync the folder again from the start.
+    case cursorExpired
+    /// The provider throttles this mailbox: send nothing for `retryAfter`.
+    case throttled(retryAfter: Duration)
 
     public var description: String {
         switch self {
         case .reauthRequired(let message): "re-authentication required: \(message)"
         case .unauthorized(let message): "unauthorized: \(message)"
         case .failed(let message): "provider failure: \(message)"
+        case .notFound: "not found"
+        case .cursorExpired: "sync cursor expired"
+        case .throttled(let retryAfter): "throttled for \(retryAfter)"
         }
     }
 }

@@ -1,0 +1,119 @@
+internal import Foundation
+
+/// Brings the store level with the provider by delta rounds: every folder, inbox first, each page stored in one
+/// batch and then its checkpoint saved, so an interrupted sync resumes where it stopped.
+///
+/// A message reported as gone from a folder is not deleted on that word alone: moves arrive as a removal in one
+/// folder and an addition in another, in either order. If the store still has it in that folder, the provider is
+/// asked where it is now; only a message the provider no longer has is deleted.
+public struct MailboxSynchronizer: Sendable {
+    private let store: any MailStore
+    private let provider: any MailProvider
+    private let tokens: AccessTokenSource
+
+    /// Creates a synchronizer.
+    public init(store: any MailStore, provider: any MailProvider, tokens: AccessTokenSource) {
+        self.store = store
+        self.provider = provider
+        self.tokens = tokens
+    }
+
+    /// Syncs every folder of an account; `syncing` while it runs, `live` after.
+    public func sync(_ account: AccountID) async throws {
+        try await self.setStatus(account, .syncing, synced: false)
+        let mailboxes = try await self.tokens.withAccessToken(for: account) { token in
+            try await self.provider.mailboxes(of: account, accessToken: token)
+        }
+        try await self.store.upsertMailboxes(mailboxes)
+        let ordered = mailboxes.sorted {
+            ($0.wellKnownName == "inbox" ? 0 : 1, $0.displayName) < ($1.wellKnownName == "inbox" ? 0 : 1, $1.displayName)
+        }
+        for mailbox in ordered {
+            try await self.syncFolder(mailbox.id, of: account)
+        }
+        try await self.setStatus(account, .live, synced: true)
+    }
+
+    /// Runs one delta round of a folder from its checkpoint, or its cursor, or the start.
+    public func syncFolder(_ mailbox: String, of account: AccountID) async throws {
+        var state = try await self.store.syncState(.mailbox(mailbox), of: account) ?? SyncState(accountID: account, scope: .mailbox(mailbox))
+        var link = state.checkpoint ?? state.cursor
+        var seen: Set<String>? = link == nil ? [] : nil
+        while true {
+            let changes: MessageChanges
+            do {
+                changes = try await self.tokens.withAccessToken(for: account) { token in
+                    try await self.provider.messageChanges(of: account, mailbox: mailbox, link: link, accessToken: token)
+                }
+            } catch MailProviderError.cursorExpired {
+                // Start the folder over; what the full round does not return is gone and is swept at its end.
+                state = SyncState(accountID: account, scope: .mailbox(mailbox))
+                try await self.store.saveSyncState(state)
+                link = nil
+                seen = []
+                continue
+            }
+            _ = try await self.store.upsertMessages(changes.upserts)
+            try await self.reconcile(changes.removed, leaving: mailbox, of: account)
+            seen?.formUnion(changes.upserts.map(\.id))
+            state.pagesStored += 1
+            state.messagesStored += changes.upserts.count
+            if let next = changes.nextLink {
+                state.checkpoint = next
+                try await self.store.saveSyncState(state)
+                link = next
+                continue
+            }
+            if let seen {
+                try await self.sweep(mailbox, of: account, keeping: seen)
+            }
+            state.checkpoint = nil
+            state.cursor = changes.cursor ?? state.cursor
+            state.completedAt = Date()
+            state.pagesStored = 0
+            state.messagesStored = 0
+            try await self.store.saveSyncState(state)
+            return
+        }
+    }
+
+    /// Messages that left a folder: moved ones are stored where they are now, deleted ones become tombstones.
+    private func reconcile(_ removed: [String], leaving mailbox: String, of account: AccountID) async throws {
+        for id in removed {
+            guard let stored = try await self.store.message(id, of: account), stored.mailboxID == mailbox else { continue }
+            let current = try await self.tokens.withAccessToken(for: account) { token in
+                try await self.provider.message(id, of: account, accessToken: token)
+            }
+            if let current {
+                _ = try await self.store.upsertMessages([current])
+            } else {
+                _ = try await self.store.deleteMessages([MessageDeletion(accountID: account, messageID: id, deletedAt: Self.now(after: stored))])
+            }
+        }
+    }
+
+    /// After a full round: a message the store has in the folder but the round did not return is reconciled too.
+    private func sweep(_ mailbox: String, of account: AccountID, keeping seen: Set<String>) async throws {
+        var cursor: PageCursor?
+        var missing: [String] = []
+        repeat {
+            let page = try await self.store.messages(MessageQuery(accountID: account, mailboxID: mailbox, limit: 1000, cursor: cursor))
+            missing += page.messages.map(\.id).filter { !seen.contains($0) }
+            cursor = page.next
+        } while cursor != nil
+        try await self.reconcile(missing, leaving: mailbox, of: account)
+    }
+
+    /// A deletion time that is never older than the version it deletes, whatever the clocks.
+    private static func now(after message: Message) -> Int64 {
+        max(Int64(Date().timeIntervalSince1970 * 1000), message.version.modifiedAt)
+    }
+
+    private func setStatus(_ id: AccountID, _ status: AccountStatus, synced: Bool) async throws {
+        guard var account = try await self.store.account(id) else { return }
+        account.status = status
+        account.updatedAt = Date()
+        if synced { account.lastSyncedAt = account.updatedAt }
+        try await self.store.updateAccount(account)
+    }
+}
