@@ -20,7 +20,7 @@ public struct MailboxSynchronizer: Sendable {
 
     /// Syncs every folder of an account; `syncing` while it runs, `live` after.
     public func sync(_ account: AccountID) async throws {
-        try await self.setStatus(account, .syncing, synced: false)
+        try await self.setStatus(account, .syncing, from: [.linked, .live, .syncing], synced: false)
         let mailboxes = try await self.tokens.withAccessToken(for: account) { token in
             try await self.provider.mailboxes(of: account, accessToken: token)
         }
@@ -31,7 +31,7 @@ public struct MailboxSynchronizer: Sendable {
         for mailbox in ordered {
             try await self.syncFolder(mailbox.id, of: account)
         }
-        try await self.setStatus(account, .live, synced: true)
+        try await self.setStatus(account, .live, from: [.syncing], synced: true)
     }
 
     /// Runs one delta round of a folder from its checkpoint, or its cursor, or the start.
@@ -109,8 +109,9 @@ public struct MailboxSynchronizer: Sendable {
         max(Int64(Date().timeIntervalSince1970 * 1000), message.version.modifiedAt)
     }
 
-    private func setStatus(_ id: AccountID, _ status: AccountStatus, synced: Bool) async throws {
-        guard var account = try await self.store.account(id) else { return }
+    /// Moves the account to `status` only from the given ones, so a sync never hides `reauth_required`.
+    private func setStatus(_ id: AccountID, _ status: AccountStatus, from allowed: Set<AccountStatus>, synced: Bool) async throws {
+        guard var account = try await self.store.account(id), allowed.contains(account.status) else { return }
         account.status = status
         account.updatedAt = Date()
         if synced { account.lastSyncedAt = account.updatedAt }

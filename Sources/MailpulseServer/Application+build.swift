@@ -36,26 +36,32 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
         identity: identity,
         graph: GraphClient(baseURL: URL(string: configuration.resolvedGraphBaseURL)!, transport: transport)
     )
+    let accessTokens = AccessTokenSource(
+        vault: vault,
+        backplane: backplane,
+        store: store,
+        provider: provider,
+        margin: configuration.tokenRefreshMargin
+    )
+    let syncService = AccountSyncService(
+        synchronizer: MailboxSynchronizer(store: store, provider: provider, tokens: accessTokens),
+        backplane: backplane,
+        logger: logger
+    )
     let dependencies = MailpulseDependencies(
         store: store,
         backplane: backplane,
         tokenVault: vault,
         provider: provider,
-        accessTokens: AccessTokenSource(
-            vault: vault,
-            backplane: backplane,
-            store: store,
-            provider: provider,
-            margin: configuration.tokenRefreshMargin
-        ),
-        linkObserver: PendingSyncObserver(logger: logger)
+        accessTokens: accessTokens,
+        linkObserver: syncService
     )
 
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mailpulse"),
-        services: [RedisClientService(client: redis)],
+        services: [RedisClientService(client: redis), syncService],
         logger: logger
     )
     app.beforeServerStarts {

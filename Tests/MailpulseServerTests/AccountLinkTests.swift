@@ -32,8 +32,10 @@ struct AccountLinkTests {
             #expect(destination.hasPrefix("\(LinkHarness.publicURL)/data.html?"))
             #expect(LinkHarness.query(destination) == ["account": id, "status": "linked"])
 
+            // Linking hands the account to the sync engine, so it may already be syncing or live.
             let account = try await harness.account(id, token: token)
-            #expect(account.json["status"] as? String == "linked")
+            #expect(["linked", "syncing", "live"].contains(account.json["status"] as? String ?? ""))
+            #expect(try await harness.waitForStatus(id, token: token, "live") == "live")
             let identity = try #require(account.json["identity"] as? [String: Any])
             #expect(identity["address"] as? String == "ada@outlook.com")
             #expect(identity["displayName"] as? String == "Ada Lovelace")
@@ -69,7 +71,7 @@ struct AccountLinkTests {
             let unknown = try await harness.send("GET", "/oauth/callback?state=never-issued&code=x")
             #expect(unknown.status == 400)
             #expect(unknown.text.contains("unknown or expired"))
-            #expect(try await harness.account(id, token: token).json["status"] as? String == "linked")
+            #expect(try await harness.waitForStatus(id, token: token, "live") == "live")
         }
     }
 
@@ -108,7 +110,7 @@ struct AccountLinkTests {
             let reused = try await harness.send("GET", "/oauth/callback?state=\(thirdState)&code=\(code)")
             let reusedLocation = try #require(reused.headers["location"])
             #expect(LinkHarness.query(reusedLocation)["error"] == "login_failed")
-            #expect(try await harness.account(id, token: token).json["status"] as? String == "linked")
+            #expect(try await harness.waitForStatus(id, token: token, "live") == "live")
         }
     }
 

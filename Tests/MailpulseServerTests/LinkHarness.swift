@@ -97,6 +97,18 @@ struct LinkHarness: Sendable {
         try await self.send("GET", "/api/accounts/\(id)", headers: [("Authorization", "Bearer \(token)")])
     }
 
+    /// Polls the account until its status is `status`, for at most 30 s; answers the last status seen.
+    @discardableResult
+    func waitForStatus(_ id: String, token: String, _ status: String) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(30)
+        var current = ""
+        while current != status, ContinuousClock.now < deadline {
+            current = try await self.account(id, token: token).json["status"] as? String ?? ""
+            if current != status { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        return current
+    }
+
     static func query(_ url: String) -> [String: String] {
         Dictionary(uniqueKeysWithValues: (URLComponents(string: url)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
     }

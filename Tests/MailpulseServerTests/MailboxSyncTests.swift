@@ -77,4 +77,13 @@ struct MailboxSyncTests {
             try await Self.expectConverged(harness, node, account, mailbox: mailbox)
         }
     }
+
+    @Test func linkingStartsTheInitialSyncAndTheAccountGoesLive() async throws {
+        try await LinkHarness.run { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 80)
+            let (account, token) = try await TokenRefreshTests.link(harness, createMailbox: false)
+            #expect(try await harness.waitForStatus(account.description, token: token, "live") == "live")
+            try await Self.expectConverged(harness, try TestNode(harness), account, mailbox: mailbox)
+        }
+    }
 }

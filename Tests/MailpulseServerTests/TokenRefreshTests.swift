@@ -13,10 +13,12 @@ import Testing
 
 @Suite(.enabled(if: TestEnvironment.hasRedis, "needs REDIS_URL (make test provides it)"))
 struct TokenRefreshTests {
+    /// Links an account and waits for its initial sync to finish, so the test owns the tokens from then on.
     static func link(_ harness: LinkHarness, createMailbox: Bool = true) async throws -> (AccountID, token: String) {
         if createMailbox { try await harness.createMailbox("ada@outlook.com") }
         let (id, loginURL, token) = try await harness.createAccount()
         #expect(try await harness.returnFromProvider(try await harness.signIn(loginURL, as: "ada@outlook.com")).status == 302)
+        #expect(try await harness.waitForStatus(id, token: token, "live") == "live")
         return (try #require(AccountID(id)), token)
     }
 
@@ -83,7 +85,7 @@ struct TokenRefreshTests {
             let relink = try await harness.send("POST", "/api/accounts/\(account)/relink", headers: [("Authorization", "Bearer \(apiToken)")])
             let loginURL = try #require(relink.json["loginUrl"] as? String)
             #expect(try await harness.returnFromProvider(try await harness.signIn(loginURL, as: "ada@outlook.com")).status == 302)
-            #expect(try await harness.account(account.description, token: apiToken).json["status"] as? String == "linked")
+            #expect(try await harness.waitForStatus(account.description, token: apiToken, "live") == "live")
             #expect(try await node.store.message("m1", of: account)?.subject == "kept")
             #expect(try await node.source.accessToken(for: account) != tokens.accessToken)
         }
