@@ -45,7 +45,9 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
     )
     let syncService = AccountSyncService(
         synchronizer: MailboxSynchronizer(store: store, provider: provider, tokens: accessTokens),
+        store: store,
         backplane: backplane,
+        interval: configuration.syncInterval,
         logger: logger
     )
     let dependencies = MailpulseDependencies(

@@ -27,7 +27,8 @@ struct LinkHarness: Sendable {
         var text: String { String(decoding: self.body, as: UTF8.self) }
     }
 
-    static func run(_ body: @Sendable (LinkHarness) async throws -> Void) async throws {
+    /// Runs both; the service's sync schedule is off unless `syncInterval` is given.
+    static func run(syncInterval: Duration = .zero, _ body: @Sendable (LinkHarness) async throws -> Void) async throws {
         let logs = LogRecorder()
         var simulatorConfiguration = SimulatorConfiguration()
         simulatorConfiguration.redirectURIs = ["\(Self.publicURL)/oauth/callback"]
@@ -40,6 +41,7 @@ struct LinkHarness: Sendable {
             configuration.identityBaseURL = simulatorURL
             configuration.graphBaseURL = "\(simulatorURL)/v1.0"
             configuration.publicURL = Self.publicURL
+            configuration.syncInterval = syncInterval
             let settings = configuration
             let service = try await buildApplication(configuration: settings, logger: logs.logger())
             try await service.test(.live) { serviceClient in

@@ -86,4 +86,19 @@ struct MailboxSyncTests {
             try await Self.expectConverged(harness, try TestNode(harness), account, mailbox: mailbox)
         }
     }
+
+    @Test func theScheduleBringsOutlookChangesIntoTheStore() async throws {
+        try await LinkHarness.run(syncInterval: .milliseconds(200)) { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 10)
+            let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
+            let node = try TestNode(harness)
+            let unread = try #require(try await Self.truth(harness, mailbox: mailbox).first { $0.value.hasSuffix("0 notFlagged") }?.key)
+            _ = try await harness.send("PATCH", "\(harness.simulator)/sim/mailboxes/\(mailbox)/messages/\(unread)", json: #"{"isRead":true}"#)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try await node.store.message(unread, of: account)?.isRead != true, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await node.store.message(unread, of: account)?.isRead == true)
+        }
+    }
 }

@@ -45,6 +45,9 @@ extension MailpulseConfiguration {
         if let margin = try settings.integer("TOKEN_REFRESH_MARGIN_SECONDS", in: 0...3000) {
             self.tokenRefreshMargin = .seconds(margin)
         }
+        if let interval = try settings.integer("SYNC_INTERVAL_SECONDS", in: 0...86_400) {
+            self.syncInterval = .seconds(interval)
+        }
         if let level = settings.string("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")

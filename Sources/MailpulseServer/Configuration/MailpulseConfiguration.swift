@@ -40,6 +40,9 @@ public struct MailpulseConfiguration: Sendable {
     /// How long before expiry an access token is refreshed (`TOKEN_REFRESH_MARGIN_SECONDS`).
     public var tokenRefreshMargin = Duration.seconds(300)
 
+    /// How often every linked account is synced by delta (`SYNC_INTERVAL_SECONDS`); zero turns the schedule off.
+    public var syncInterval = Duration.seconds(900)
+
     /// graph-sim's address in demo mode.
     public static let demoSimulatorURL = "http://127.0.0.1:8081"
     /// graph-sim's registered client id.
