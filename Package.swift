@@ -126,6 +126,7 @@ let package = Package(
         .executableTarget(
             name: "mailpulse",
             dependencies: [
+                "MailpulseCore",
                 "MailpulseServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -1,5 +1,6 @@
 import Foundation
 import MailpulseCore
+import MailpulseServer
 import SQLiteStore
 import TestSupport
 import Testing
@@ -99,6 +100,23 @@ struct MailboxSyncTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(try await node.store.message(unread, of: account)?.isRead == true)
+        }
+    }
+
+    @Test func resyncBringsChangesInOnDemand() async throws {
+        try await LinkHarness.run { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 10)
+            let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
+            let sim = "\(harness.simulator)/sim/mailboxes/\(mailbox)/messages"
+            let arrival = try await harness.send("POST", sim, json: #"{"subject":"resync me"}"#)
+            let id = try #require(arrival.json["id"] as? String)
+            let node = try TestNode(harness)
+            #expect(try await node.store.message(id, of: account) == nil)
+            try await MailpulseCommands.resync(account: account, configuration: harness.configuration, logger: harness.logs.logger())
+            #expect(try await node.store.message(id, of: account)?.subject == "resync me")
+            await #expect(throws: ConfigurationError.self) {
+                try await MailpulseCommands.resync(account: .random(), configuration: harness.configuration, logger: harness.logs.logger())
+            }
         }
     }
 }

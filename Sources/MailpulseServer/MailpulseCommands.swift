@@ -1,0 +1,23 @@
+public import Logging
+public import MailpulseCore
+internal import Redis
+
+/// One-shot commands of the `mailpulse` executable.
+public enum MailpulseCommands {
+    /// Runs one delta sync of an account now (every folder from its cursor), then returns.
+    public static func resync(account: AccountID, configuration: MailpulseConfiguration, logger: Logger) async throws {
+        let runtime = try MailpulseRuntime(configuration: configuration, logger: logger)
+        let store = runtime.dependencies.store
+        do {
+            try await store.prepare()
+            guard try await store.account(account) != nil else {
+                throw ConfigurationError(key: "--account", message: "no account \(account) in this store")
+            }
+            try await runtime.synchronizer.sync(account)
+            await runtime.redis.close()
+        } catch {
+            await runtime.redis.close()
+            throw error
+        }
+    }
+}
