@@ -4,7 +4,6 @@ internal import HTTPTransport
 /// The Graph v1.0 surface: authentication, throttling, and every endpoint, for HTTP requests and `$batch` parts alike.
 struct GraphAPI: Sendable {
     let state: SimulatorState
-    let dispatcher: NotificationDispatcher
     let transport: any HTTPTransport
     /// The public base of Graph links, e.g. `http://127.0.0.1:8081/v1.0`.
     let baseURL: String

@@ -135,8 +135,6 @@ actor SimulatorState {
 
     enum IdentityFailure: Error {
         case invalidGrant(code: Int, message: String)
-        case invalidClient(code: Int, message: String)
-        case invalidRequest(code: Int, message: String)
     }
 
     struct TokenGrant {

@@ -1,6 +1,6 @@
 internal import Logging
 internal import MailpulseCore
-public import ServiceLifecycle
+internal import ServiceLifecycle
 
 /// Runs syncs in the background: the initial sync of every account that finishes linking, and a delta sync of
 /// every linked account on a schedule (the backfill that repairs whatever notifications missed); one sync at a

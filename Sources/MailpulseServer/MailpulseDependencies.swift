@@ -6,6 +6,5 @@ struct MailpulseDependencies: Sendable {
     let backplane: any Backplane
     let tokenVault: any TokenVault
     let provider: any MailProvider
-    let accessTokens: AccessTokenSource
     let linkObserver: any AccountLinkObserver
 }

@@ -64,7 +64,6 @@ struct MailpulseRuntime {
             backplane: backplane,
             tokenVault: vault,
             provider: provider,
-            accessTokens: accessTokens,
             linkObserver: syncService
         )
     }

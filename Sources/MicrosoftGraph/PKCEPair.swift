@@ -10,9 +10,7 @@ public struct PKCEPair: Sendable, Equatable {
 
     /// A new random pair (a 64-character verifier from 48 random bytes).
     public static func random() -> PKCEPair {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<48).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return PKCEPair(verifier: Base64URL.encode(Data(bytes)))
+        PKCEPair(verifier: Base64URL.randomToken(bytes: 48))
     }
 
     /// The pair of a given verifier.
@@ -23,9 +21,16 @@ public struct PKCEPair: Sendable, Equatable {
 }
 
 /// Base64 with the URL alphabet and no padding.
-enum Base64URL {
-    static func encode(_ data: Data) -> String {
+public enum Base64URL {
+    /// The encoded form of `data`.
+    public static func encode(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// `bytes` random bytes from the system's secure generator, encoded.
+    public static func randomToken(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Self.encode(Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }))
     }
 }

@@ -1,4 +1,4 @@
-public import Crypto
+internal import Crypto
 public import Foundation
 public import MailpulseCore
 

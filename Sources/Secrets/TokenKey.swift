@@ -1,5 +1,5 @@
 public import Crypto
-public import Foundation
+internal import Foundation
 
 /// The 256-bit key that seals tokens at rest.
 public struct TokenKey: Sendable {
@@ -14,10 +14,13 @@ public struct TokenKey: Sendable {
         self.symmetricKey = SymmetricKey(data: data)
     }
 
+    private init(symmetricKey: SymmetricKey) {
+        self.symmetricKey = symmetricKey
+    }
+
     /// A new random key.
     public static func random() -> TokenKey {
-        let key = SymmetricKey(size: .bits256)
-        return try! TokenKey(base64: key.withUnsafeBytes { Data($0).base64EncodedString() })
+        TokenKey(symmetricKey: SymmetricKey(size: .bits256))
     }
 
     /// The key in a file, created with a random key and mode 0600 when the file does not exist.

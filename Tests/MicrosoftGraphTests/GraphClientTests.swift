@@ -9,7 +9,7 @@ import Testing
 
 /// The Graph client against graph-sim over real HTTP.
 @Suite struct GraphClientTests {
-    static func withSignedInClient(_ body: @Sendable (GraphClient, String, String) async throws -> Void) async throws {
+    static func withSignedInClient(_ body: @Sendable (GraphClient, String) async throws -> Void) async throws {
         let app = buildGraphSimulator(configuration: SimulatorConfiguration(), host: "127.0.0.1", port: 0, logger: Logger(label: "sim"))
         try await app.test(.live) { client in
             let base = "http://127.0.0.1:\(client.port!)"
@@ -39,12 +39,12 @@ import Testing
             let location = try #require(authorize.header("location"))
             let code = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value)
             let tokens = try await identity.redeem(code: code, verifier: pkce.verifier)
-            try await body(GraphClient(baseURL: URL(string: "\(base)/v1.0")!, transport: transport), tokens.accessToken, base)
+            try await body(GraphClient(baseURL: URL(string: "\(base)/v1.0")!, transport: transport), tokens.accessToken)
         }
     }
 
     @Test func foldersDeltaPagesAndSingleMessages() async throws {
-        try await Self.withSignedInClient { graph, token, base in
+        try await Self.withSignedInClient { graph, token in
             let folders = try await graph.mailFolderDelta(link: nil, accessToken: token)
             #expect(folders.value.count == 7)
             #expect(folders.deltaLink != nil)
@@ -73,7 +73,6 @@ import Testing
             #expect(missing?.isNotFound == true)
             let refused = await #expect(throws: GraphError.self) { try await graph.me(accessToken: "EwAnot-a-token") }
             #expect(refused?.isUnauthorized == true)
-            _ = base
         }
     }
 }

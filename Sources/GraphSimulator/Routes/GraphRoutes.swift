@@ -6,7 +6,6 @@ internal import Hummingbird
 /// Serves `/v1.0/**` through ``GraphAPI``.
 struct GraphRoutes: Sendable {
     let state: SimulatorState
-    let dispatcher: NotificationDispatcher
     let transport: any HTTPTransport
 
     func add(to router: Router<BasicRequestContext>) {
@@ -26,7 +25,7 @@ struct GraphRoutes: Sendable {
         }
         let path = String(request.uri.path.dropFirst("/v1.0/".count))
         let host = request.head.authority ?? "127.0.0.1"
-        let api = GraphAPI(state: self.state, dispatcher: self.dispatcher, transport: self.transport, baseURL: "http://\(host)/v1.0")
+        let api = GraphAPI(state: self.state, transport: self.transport, baseURL: "http://\(host)/v1.0")
         let graphRequest = GraphRequest(
             method: request.method.rawValue,
             path: path,

@@ -206,8 +206,6 @@ struct IdentityRoutes: Sendable {
         } catch {
             switch error {
             case .invalidGrant(let code, let message): return Self.tokenError(400, "invalid_grant", code: code, message)
-            case .invalidClient(let code, let message): return Self.tokenError(401, "invalid_client", code: code, message)
-            case .invalidRequest(let code, let message): return Self.tokenError(400, "invalid_request", code: code, message)
             }
         }
     }

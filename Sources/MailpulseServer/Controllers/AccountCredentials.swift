@@ -2,16 +2,14 @@ internal import Crypto
 internal import Foundation
 internal import Hummingbird
 internal import MailpulseCore
+internal import MicrosoftGraph
 
 /// API tokens of local accounts: made random, stored as SHA-256, checked in constant time, carried as a bearer
 /// token or in the account's HttpOnly session cookie.
 enum AccountCredentials {
     /// A new random token (256 bits, base64url).
     static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.randomToken(bytes: 32)
     }
 
     static func hash(_ token: String) -> Data {
