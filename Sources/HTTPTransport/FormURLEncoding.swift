@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// `application/x-www-form-urlencoded` encoding, also right for query strings: every byte but the unreserved
 /// characters (letters, digits, `-._~`) is percent-encoded, so `+`, `&` and `=` in values survive.

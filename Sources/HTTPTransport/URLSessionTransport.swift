@@ -1,7 +1,7 @@
-public import Foundation
+internal import Foundation
 
 #if canImport(FoundationNetworking)
-public import FoundationNetworking
+internal import FoundationNetworking
 #endif
 
 /// ``HTTPTransport`` on URLSession (libcurl through FoundationNetworking on Linux).

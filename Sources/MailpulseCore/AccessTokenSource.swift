@@ -39,7 +39,7 @@ public struct AccessTokenSource: Sendable {
                     try await self.backplane.unlock(grant)
                     return token
                 } catch {
-                    try? await self.backplane.unlock(grant)
+                    _ = try? await self.backplane.unlock(grant)
                     throw error
                 }
             }

@@ -1,5 +1,5 @@
 public import Hummingbird
-public import Logging
+internal import Logging
 
 /// The request context of every HTTP route.
 public struct AppRequestContext: RequestContext {

@@ -1,5 +1,5 @@
 internal import Redis
-public import ServiceLifecycle
+internal import ServiceLifecycle
 
 /// Closes the Redis client when the application shuts down, after the server has stopped using it.
 struct RedisClientService: Service, CustomStringConvertible {

@@ -1,5 +1,5 @@
 public import Foundation
-public import HTTPTransport
+internal import HTTPTransport
 
 extension GraphClient {
     /// Asks for ids that survive moves, on every request (Graph applies it per request).

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// A position in the newest-first order of messages: the page after it starts strictly below it.
 ///
