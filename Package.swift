@@ -93,7 +93,7 @@ let package = Package(
         ),
         .target(
             name: "RedisBackplane",
-            dependencies: ["MailpulseCore", "Redis"],
+            dependencies: ["MailpulseCore", "Redis", "Secrets"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -87,7 +87,6 @@ public struct AccessTokenSource: Sendable {
     }
 
     private func isUsable(_ tokens: OAuthTokens, rejected: String?) -> Bool {
-        let seconds = Double(self.margin.components.seconds)
-        return tokens.accessToken != rejected && tokens.expiresAt > Date().addingTimeInterval(seconds)
+        tokens.accessToken != rejected && tokens.expiresAt > Date().addingTimeInterval(self.margin.timeInterval)
     }
 }

@@ -10,32 +10,40 @@ public struct MailboxSynchronizer: Sendable {
     private let store: any MailStore
     private let provider: any MailProvider
     private let tokens: AccessTokenSource
+    private let events: any AccountEventPublisher
 
-    /// Creates a synchronizer.
-    public init(store: any MailStore, provider: any MailProvider, tokens: AccessTokenSource) {
+    /// Creates a synchronizer; `provider` should be rate limited.
+    public init(store: any MailStore, provider: any MailProvider, tokens: AccessTokenSource, events: any AccountEventPublisher) {
         self.store = store
         self.provider = provider
         self.tokens = tokens
+        self.events = events
     }
 
-    /// Syncs every folder of an account; `syncing` while it runs, `live` after.
-    public func sync(_ account: AccountID) async throws {
-        try await self.setStatus(account, .syncing, from: [.linked, .live, .syncing], synced: false)
+    /// Syncs every folder of an account. The initial sync shows `syncing` while it runs; a backfill keeps the
+    /// status. After it, the account is `live` when it has a subscription and `degraded` (polled) when not.
+    public func sync(_ account: AccountID, initial: Bool = false) async throws {
+        if initial {
+            try await self.setStatus(account, .syncing, from: [.linked, .live, .degraded, .syncing], synced: false)
+        }
         let mailboxes = try await self.tokens.withAccessToken(for: account) { token in
             try await self.provider.mailboxes(of: account, accessToken: token)
         }
         try await self.store.upsertMailboxes(mailboxes)
+        await self.events.publish(mailboxes.map(AccountEvent.mailboxUpserted), for: account)
         let ordered = mailboxes.sorted {
             ($0.wellKnownName == "inbox" ? 0 : 1, $0.displayName) < ($1.wellKnownName == "inbox" ? 0 : 1, $1.displayName)
         }
         for mailbox in ordered {
-            try await self.syncFolder(mailbox.id, of: account)
+            try await self.syncFolder(mailbox, of: account)
         }
-        try await self.setStatus(account, .live, from: [.syncing], synced: true)
+        let notified = try await self.store.account(account)?.subscription != nil
+        try await self.setStatus(account, notified ? .live : .degraded, from: [.linked, .syncing, .live, .degraded], synced: true)
     }
 
     /// Runs one delta round of a folder from its checkpoint, or its cursor, or the start.
-    public func syncFolder(_ mailbox: String, of account: AccountID) async throws {
+    public func syncFolder(_ folder: Mailbox, of account: AccountID) async throws {
+        let mailbox = folder.id
         var state = try await self.store.syncState(.mailbox(mailbox), of: account) ?? SyncState(accountID: account, scope: .mailbox(mailbox))
         var link = state.checkpoint ?? state.cursor
         var seen: Set<String>? = link == nil ? [] : nil
@@ -53,11 +61,24 @@ public struct MailboxSynchronizer: Sendable {
                 seen = []
                 continue
             }
-            _ = try await self.store.upsertMessages(changes.upserts)
+            let outcome = try await self.store.upsertMessages(changes.upserts)
             try await self.reconcile(changes.removed, leaving: mailbox, of: account)
             seen?.formUnion(changes.upserts.map(\.id))
             state.pagesStored += 1
             state.messagesStored += changes.upserts.count
+            await self.publish(changes.upserts, applied: outcome.applied, of: account)
+            await self.events.publish(
+                .syncProgress(
+                    SyncProgress(
+                        mailboxID: mailbox,
+                        displayName: folder.displayName,
+                        pages: state.pagesStored,
+                        messages: state.messagesStored,
+                        done: changes.nextLink == nil
+                    )
+                ),
+                for: account
+            )
             if let next = changes.nextLink {
                 state.checkpoint = next
                 try await self.store.saveSyncState(state)
@@ -85,9 +106,13 @@ public struct MailboxSynchronizer: Sendable {
                 try await self.provider.message(id, of: account, accessToken: token)
             }
             if let current {
-                _ = try await self.store.upsertMessages([current])
+                let outcome = try await self.store.upsertMessages([current])
+                await self.publish([current], applied: outcome.applied, of: account)
             } else {
-                _ = try await self.store.deleteMessages([MessageDeletion(accountID: account, messageID: id, deletedAt: Self.now(after: stored))])
+                let outcome = try await self.store.deleteMessages([.observedNow(of: id, in: account, stored: stored)])
+                if !outcome.applied.isEmpty {
+                    await self.events.publish(.messageDeleted(id: id), for: account)
+                }
             }
         }
     }
@@ -104,9 +129,10 @@ public struct MailboxSynchronizer: Sendable {
         try await self.reconcile(missing, leaving: mailbox, of: account)
     }
 
-    /// A deletion time that is never older than the version it deletes, whatever the clocks.
-    private static func now(after message: Message) -> Int64 {
-        max(Int64(Date().timeIntervalSince1970 * 1000), message.version.modifiedAt)
+    /// Publishes the messages a write applied (a stale one changed nothing).
+    private func publish(_ messages: [Message], applied: [String], of account: AccountID) async {
+        let applied = Set(applied)
+        await self.events.publish(messages.filter { applied.contains($0.id) }.map(AccountEvent.messageUpserted), for: account)
     }
 
     /// Moves the account to `status` only from the given ones, so a sync never hides `reauth_required`.
@@ -116,5 +142,6 @@ public struct MailboxSynchronizer: Sendable {
         account.updatedAt = Date()
         if synced { account.lastSyncedAt = account.updatedAt }
         try await self.store.updateAccount(account)
+        await self.events.publish(.accountStatus(status), for: id)
     }
 }

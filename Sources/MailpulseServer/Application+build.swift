@@ -8,10 +8,11 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
     let store = runtime.dependencies.store
     let dependencies = runtime.dependencies
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    router.addRoutes(WebhookController(directory: runtime.directory, queue: runtime.queue).endpoints)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mailpulse"),
-        services: [RedisClientService(client: runtime.redis), runtime.syncService],
+        services: [RedisClientService(client: runtime.redis), runtime.syncService, runtime.workerService, runtime.renewalService],
         logger: logger
     )
     app.beforeServerStarts {

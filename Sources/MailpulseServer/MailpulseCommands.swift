@@ -13,8 +13,26 @@ public enum MailpulseCommands {
             guard try await store.account(account) != nil else {
                 throw ConfigurationError(key: "--account", message: "no account \(account) in this store")
             }
-            try await runtime.synchronizer.sync(account)
+            try await runtime.syncService.syncNow(account)
             await runtime.redis.close()
+        } catch {
+            await runtime.redis.close()
+            throw error
+        }
+    }
+
+    /// Runs one subscription renewal pass over every account (renew, recreate, reauthorize; a backfill after each
+    /// recreation), then returns: for an external cron instead of the service's leader.
+    public static func renewSubscriptions(configuration: MailpulseConfiguration, logger: Logger) async throws -> String {
+        let runtime = try MailpulseRuntime(configuration: configuration, logger: logger)
+        do {
+            try await runtime.dependencies.store.prepare()
+            let report = await runtime.renewalService.pass()
+            for account in report.recreatedAccounts {
+                try await runtime.syncService.syncNow(account)
+            }
+            await runtime.redis.close()
+            return "\(report)"
         } catch {
             await runtime.redis.close()
             throw error

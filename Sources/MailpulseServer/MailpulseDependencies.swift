@@ -7,4 +7,5 @@ struct MailpulseDependencies: Sendable {
     let tokenVault: any TokenVault
     let provider: any MailProvider
     let linkObserver: any AccountLinkObserver
+    let subscriptions: SubscriptionManager
 }

@@ -14,8 +14,11 @@ internal import Secrets
 struct MailpulseRuntime {
     let redis: RedisClient
     let dependencies: MailpulseDependencies
-    let synchronizer: MailboxSynchronizer
+    let queue: RedisChangeQueue
+    let directory: RedisSubscriptionDirectory
     let syncService: AccountSyncService
+    let workerService: ChangeWorkerService
+    let renewalService: SubscriptionRenewalService
 
     init(configuration: MailpulseConfiguration, logger: Logger) throws {
         let store: any MailStore
@@ -24,7 +27,8 @@ struct MailpulseRuntime {
             store = try SQLiteMailStore(path: configuration.sqlitePath)
         }
         let redis = RedisClient(configuration: RedisConfiguration(url: configuration.redisURL), logger: logger)
-        let backplane = RedisBackplane(client: redis, prefix: configuration.redisPrefix)
+        let prefix = configuration.redisPrefix
+        let backplane = RedisBackplane(client: redis, prefix: prefix)
         let vault = AESGCMTokenVault(key: try Self.tokenKey(configuration), store: store)
         let transport = URLSessionTransport()
         let identity = IdentityClient(
@@ -37,9 +41,16 @@ struct MailpulseRuntime {
             ),
             transport: transport
         )
-        let provider = OutlookProvider(
-            identity: identity,
-            graph: GraphClient(baseURL: URL(string: configuration.resolvedGraphBaseURL)!, transport: transport)
+        let provider = RateLimitedMailProvider(
+            OutlookProvider(
+                identity: identity,
+                graph: GraphClient(baseURL: URL(string: configuration.resolvedGraphBaseURL)!, transport: transport),
+                pageSize: configuration.graphPageSize
+            ),
+            backplane: backplane,
+            limit: RateLimit(capacity: configuration.mailboxRequestsPer10Minutes, per: .seconds(600)),
+            concurrency: configuration.mailboxConcurrency,
+            leaseTTL: .seconds(30)
         )
         let accessTokens = AccessTokenSource(
             vault: vault,
@@ -48,23 +59,58 @@ struct MailpulseRuntime {
             provider: provider,
             margin: configuration.tokenRefreshMargin
         )
-        let synchronizer = MailboxSynchronizer(store: store, provider: provider, tokens: accessTokens)
+        let events = RedisAccountEventPublisher(client: redis, prefix: prefix, logger: logger)
+        let directory = RedisSubscriptionDirectory(client: redis, prefix: prefix)
+        let queue = RedisChangeQueue(client: redis, prefix: prefix)
+        let subscriptions = SubscriptionManager(
+            store: store,
+            provider: provider,
+            tokens: accessTokens,
+            directory: directory,
+            endpoints: configuration.webhooks ? WebhookEndpoints(publicURL: configuration.resolvedPublicURL) : nil,
+            renewalMargin: configuration.subscriptionRenewalMargin
+        )
+        let synchronizer = MailboxSynchronizer(store: store, provider: provider, tokens: accessTokens, events: events)
         let syncService = AccountSyncService(
             synchronizer: synchronizer,
+            subscriptions: subscriptions,
             store: store,
             backplane: backplane,
-            interval: configuration.syncInterval,
+            events: events,
+            configuration: configuration,
             logger: logger
         )
         self.redis = redis
-        self.synchronizer = synchronizer
+        self.queue = queue
+        self.directory = directory
         self.syncService = syncService
+        self.workerService = ChangeWorkerService(
+            queue: queue,
+            processor: ChangeProcessor(store: store, provider: provider, tokens: accessTokens, events: events),
+            subscriptions: subscriptions,
+            syncService: syncService,
+            events: events,
+            workers: configuration.workers,
+            claimIdle: configuration.workerClaimIdle,
+            consumerPrefix: "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+            logger: logger
+        )
+        self.renewalService = SubscriptionRenewalService(
+            subscriptions: subscriptions,
+            store: store,
+            backplane: backplane,
+            interval: configuration.renewalInterval,
+            logger: logger
+        ) { account in
+            syncService.requestBackfill(account)
+        }
         self.dependencies = MailpulseDependencies(
             store: store,
             backplane: backplane,
             tokenVault: vault,
             provider: provider,
-            linkObserver: syncService
+            linkObserver: syncService,
+            subscriptions: subscriptions
         )
     }
 

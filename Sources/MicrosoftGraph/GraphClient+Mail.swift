@@ -54,15 +54,21 @@ extension GraphClient {
     public func renewSubscription(_ id: String, until expiration: Date, accessToken: String) async throws -> GraphSubscription {
         try await self.sendJSON(
             "PATCH",
-            "subscriptions/\(id)",
+            "subscriptions/\(FormURLEncoding.escape(id))",
             body: ["expirationDateTime": expiration.formatted(.iso8601)],
             accessToken: accessToken
         )
     }
 
+    /// Reauthorizes a subscription Graph asked about (`reauthorizationRequired`), keeping its expiry.
+    public func reauthorizeSubscription(_ id: String, accessToken: String) async throws {
+        let url = URL(string: "\(self.baseURL.absoluteString)/subscriptions/\(FormURLEncoding.escape(id))/reauthorize")!
+        _ = try await self.send(HTTPRequestData(method: "POST", url: url), accessToken: accessToken)
+    }
+
     /// Deletes a subscription.
     public func deleteSubscription(_ id: String, accessToken: String) async throws {
-        let url = URL(string: "\(self.baseURL.absoluteString)/subscriptions/\(id)")!
+        let url = URL(string: "\(self.baseURL.absoluteString)/subscriptions/\(FormURLEncoding.escape(id))")!
         _ = try await self.send(HTTPRequestData(method: "DELETE", url: url), accessToken: accessToken)
     }
 

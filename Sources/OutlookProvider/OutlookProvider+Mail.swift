@@ -66,6 +66,7 @@ extension OutlookProvider {
             case 404: throw MailProviderError.notFound
             case 410: throw MailProviderError.cursorExpired
             case 429: throw MailProviderError.throttled(retryAfter: .milliseconds(Int64((error.retryAfter ?? 10) * 1000)))
+            case 0, 500..<600: throw MailProviderError.unavailable("\(error.status) \(error.code): \(error.message)")
             default: throw MailProviderError.failed("\(error.status) \(error.code): \(error.message)")
             }
         }

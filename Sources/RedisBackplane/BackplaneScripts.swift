@@ -81,4 +81,14 @@ enum BackplaneScripts {
         return 0
         """
     )
+
+    /// KEYS[1] lock; ARGV holder, ttl in ms. Extends the lock only if this holder still has it.
+    static let extendLock = RedisScript(
+        """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        return 0
+        """
+    )
 }

@@ -77,6 +77,15 @@ public struct RedisBackplane: Backplane {
         return reply.integer == 1
     }
 
+    public func extendLock(_ grant: LockGrant, ttl: Duration) async throws -> Bool {
+        let reply = try await self.client.evaluate(
+            BackplaneScripts.extendLock,
+            keys: [self.key("lock", grant.key)],
+            arguments: [RedisArgument(grant.holder), RedisArgument(ttl.milliseconds)]
+        )
+        return reply.integer == 1
+    }
+
     public func putSingleUse(_ key: String, value: String, ttl: Duration) async throws -> Bool {
         try await self.client.set(self.key("once", key), to: value, onlyIfAbsent: true, expiry: ttl)
     }

@@ -44,8 +44,9 @@ public final class SQLiteMailStore: MailStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO accounts (id, provider, status, provider_user_id, display_name, address, created_at, updated_at, last_synced_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO accounts (id, provider, status, provider_user_id, display_name, address, created_at, updated_at, last_synced_at,
+                        subscription_id, subscription_expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: Self.accountArguments(account)
             )
@@ -65,7 +66,7 @@ public final class SQLiteMailStore: MailStore {
             try db.execute(
                 sql: """
                     UPDATE accounts SET id = ?, provider = ?, status = ?, provider_user_id = ?, display_name = ?, address = ?,
-                        created_at = ?, updated_at = ?, last_synced_at = ?
+                        created_at = ?, updated_at = ?, last_synced_at = ?, subscription_id = ?, subscription_expires_at = ?
                     WHERE id = ?
                     """,
                 arguments: arguments
@@ -334,6 +335,7 @@ public final class SQLiteMailStore: MailStore {
             account.id.description, account.provider.rawValue, account.status.rawValue,
             account.identity?.providerUserID, account.identity?.displayName, account.identity?.address,
             Self.milliseconds(account.createdAt), Self.milliseconds(account.updatedAt), account.lastSyncedAt.map(Self.milliseconds),
+            account.subscription?.id, account.subscription.map { Self.milliseconds($0.expiresAt) },
         ]
     }
 
@@ -351,6 +353,10 @@ public final class SQLiteMailStore: MailStore {
             identity = AccountIdentity(providerUserID: providerUserID, displayName: row["display_name"] ?? "", address: row["address"] ?? "")
         }
         let lastSyncedAt: Int64? = row["last_synced_at"]
+        var subscription: AccountSubscription?
+        if let subscriptionID: String = row["subscription_id"], let expiresAt: Int64 = row["subscription_expires_at"] {
+            subscription = AccountSubscription(id: subscriptionID, expiresAt: Self.date(expiresAt))
+        }
         return Account(
             id: id,
             provider: provider,
@@ -358,7 +364,8 @@ public final class SQLiteMailStore: MailStore {
             identity: identity,
             createdAt: Self.date(row["created_at"]),
             updatedAt: Self.date(row["updated_at"]),
-            lastSyncedAt: lastSyncedAt.map(Self.date)
+            lastSyncedAt: lastSyncedAt.map(Self.date),
+            subscription: subscription
         )
     }
 

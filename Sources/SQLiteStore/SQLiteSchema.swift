@@ -113,6 +113,14 @@ enum SQLiteSchema {
         migrator.registerMigration("v2-account-api-token") { db in
             try db.execute(sql: "ALTER TABLE accounts ADD COLUMN api_token_hash BLOB")
         }
+        migrator.registerMigration("v3-account-subscription") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE accounts ADD COLUMN subscription_id TEXT;
+                    ALTER TABLE accounts ADD COLUMN subscription_expires_at INTEGER;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -22,14 +22,14 @@ struct AccountLinkTests {
             #expect(login["code_challenge_method"] == "S256")
             #expect(login["code_challenge"]?.count == 43)
             #expect(login["scope"] == "offline_access User.Read Mail.Read")
-            #expect(login["redirect_uri"] == "\(LinkHarness.publicURL)/oauth/callback")
+            #expect(login["redirect_uri"] == "\(harness.publicURL)/oauth/callback")
             #expect(try await harness.account(id, token: token).json["status"] as? String == "pending")
 
             let back = try await harness.signIn(loginURL, as: "ada@outlook.com")
             let done = try await harness.returnFromProvider(back)
             #expect(done.status == 302)
             let destination = try #require(done.headers["location"])
-            #expect(destination.hasPrefix("\(LinkHarness.publicURL)/data.html?"))
+            #expect(destination.hasPrefix("\(harness.publicURL)/data.html?"))
             #expect(LinkHarness.query(destination) == ["account": id, "status": "linked"])
 
             // Linking hands the account to the sync engine, so it may already be syncing or live.
@@ -158,7 +158,7 @@ struct AccountLinkTests {
             let own = try await harness.send(
                 "POST",
                 "/api/accounts",
-                json: "{\"provider\":\"outlook\",\"callbackUrl\":\"\(LinkHarness.publicURL)/done\"}"
+                json: "{\"provider\":\"outlook\",\"callbackUrl\":\"\(harness.publicURL)/done\"}"
             )
             #expect(own.status == 201)
         }

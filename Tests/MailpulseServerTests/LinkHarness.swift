@@ -10,9 +10,6 @@ import Testing
 
 /// graph-sim and the service, each on a real port, and a "browser" that follows their redirects.
 struct LinkHarness: Sendable {
-    /// The service's public URL as configured; the browser maps it to the service's real port.
-    static let publicURL = "http://127.0.0.1:8080"
-
     let simulator: String
     let service: String
     let configuration: MailpulseConfiguration
@@ -27,11 +24,19 @@ struct LinkHarness: Sendable {
         var text: String { String(decoding: self.body, as: UTF8.self) }
     }
 
+    /// The service's public URL: the address the browser and the simulator's webhooks reach it at.
+    var publicURL: String { self.service }
+
     /// Runs both; the service's sync schedule is off unless `syncInterval` is given.
-    static func run(syncInterval: Duration = .zero, _ body: @Sendable (LinkHarness) async throws -> Void) async throws {
+    static func run(
+        syncInterval: Duration = .zero,
+        configure: @Sendable (inout MailpulseConfiguration) -> Void = { _ in },
+        _ body: @Sendable (LinkHarness) async throws -> Void
+    ) async throws {
         let logs = LogRecorder()
         var simulatorConfiguration = SimulatorConfiguration()
-        simulatorConfiguration.redirectURIs = ["\(Self.publicURL)/oauth/callback"]
+        // The port of a loopback redirect URI is not compared, as at Microsoft.
+        simulatorConfiguration.redirectURIs = ["http://127.0.0.1:8080/oauth/callback"]
         let simulator = buildGraphSimulator(configuration: simulatorConfiguration, host: "127.0.0.1", port: 0, logger: Logger(label: "sim"))
         try await simulator.test(.live) { simulatorClient in
             let simulatorURL = "http://127.0.0.1:\(simulatorClient.port!)"
@@ -40,22 +45,40 @@ struct LinkHarness: Sendable {
             configuration.microsoftClientID = SimulatorConfiguration().clientID
             configuration.identityBaseURL = simulatorURL
             configuration.graphBaseURL = "\(simulatorURL)/v1.0"
-            configuration.publicURL = Self.publicURL
+            configuration.port = try TestEnvironment.freePort()
+            configuration.publicURL = "http://127.0.0.1:\(configuration.port)"
             configuration.syncInterval = syncInterval
+            configure(&configuration)
             let settings = configuration
             let service = try await buildApplication(configuration: settings, logger: logs.logger())
-            try await service.test(.live) { serviceClient in
-                try await body(
-                    LinkHarness(simulator: simulatorURL, service: "http://127.0.0.1:\(serviceClient.port!)", configuration: settings, logs: logs)
-                )
+            let harness = LinkHarness(simulator: simulatorURL, service: settings.resolvedPublicURL, configuration: settings, logs: logs)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await service.runService(gracefulShutdownSignals: []) }
+                try await harness.waitUntilServing()
+                do {
+                    try await body(harness)
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
+                group.cancelAll()
             }
         }
     }
 
-    /// Sends a request; a URL on the public address goes to the service's real port.
+    /// Polls `/health` until the service answers, for at most 20 s.
+    func waitUntilServing() async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let reply = try? await self.send("GET", "/health"), reply.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("the service did not start serving within 20 s")
+    }
+
+    /// Sends a request; a path goes to the service.
     func send(_ method: String, _ url: String, headers: [(String, String)] = [], json: String? = nil) async throws -> Reply {
-        var target = url.hasPrefix(Self.publicURL) ? self.service + url.dropFirst(Self.publicURL.count) : url
-        if target.hasPrefix("/") { target = self.service + target }
+        let target = url.hasPrefix("/") ? self.service + url : url
         var allHeaders = headers
         if json != nil { allHeaders.append(("Content-Type", "application/json")) }
         let response = try await self.transport.send(

@@ -18,6 +18,7 @@ struct TestNode {
     let identity: IdentityClient
     let graph: GraphClient
     let provider: OutlookProvider
+    let events: RedisAccountEventPublisher
 
     init(_ harness: LinkHarness) throws {
         let configuration = harness.configuration
@@ -28,12 +29,14 @@ struct TestNode {
             configuration: IdentityConfiguration(
                 clientID: configuration.microsoftClientID!,
                 baseURL: URL(string: harness.simulator)!,
-                redirectURI: "\(LinkHarness.publicURL)/oauth/callback"
+                redirectURI: "\(harness.publicURL)/oauth/callback"
             ),
             transport: transport
         )
         self.graph = GraphClient(baseURL: URL(string: "\(harness.simulator)/v1.0")!, transport: transport)
-        let backplane = RedisBackplane(client: TestEnvironment.redisClient(maximumConnections: 4), prefix: configuration.redisPrefix)
+        let redis = TestEnvironment.redisClient(maximumConnections: 4)
+        let backplane = RedisBackplane(client: redis, prefix: configuration.redisPrefix)
+        self.events = RedisAccountEventPublisher(client: redis, prefix: configuration.redisPrefix, logger: harness.logs.logger())
         // Small pages, so that every sync crosses several page boundaries.
         self.provider = OutlookProvider(identity: self.identity, graph: self.graph, pageSize: 7)
         self.source = AccessTokenSource(vault: self.vault, backplane: backplane, store: self.store, provider: self.provider)

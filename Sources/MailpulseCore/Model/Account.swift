@@ -19,6 +19,8 @@ public struct Account: Sendable, Equatable, Codable {
     public var updatedAt: Date
     /// When a sync of this account last completed.
     public var lastSyncedAt: Date?
+    /// The provider's change-notification subscription, when the account has one.
+    public var subscription: AccountSubscription?
 
     /// Creates an account.
     public init(
@@ -28,7 +30,8 @@ public struct Account: Sendable, Equatable, Codable {
         identity: AccountIdentity? = nil,
         createdAt: Date,
         updatedAt: Date,
-        lastSyncedAt: Date? = nil
+        lastSyncedAt: Date? = nil,
+        subscription: AccountSubscription? = nil
     ) {
         self.id = id
         self.provider = provider
@@ -37,5 +40,6 @@ public struct Account: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.lastSyncedAt = lastSyncedAt
+        self.subscription = subscription
     }
 }

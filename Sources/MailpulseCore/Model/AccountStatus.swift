@@ -8,6 +8,9 @@ public enum AccountStatus: String, Sendable, Codable, CaseIterable {
     case syncing
     /// The mirror is complete and kept current by change notifications.
     case live
+    /// The mirror is complete but kept current by polling: change notifications could not be set up (no reachable
+    /// public URL, or the provider's validation failed). Never a dead end: renewal subscribes again when it can.
+    case degraded
     /// The provider refused the refresh token: the user must link again.
     case reauthRequired = "reauth_required"
 }

@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// A deletion to apply: the message becomes a tombstone that older writes cannot bring back.
 public struct MessageDeletion: Sendable, Equatable, Codable {
     /// The owning local account.
@@ -12,5 +14,12 @@ public struct MessageDeletion: Sendable, Equatable, Codable {
         self.accountID = accountID
         self.messageID = messageID
         self.deletedAt = deletedAt
+    }
+
+    /// A deletion observed now, never older than the stored version it deletes whatever the clocks (versions are
+    /// the provider's clock, deletions ours).
+    public static func observedNow(of messageID: String, in account: AccountID, stored: Message?) -> MessageDeletion {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return MessageDeletion(accountID: account, messageID: messageID, deletedAt: max(now, stored?.version.modifiedAt ?? 0))
     }
 }

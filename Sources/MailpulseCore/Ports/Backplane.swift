@@ -24,6 +24,8 @@ public protocol Backplane: Sendable {
     @discardableResult
     func unlock(_ grant: LockGrant) async throws -> Bool
 
+    /// Extends a held lock to `ttl` from now; answers `false` when the grant no longer holds it.
+    func extendLock(_ grant: LockGrant, ttl: Duration) async throws -> Bool
     /// Stores a value that can be taken once, for `ttl`; answers `false` when the key exists.
     func putSingleUse(_ key: String, value: String, ttl: Duration) async throws -> Bool
     /// Takes a single-use value: the first call gets it, every later call and any call after the ttl gets `nil`.

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A mail provider (Outlook through Graph today; IMAP providers later): sign-in and tokens, then mail.
 public protocol MailProvider: Sendable {
     /// Which provider this is.
@@ -15,6 +17,15 @@ public protocol MailProvider: Sendable {
     func messageChanges(of account: AccountID, mailbox: String, link: String?, accessToken: String) async throws -> MessageChanges
     /// One message as it is now, or `nil` when it no longer exists.
     func message(_ id: String, of account: AccountID, accessToken: String) async throws -> Message?
+    /// Subscribes to changes of every message of the account's mailbox; the provider checks the URLs before it
+    /// answers. The answer holds the expiry the provider granted.
+    func subscribe(_ account: AccountID, request: SubscriptionRequest, accessToken: String) async throws -> AccountSubscription
+    /// Renews a subscription; throws ``MailProviderError/notFound`` when the provider no longer has it.
+    func renewSubscription(_ id: String, of account: AccountID, until expiration: Date, accessToken: String) async throws -> AccountSubscription
+    /// Reauthorizes a subscription the provider asked about; throws ``MailProviderError/notFound`` when it is gone.
+    func reauthorizeSubscription(_ id: String, of account: AccountID, accessToken: String) async throws
+    /// Deletes a subscription; one already gone is not an error.
+    func deleteSubscription(_ id: String, of account: AccountID, accessToken: String) async throws
 }
 
 /// Where to send the browser to sign in, and the PKCE verifier that redeems the answer.

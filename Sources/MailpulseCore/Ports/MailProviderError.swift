@@ -6,6 +6,8 @@ public enum MailProviderError: Error, Equatable, CustomStringConvertible {
     case unauthorized(String)
     /// The provider refused or failed the request.
     case failed(String)
+    /// The provider failed in a way that may pass (5xx, network): retry with backoff.
+    case unavailable(String)
     /// The item does not exist (deleted, or never there).
     case notFound
     /// The sync cursor is no longer known (Graph's 410 SyncStateNotFound): sync the folder again from the start.
@@ -18,6 +20,7 @@ public enum MailProviderError: Error, Equatable, CustomStringConvertible {
         case .reauthRequired(let message): "re-authentication required: \(message)"
         case .unauthorized(let message): "unauthorized: \(message)"
         case .failed(let message): "provider failure: \(message)"
+        case .unavailable(let message): "provider unavailable: \(message)"
         case .notFound: "not found"
         case .cursorExpired: "sync cursor expired"
         case .throttled(let retryAfter): "throttled for \(retryAfter)"

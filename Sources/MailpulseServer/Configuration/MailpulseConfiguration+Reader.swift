@@ -48,6 +48,22 @@ extension MailpulseConfiguration {
         if let interval = try settings.integer("SYNC_INTERVAL_SECONDS", in: 0...86_400) {
             self.syncInterval = .seconds(interval)
         }
+        let seconds: [(String, ClosedRange<Int>, WritableKeyPath<MailpulseConfiguration, Duration>)] = [
+            ("POLL_INTERVAL_SECONDS", 1...86_400, \.pollInterval),
+            ("BACKFILL_GAP_SECONDS", 0...86_400 * 30, \.backfillGap),
+            ("WORKER_CLAIM_IDLE_SECONDS", 1...3600, \.workerClaimIdle),
+            ("SUBSCRIPTION_RENEWAL_MARGIN_SECONDS", 60...(7 * 86_400), \.subscriptionRenewalMargin),
+            ("RENEWAL_INTERVAL_SECONDS", 1...86_400, \.renewalInterval),
+        ]
+        for (name, range, path) in seconds {
+            if let value = try settings.integer(name, in: range) { self[keyPath: path] = .seconds(value) }
+        }
+        self.webhooks = try settings.choice("WEBHOOKS", of: Switch.self).map { $0 == .on } ?? self.webhooks
+        self.workers = try settings.integer("WORKERS", in: 0...256) ?? self.workers
+        self.graphPageSize = try settings.integer("GRAPH_PAGE_SIZE", in: 1...1000) ?? self.graphPageSize
+        self.mailboxRequestsPer10Minutes =
+            try settings.integer("MAILBOX_REQUESTS_PER_10_MINUTES", in: 1...1_000_000) ?? self.mailboxRequestsPer10Minutes
+        self.mailboxConcurrency = try settings.integer("MAILBOX_CONCURRENCY", in: 1...64) ?? self.mailboxConcurrency
         if let level = settings.string("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -56,6 +72,11 @@ extension MailpulseConfiguration {
             self.logLevel = parsed
         }
     }
+}
+
+/// An on/off setting.
+private enum Switch: String, CaseIterable {
+    case on, off
 }
 
 /// Reads settings by their environment-variable names, so the README's names are the only names.

@@ -42,6 +42,26 @@ public struct MailpulseConfiguration: Sendable {
 
     /// How often every linked account is synced by delta (`SYNC_INTERVAL_SECONDS`); zero turns the schedule off.
     public var syncInterval = Duration.seconds(900)
+    /// How often an account without change notifications is polled by delta (`POLL_INTERVAL_SECONDS`).
+    public var pollInterval = Duration.seconds(60)
+    /// At start-up, accounts whose last sync is older than this are backfilled (`BACKFILL_GAP_SECONDS`).
+    public var backfillGap = Duration.seconds(60)
+    /// Whether accounts subscribe to change notifications (`WEBHOOKS`, on or off); off means polling only.
+    public var webhooks = true
+    /// How many notification workers run on this node (`WORKERS`).
+    public var workers = 4
+    /// A notification entry another worker took and has not finished for this long is taken over (`WORKER_CLAIM_IDLE_SECONDS`).
+    public var workerClaimIdle = Duration.seconds(30)
+    /// Messages per delta page asked of Graph (`GRAPH_PAGE_SIZE`, `Prefer: odata.maxpagesize`).
+    public var graphPageSize = 250
+    /// Requests per mailbox per 10 minutes, across all nodes (`MAILBOX_REQUESTS_PER_10_MINUTES`; Graph's limit is 10,000).
+    public var mailboxRequestsPer10Minutes = 10_000
+    /// Requests in flight per mailbox, across all nodes (`MAILBOX_CONCURRENCY`; Graph's limit is 4).
+    public var mailboxConcurrency = 4
+    /// Subscriptions expiring within this are renewed (`SUBSCRIPTION_RENEWAL_MARGIN_SECONDS`).
+    public var subscriptionRenewalMargin = Duration.seconds(24 * 3600)
+    /// How often the renewal leader checks the subscriptions (`RENEWAL_INTERVAL_SECONDS`).
+    public var renewalInterval = Duration.seconds(300)
 
     /// graph-sim's address in demo mode.
     public static let demoSimulatorURL = "http://127.0.0.1:8081"

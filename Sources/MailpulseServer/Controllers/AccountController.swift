@@ -54,7 +54,12 @@ struct AccountController: Sendable {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let account = try await self.authenticated(request, context)
-        // Subscriptions at the provider are removed here once the sync engine creates them.
+        do {
+            try await self.dependencies.subscriptions.unsubscribe(account.id)
+        } catch {
+            // An unrenewed subscription ends by itself; the account is deleted regardless.
+            context.logger.warning("Subscription not removed", metadata: ["account.id": "\(account.id)", "error.type": "\(error)"])
+        }
         try await self.dependencies.tokenVault.remove(for: account.id)
         try await self.dependencies.store.deleteAccount(account.id)
         context.logger.info("Account deleted", metadata: ["account.id": "\(account.id)"])

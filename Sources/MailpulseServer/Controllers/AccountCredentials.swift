@@ -1,8 +1,8 @@
-internal import Crypto
 internal import Foundation
 internal import Hummingbird
 internal import MailpulseCore
 internal import MicrosoftGraph
+internal import Secrets
 
 /// API tokens of local accounts: made random, stored as SHA-256, checked in constant time, carried as a bearer
 /// token or in the account's HttpOnly session cookie.
@@ -13,7 +13,7 @@ enum AccountCredentials {
     }
 
     static func hash(_ token: String) -> Data {
-        Data(SHA256.hash(data: Data(token.utf8)))
+        SecretDigest.sha256(token)
     }
 
     /// The session cookie's name for an account: one cookie per account, so one browser can hold several.
@@ -38,17 +38,10 @@ enum AccountCredentials {
             throw HTTPError(.unauthorized, message: "this route needs the account's token (Authorization: Bearer) or its session cookie")
         }
         let notFound = HTTPError(.notFound, message: "no such account")
-        guard let expected = try await store.apiTokenHash(for: id), Self.constantTimeEqual(expected, Self.hash(presented)),
+        guard let expected = try await store.apiTokenHash(for: id), SecretDigest.constantTimeEqual(expected, Self.hash(presented)),
             let account = try await store.account(id)
         else { throw notFound }
         return account
     }
 
-    /// Compares every byte whatever the first difference, so timing does not reveal how much matched.
-    static func constantTimeEqual(_ lhs: Data, _ rhs: Data) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(lhs, rhs) { difference |= a ^ b }
-        return difference == 0
-    }
 }

@@ -1,0 +1,18 @@
+public import Foundation
+
+/// An account's change-notification subscription at the provider: its id and when it ends unless renewed.
+///
+/// The subscription's shared secret (`clientState`) is not kept here: only the ``SubscriptionDirectory`` holds
+/// its hash, so the store never holds a secret that would let someone forge notifications.
+public struct AccountSubscription: Sendable, Equatable, Codable {
+    /// The provider's subscription id.
+    public var id: String
+    /// When the provider ends the subscription unless it is renewed.
+    public var expiresAt: Date
+
+    /// Creates a subscription record.
+    public init(id: String, expiresAt: Date) {
+        self.id = id
+        self.expiresAt = expiresAt
+    }
+}

@@ -1,0 +1,144 @@
+public import Foundation
+
+/// Keeps every mailbox within the provider's limits across all nodes: each mailbox call waits out the mailbox's
+/// pause, takes a token from its bucket and one of its concurrency leases; a throttled answer pauses the mailbox
+/// on every node for the provider's `Retry-After`; failures that may pass are retried with backoff and jitter.
+///
+/// Sign-in and token calls go to the identity platform, which has no mailbox limits: they pass straight through.
+public struct RateLimitedMailProvider: MailProvider {
+    private let base: any MailProvider
+    private let backplane: any Backplane
+    private let limit: RateLimit
+    private let concurrency: Int
+    private let retry: RetryPolicy
+    private let leaseTTL: Duration
+
+    /// Wraps a provider. `limit` and `concurrency` are per mailbox (Graph: 10,000 requests per 10 minutes, 4 at a
+    /// time); a lease whose holder died frees itself after `leaseTTL`.
+    public init(
+        _ base: any MailProvider,
+        backplane: any Backplane,
+        limit: RateLimit = RateLimit(capacity: 10_000, per: .seconds(600)),
+        concurrency: Int = 4,
+        retry: RetryPolicy = RetryPolicy(),
+        leaseTTL: Duration = .seconds(120)
+    ) {
+        self.base = base
+        self.backplane = backplane
+        self.limit = limit
+        self.concurrency = concurrency
+        self.retry = retry
+        self.leaseTTL = leaseTTL
+    }
+
+    public var kind: MailProviderKind { self.base.kind }
+
+    public func beginLogin(state: String) -> LoginRequest {
+        self.base.beginLogin(state: state)
+    }
+
+    public func completeLogin(code: String, verifier: String) async throws -> (OAuthTokens, AccountIdentity) {
+        try await self.base.completeLogin(code: code, verifier: verifier)
+    }
+
+    public func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens {
+        try await self.base.refreshTokens(tokens)
+    }
+
+    public func mailboxes(of account: AccountID, accessToken: String) async throws -> [Mailbox] {
+        try await self.limited(account) { try await self.base.mailboxes(of: account, accessToken: accessToken) }
+    }
+
+    public func messageChanges(of account: AccountID, mailbox: String, link: String?, accessToken: String) async throws -> MessageChanges {
+        try await self.limited(account) {
+            try await self.base.messageChanges(of: account, mailbox: mailbox, link: link, accessToken: accessToken)
+        }
+    }
+
+    public func message(_ id: String, of account: AccountID, accessToken: String) async throws -> Message? {
+        try await self.limited(account) { try await self.base.message(id, of: account, accessToken: accessToken) }
+    }
+
+    public func subscribe(_ account: AccountID, request: SubscriptionRequest, accessToken: String) async throws -> AccountSubscription {
+        try await self.limited(account) { try await self.base.subscribe(account, request: request, accessToken: accessToken) }
+    }
+
+    public func renewSubscription(
+        _ id: String,
+        of account: AccountID,
+        until expiration: Date,
+        accessToken: String
+    ) async throws
+        -> AccountSubscription
+    {
+        try await self.limited(account) {
+            try await self.base.renewSubscription(id, of: account, until: expiration, accessToken: accessToken)
+        }
+    }
+
+    public func reauthorizeSubscription(_ id: String, of account: AccountID, accessToken: String) async throws {
+        try await self.limited(account) { try await self.base.reauthorizeSubscription(id, of: account, accessToken: accessToken) }
+    }
+
+    public func deleteSubscription(_ id: String, of account: AccountID, accessToken: String) async throws {
+        try await self.limited(account) { try await self.base.deleteSubscription(id, of: account, accessToken: accessToken) }
+    }
+
+    /// The backplane key of a mailbox's bucket, lease set and pause.
+    public static func mailboxKey(_ account: AccountID) -> String {
+        "mailbox:\(account)"
+    }
+
+    private func limited<T: Sendable>(_ account: AccountID, _ call: () async throws -> T) async throws -> T {
+        let key = Self.mailboxKey(account)
+        var failures = 0
+        while true {
+            let lease = try await self.admit(key)
+            do {
+                let result = try await call()
+                try await self.backplane.releaseLease(lease)
+                return result
+            } catch MailProviderError.throttled(let retryAfter) {
+                // Pause before freeing the slot, so that no other caller slips a request in between.
+                try await self.backplane.pause(key, for: retryAfter)
+                try await self.backplane.releaseLease(lease)
+                failures += 1
+                // Throttling ends by itself: keep waiting, but not forever if the provider never relents.
+                if failures >= self.retry.attempts * 4 { throw MailProviderError.throttled(retryAfter: retryAfter) }
+            } catch MailProviderError.unavailable(let reason) {
+                try await self.backplane.releaseLease(lease)
+                failures += 1
+                if failures >= self.retry.attempts { throw MailProviderError.unavailable(reason) }
+                try await Task.sleep(for: self.retry.delay(after: failures))
+            } catch {
+                try? await self.backplane.releaseLease(lease)
+                throw error
+            }
+        }
+    }
+
+    /// Waits until the mailbox is not paused, has a token and a free slot; answers the slot.
+    private func admit(_ key: String) async throws -> Lease {
+        while true {
+            if let pause = try await self.backplane.remainingPause(key) {
+                try await Task.sleep(for: pause)
+                continue
+            }
+            if case .retryAfter(let wait) = try await self.backplane.takeTokens(1, from: key, limit: self.limit) {
+                try await Task.sleep(for: wait)
+                continue
+            }
+            while true {
+                if let lease = try await self.backplane.acquireLease(key, limit: self.concurrency, ttl: self.leaseTTL) {
+                    // A pause may have begun while this caller waited for a slot.
+                    guard try await self.backplane.remainingPause(key) == nil else {
+                        try await self.backplane.releaseLease(lease)
+                        break
+                    }
+                    return lease
+                }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...25)))
+            }
+        }
+    }
+}

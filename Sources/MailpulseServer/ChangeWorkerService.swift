@@ -1,0 +1,162 @@
+internal import Logging
+internal import MailpulseCore
+internal import ServiceLifecycle
+
+/// The notification workers of this node: each reads the change queue through the consumer group, merges the
+/// entries of one message into one fetch, and acknowledges an entry only once its change is stored. Entries a dead
+/// worker left unacknowledged are claimed after ``MailpulseConfiguration/workerClaimIdle``.
+final class ChangeWorkerService: Service, CustomStringConvertible {
+    /// Entries read at once by a worker.
+    static let batchSize = 64
+    /// Messages of a batch processed at once by a worker (the mailbox's leases bound what reaches the provider).
+    static let parallelism = 8
+
+    private let queue: any ChangeQueue
+    private let processor: ChangeProcessor
+    private let subscriptions: SubscriptionManager
+    private let syncService: AccountSyncService
+    private let events: any AccountEventPublisher
+    private let workers: Int
+    private let claimIdle: Duration
+    private let consumerPrefix: String
+    private let logger: Logger
+
+    init(
+        queue: any ChangeQueue,
+        processor: ChangeProcessor,
+        subscriptions: SubscriptionManager,
+        syncService: AccountSyncService,
+        events: any AccountEventPublisher,
+        workers: Int,
+        claimIdle: Duration,
+        consumerPrefix: String,
+        logger: Logger
+    ) {
+        self.queue = queue
+        self.processor = processor
+        self.subscriptions = subscriptions
+        self.syncService = syncService
+        self.events = events
+        self.workers = workers
+        self.claimIdle = claimIdle
+        self.consumerPrefix = consumerPrefix
+        self.logger = logger
+    }
+
+    var description: String { "ChangeWorkerService" }
+
+    func run() async throws {
+        await withDiscardingTaskGroup { group in
+            for index in 0..<self.workers {
+                group.addTask { await self.work(consumer: "\(self.consumerPrefix)-\(index)") }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    private func work(consumer: String) async {
+        var lastClaim = ContinuousClock.now - self.claimIdle
+        while !Task.isCancelled {
+            do {
+                var batch: [QueuedChange] = []
+                if ContinuousClock.now - lastClaim >= self.claimIdle / 2 {
+                    lastClaim = .now
+                    batch = try await self.queue.claimAbandoned(consumer: consumer, idle: self.claimIdle, limit: Self.batchSize)
+                    if !batch.isEmpty { self.logger.info("Claimed abandoned notifications", metadata: ["count": "\(batch.count)"]) }
+                }
+                if batch.isEmpty {
+                    batch = try await self.queue.receive(consumer: consumer, limit: Self.batchSize, wait: .seconds(1))
+                }
+                try await self.process(batch)
+            } catch is CancellationError {
+                return
+            } catch {
+                self.logger.warning("Notification worker error", metadata: ["error.type": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Groups a batch by message (lifecycle entries each alone) and processes the groups a few at a time.
+    private func process(_ batch: [QueuedChange]) async throws {
+        var groups: [String: [QueuedChange]] = [:]
+        var order: [String] = []
+        for change in batch {
+            let key = change.notice.messageID.map { "\(change.notice.accountID):\($0)" } ?? change.entryID
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(change)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var pending = order.makeIterator()
+            for _ in 0..<Self.parallelism {
+                guard let key = pending.next(), let changes = groups[key] else { break }
+                group.addTask { try await self.handle(changes) }
+            }
+            while try await group.next() != nil {
+                if let key = pending.next(), let changes = groups[key] {
+                    group.addTask { try await self.handle(changes) }
+                }
+            }
+        }
+    }
+
+    private func handle(_ changes: [QueuedChange]) async throws {
+        let notice = changes[0].notice
+        let account = notice.accountID
+        do {
+            if notice.kind.isMessageChange, let messageID = notice.messageID {
+                let merged = try await self.queue.begin(Self.merged(changes))
+                _ = try await self.processor.apply(messageID, of: account, kind: merged.kind, changeKey: merged.changeKey)
+            } else {
+                try await self.handleLifecycle(notice)
+            }
+        } catch is CancellationError {
+            // Left unacknowledged: another worker claims the entries.
+            throw CancellationError()
+        } catch MailProviderError.reauthRequired {
+            // The user must sign in again; the backfill after relinking catches up.
+            self.logger.info("Notification dropped: account needs reauthentication", metadata: ["account.id": "\(account)"])
+        } catch {
+            self.logger.warning(
+                "Notification failed; dead-lettered, folder backfill scheduled",
+                metadata: ["account.id": "\(account)", "error.type": "\(error)"]
+            )
+            for change in changes {
+                try await self.queue.deadLetter(change, reason: "\(error)")
+            }
+            self.syncService.requestBackfill(account)
+            return
+        }
+        try await self.queue.acknowledge(changes)
+    }
+
+    private func handleLifecycle(_ notice: ChangeNotice) async throws {
+        let account = notice.accountID
+        self.logger.info("Lifecycle notification", metadata: ["account.id": "\(account)", "lifecycle.event": "\(notice.kind)"])
+        await self.events.publish(.activity("Lifecycle event: \(notice.kind.rawValue)"), for: account)
+        switch notice.kind {
+        case .missed:
+            self.syncService.requestBackfill(account)
+        case .subscriptionRemoved:
+            _ = try await self.subscriptions.subscribe(account)
+            self.syncService.requestBackfill(account)
+        case .reauthorizationRequired:
+            if try await self.subscriptions.reauthorize(account) == .recreated {
+                self.syncService.requestBackfill(account)
+            }
+        case .created, .updated, .deleted:
+            break
+        }
+    }
+
+    /// The entries of one message as one notice: a deletion wins; a change key only when all agree.
+    private static func merged(_ changes: [QueuedChange]) -> ChangeNotice {
+        var notice = changes[0].notice
+        for change in changes.dropFirst() {
+            if change.notice.kind == .deleted { notice.kind = .deleted }
+            if change.notice.changeKey != notice.changeKey { notice.changeKey = nil }
+        }
+        return notice
+    }
+}

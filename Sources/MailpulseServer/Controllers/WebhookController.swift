@@ -1,0 +1,129 @@
+internal import Foundation
+internal import Hummingbird
+internal import Logging
+internal import MailpulseCore
+internal import MicrosoftGraph
+
+/// Graph's webhooks: answers the validation handshake, checks each notification's subscription and secret, and
+/// queues the valid ones for the workers, answering 202 at once. It calls no provider and writes no store, so it
+/// stays within Graph's 3-second budget whatever the load.
+struct WebhookController: Sendable {
+    /// The largest body accepted; Graph's batches are far smaller.
+    static let maximumBodyBytes = 1 << 20
+    /// The most notifications accepted in one POST.
+    static let maximumNotifications = 1_000
+
+    let directory: any SubscriptionDirectory
+    let queue: any ChangeQueue
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("webhooks/graph", use: self.receive)
+        routes.post("webhooks/graph/lifecycle", use: self.receive)
+        return routes
+    }
+
+    @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let token = Self.validationToken(request.uri.query) {
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: token))
+            )
+        }
+        let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
+        let collection: GraphNotificationCollection
+        do {
+            collection = try JSONDecoder().decode(GraphNotificationCollection.self, from: Data(body.readableBytesView))
+        } catch {
+            throw HTTPError(.badRequest, message: "the body must be a JSON notification collection: {\"value\":[…]}")
+        }
+        guard collection.value.count <= Self.maximumNotifications else {
+            throw HTTPError(.contentTooLarge, message: "at most \(Self.maximumNotifications) notifications per request")
+        }
+        var report = WebhookIntakeReport()
+        let notices = try await self.checked(collection.value, report: &report)
+        do {
+            report.queued = try await self.queue.enqueue(notices)
+        } catch {
+            // Graph redelivers on 5xx: nothing is lost while the queue is down.
+            context.logger.error("Notifications not queued", metadata: ["error.type": "\(error)"])
+            throw HTTPError(.serviceUnavailable, message: "the notification queue is unavailable; deliver again later")
+        }
+        report.accepted = notices.count
+        if report.unknownSubscription + report.clientStateMismatch + report.malformed > 0 {
+            context.logger.warning(
+                "Notifications dropped",
+                metadata: [
+                    "unknown_subscription": "\(report.unknownSubscription)", "client_state_mismatch": "\(report.clientStateMismatch)",
+                    "malformed": "\(report.malformed)",
+                ]
+            )
+        }
+        var response = try report.response(from: request, context: context)
+        response.status = .accepted
+        return response
+    }
+
+    /// The notices of the items whose subscription is known and whose secret matches; the rest are counted.
+    private func checked(_ items: [GraphChangeNotification], report: inout WebhookIntakeReport) async throws -> [ChangeNotice] {
+        var checks: [String: SubscriptionCheck] = [:]
+        var notices: [ChangeNotice] = []
+        for item in items {
+            guard let subscriptionID = item.subscriptionId, let clientState = item.clientState, let kind = Self.kind(of: item) else {
+                report.malformed += 1
+                continue
+            }
+            let messageID = kind.isMessageChange ? item.messageID : nil
+            if kind.isMessageChange && messageID == nil {
+                report.malformed += 1
+                continue
+            }
+            let cacheKey = "\(subscriptionID)\n\(clientState)"
+            let check: SubscriptionCheck
+            if let known = checks[cacheKey] {
+                check = known
+            } else {
+                do {
+                    check = try await self.directory.check(subscriptionID, clientState: clientState)
+                } catch {
+                    throw HTTPError(.serviceUnavailable, message: "the subscription directory is unavailable; deliver again later")
+                }
+                checks[cacheKey] = check
+            }
+            switch check {
+            case .valid(let account):
+                notices.append(
+                    ChangeNotice(
+                        accountID: account,
+                        subscriptionID: subscriptionID,
+                        kind: kind,
+                        messageID: messageID,
+                        changeKey: kind.isMessageChange ? item.changeKey : nil
+                    )
+                )
+            case .unknown: report.unknownSubscription += 1
+            case .clientStateMismatch: report.clientStateMismatch += 1
+            }
+        }
+        return notices
+    }
+
+    private static func kind(of item: GraphChangeNotification) -> ChangeNotice.Kind? {
+        if let event = item.lifecycleEvent {
+            return ChangeNotice.Kind(rawValue: event).flatMap { $0.isMessageChange ? nil : $0 }
+        }
+        return item.changeType.flatMap(ChangeNotice.Kind.init(rawValue:)).flatMap { $0.isMessageChange ? $0 : nil }
+    }
+
+    /// The decoded `validationToken` of a handshake: form encoding, so `+` is a space before percent-decoding.
+    static func validationToken(_ query: String?) -> String? {
+        guard let query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == "validationToken" else { continue }
+            return parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
+    }
+}

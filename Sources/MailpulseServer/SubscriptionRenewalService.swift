@@ -1,0 +1,110 @@
+internal import Foundation
+internal import Logging
+internal import MailpulseCore
+internal import ServiceLifecycle
+
+/// The renewal leader: every ``MailpulseConfiguration/renewalInterval`` one node (whichever takes the Redis lease)
+/// makes a pass over the accounts, renewing subscriptions close to expiry, recreating lost ones (then backfilling)
+/// and trying again for accounts that run on polling.
+final class SubscriptionRenewalService: Service, CustomStringConvertible {
+    /// What a pass did.
+    struct Report: Sendable, Equatable, CustomStringConvertible {
+        var checked = 0
+        var renewed = 0
+        var recreated = 0
+        var polling = 0
+        var failed = 0
+        /// Accounts whose subscription was recreated: they need a backfill.
+        var recreatedAccounts: [AccountID] = []
+
+        var description: String {
+            "checked \(self.checked), renewed \(self.renewed), recreated \(self.recreated), polling \(self.polling), failed \(self.failed)"
+        }
+    }
+
+    private let subscriptions: SubscriptionManager
+    private let store: any MailStore
+    private let backplane: any Backplane
+    private let interval: Duration
+    private let logger: Logger
+    private let backfill: @Sendable (AccountID) async -> Void
+
+    init(
+        subscriptions: SubscriptionManager,
+        store: any MailStore,
+        backplane: any Backplane,
+        interval: Duration,
+        logger: Logger,
+        backfill: @escaping @Sendable (AccountID) async -> Void
+    ) {
+        self.subscriptions = subscriptions
+        self.store = store
+        self.backplane = backplane
+        self.interval = interval
+        self.logger = logger
+        self.backfill = backfill
+    }
+
+    var description: String { "SubscriptionRenewalService" }
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await self.lead()
+        }
+    }
+
+    private func lead() async {
+        while !Task.isCancelled {
+            do {
+                // The lease outlives the pass's start on every node, so one node leads each round; it is not
+                // released, so the others skip this round.
+                if try await self.backplane.lock("subscription-renewal", ttl: self.interval * 0.9) != nil {
+                    let report = await self.pass()
+                    for account in report.recreatedAccounts {
+                        await self.backfill(account)
+                    }
+                    if report != Report(checked: report.checked) {
+                        self.logger.info("Subscription renewal pass", metadata: ["report": "\(report)"])
+                    }
+                }
+            } catch {
+                self.logger.warning("Subscription renewal pass not run", metadata: ["error.type": "\(error)"])
+            }
+            try? await Task.sleep(for: self.interval)
+        }
+    }
+
+    /// One pass over every account; the report names the accounts whose subscription was recreated.
+    func pass() async -> Report {
+        var report = Report()
+        var after: AccountID?
+        repeat {
+            let page: [Account]
+            do {
+                page = try await self.store.accounts(after: after, limit: 500)
+            } catch {
+                self.logger.warning("Accounts not listed for renewal", metadata: ["error.type": "\(error)"])
+                report.failed += 1
+                return report
+            }
+            for account in page {
+                report.checked += 1
+                do {
+                    switch try await self.subscriptions.maintain(account) {
+                    case .unchanged: break
+                    case .renewed: report.renewed += 1
+                    case .polling: report.polling += 1
+                    case .recreated:
+                        report.recreated += 1
+                        report.recreatedAccounts.append(account.id)
+                    }
+                } catch {
+                    report.failed += 1
+                    self.logger.warning("Subscription not renewed", metadata: ["account.id": "\(account.id)", "error.type": "\(error)"])
+                }
+            }
+            after = page.count == 500 ? page.last?.id : nil
+        } while after != nil
+        return report
+    }
+}

@@ -1,0 +1,67 @@
+internal import Redis
+
+/// The Lua scripts of the change queue and the event log: each one atomic on the server.
+enum ChangeQueueScripts {
+    /// KEYS[1] stream; ARGV maximum length, coalescing ttl in ms, coalescing key prefix, then five values per
+    /// notice: account, subscription, kind, message id, change key. A message notice is queued only when none
+    /// waits for that message: otherwise it joins the waiting one (a deletion wins; differing change keys cancel,
+    /// since arrival order says nothing about which is newer). Answers how many entries were added.
+    static let enqueue = RedisScript(
+        """
+        local added = 0
+        for i = 4, #ARGV, 5 do
+            local account, subscription, kind, message, changeKey = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+            local queue = true
+            if message ~= '' then
+                local key = ARGV[3] .. account .. ':' .. message
+                local waiting = redis.call('GET', key)
+                if waiting then
+                    queue = false
+                    local separator = string.find(waiting, '|', 1, true)
+                    local waitingKind = string.sub(waiting, 1, separator - 1)
+                    local waitingKey = string.sub(waiting, separator + 1)
+                    if kind == 'deleted' then waitingKind = 'deleted' end
+                    if waitingKey ~= changeKey then waitingKey = '' end
+                    redis.call('SET', key, waitingKind .. '|' .. waitingKey, 'KEEPTTL')
+                else
+                    redis.call('SET', key, kind .. '|' .. changeKey, 'PX', ARGV[2])
+                end
+            end
+            if queue then
+                redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
+                    'a', account, 's', subscription, 'k', kind, 'm', message, 'e', changeKey)
+                added = added + 1
+            end
+        end
+        return added
+        """
+    )
+
+    /// KEYS[1] stream; ARGV group, then entry ids: acknowledges the entries and deletes them from the stream.
+    static let acknowledge = RedisScript(
+        """
+        local ids = {}
+        for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
+        redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+        return redis.call('XDEL', KEYS[1], unpack(ids))
+        """
+    )
+
+    /// KEYS[1] sequence counter, KEYS[2] event log; ARGV channel, log length, log ttl in ms, then event objects
+    /// as JSON. Gives each event the account's next sequence number (`{"seq":n,…}`), appends it to the bounded log
+    /// and publishes it. Answers the last sequence number.
+    static let publish = RedisScript(
+        """
+        local seq = 0
+        for i = 4, #ARGV do
+            seq = redis.call('INCR', KEYS[1])
+            local event = '{"seq":' .. seq .. ',' .. string.sub(ARGV[i], 2)
+            redis.call('RPUSH', KEYS[2], event)
+            redis.call('PUBLISH', ARGV[1], event)
+        end
+        redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        return seq
+        """
+    )
+}

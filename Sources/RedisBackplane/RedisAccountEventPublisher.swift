@@ -1,0 +1,47 @@
+public import Foundation
+public import Logging
+public import MailpulseCore
+public import Redis
+
+/// ``AccountEventPublisher`` on Redis: per account a sequence counter, a bounded log (for pages that reconnect)
+/// and a pub/sub channel that every node's WebSocket hub listens to.
+public struct RedisAccountEventPublisher: AccountEventPublisher {
+    private let client: any RedisClientProtocol
+    private let prefix: String
+    private let logLength: Int
+    private let logTTL: Duration
+    private let logger: Logger
+
+    /// Creates a publisher under `prefix`, keeping the last `logLength` events of an account for `logTTL`.
+    public init(client: any RedisClientProtocol, prefix: String, logLength: Int = 256, logTTL: Duration = .seconds(24 * 3600), logger: Logger) {
+        self.client = client
+        self.prefix = prefix
+        self.logLength = logLength
+        self.logTTL = logTTL
+        self.logger = logger
+    }
+
+    /// The pub/sub channel of an account's events.
+    public func channel(of account: AccountID) -> String {
+        "\(self.prefix)events:\(account)"
+    }
+
+    public func publish(_ events: [AccountEvent], for account: AccountID) async {
+        guard !events.isEmpty else { return }
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            var arguments = [RedisArgument(self.channel(of: account)), RedisArgument(self.logLength), RedisArgument(self.logTTL.milliseconds)]
+            for event in events {
+                arguments.append(RedisArgument(String(decoding: try encoder.encode(event), as: UTF8.self)))
+            }
+            _ = try await self.client.evaluate(
+                ChangeQueueScripts.publish,
+                keys: ["\(self.prefix)events:seq:\(account)", "\(self.prefix)events:log:\(account)"],
+                arguments: arguments
+            )
+        } catch {
+            self.logger.warning("Account events not published", metadata: ["account.id": "\(account)", "error.type": "\(error)"])
+        }
+    }
+}

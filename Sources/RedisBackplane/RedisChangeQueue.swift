@@ -1,0 +1,136 @@
+public import MailpulseCore
+public import Redis
+
+/// ``ChangeQueue`` on a Redis stream read through a consumer group, with a coalescing key per waiting message.
+public struct RedisChangeQueue: ChangeQueue {
+    private let client: any RedisClientProtocol
+    private let stream: String
+    private let deadLetters: String
+    private let pendingPrefix: String
+    private let group = "workers"
+    private let maximumLength: Int
+    private let coalescingTTL: Duration
+
+    /// Creates a queue under `prefix`; the stream keeps about `maximumLength` entries. A coalescing key lives at most
+    /// `coalescingTTL`, in case its entry is lost.
+    public init(client: any RedisClientProtocol, prefix: String, maximumLength: Int = 1_000_000, coalescingTTL: Duration = .seconds(600)) {
+        self.client = client
+        self.stream = "\(prefix)notifications"
+        self.deadLetters = "\(prefix)notifications:dead"
+        self.pendingPrefix = "\(prefix)pending:"
+        self.maximumLength = maximumLength
+        self.coalescingTTL = coalescingTTL
+    }
+
+    /// Creates the stream and its consumer group if they do not exist.
+    public func prepare() async throws {
+        try await self.client.ensureGroup(self.group, on: self.stream)
+    }
+
+    @discardableResult
+    public func enqueue(_ notices: [ChangeNotice]) async throws -> Int {
+        guard !notices.isEmpty else { return 0 }
+        var arguments = [RedisArgument(self.maximumLength), RedisArgument(self.coalescingTTL.milliseconds), RedisArgument(self.pendingPrefix)]
+        for notice in notices {
+            arguments += [
+                RedisArgument(notice.accountID.description), RedisArgument(notice.subscriptionID), RedisArgument(notice.kind.rawValue),
+                RedisArgument(notice.messageID ?? ""), RedisArgument(notice.changeKey ?? ""),
+            ]
+        }
+        let reply = try await self.client.evaluate(ChangeQueueScripts.enqueue, keys: [self.stream], arguments: arguments)
+        return Int(reply.integer ?? 0)
+    }
+
+    public func receive(consumer: String, limit: Int, wait: Duration) async throws -> [QueuedChange] {
+        let entries: [RedisStreamEntry]
+        do {
+            entries = try await self.client.xreadgroup(self.stream, group: self.group, consumer: consumer, count: limit, block: wait)
+        } catch let error as RedisError where "\(error)".contains("NOGROUP") {
+            // Redis lost the stream (restarted without persistence): make it again.
+            try await self.prepare()
+            return []
+        }
+        return try await self.parsed(entries)
+    }
+
+    public func claimAbandoned(consumer: String, idle: Duration, limit: Int) async throws -> [QueuedChange] {
+        let claimed = try await self.client.xautoclaim(self.stream, group: self.group, consumer: consumer, minimumIdle: idle, count: limit)
+        return try await self.parsed(claimed.entries)
+    }
+
+    public func begin(_ notice: ChangeNotice) async throws -> ChangeNotice {
+        guard let message = notice.messageID,
+            let waiting = try await self.client.getdel("\(self.pendingPrefix)\(notice.accountID):\(message)"),
+            let separator = waiting.firstIndex(of: "|"),
+            let kind = ChangeNotice.Kind(rawValue: String(waiting[..<separator]))
+        else { return notice }
+        var merged = notice
+        if kind == .deleted { merged.kind = .deleted }
+        let changeKey = waiting[waiting.index(after: separator)...]
+        if changeKey.isEmpty || String(changeKey) != notice.changeKey { merged.changeKey = nil }
+        return merged
+    }
+
+    public func acknowledge(_ changes: [QueuedChange]) async throws {
+        try await self.acknowledge(entries: changes.map(\.entryID))
+    }
+
+    private func acknowledge(entries: [String]) async throws {
+        guard !entries.isEmpty else { return }
+        _ = try await self.client.evaluate(
+            ChangeQueueScripts.acknowledge,
+            keys: [self.stream],
+            arguments: [RedisArgument(self.group)] + entries.map { RedisArgument($0) }
+        )
+    }
+
+    public func deadLetter(_ change: QueuedChange, reason: String) async throws {
+        _ = try await self.client.xadd(
+            self.deadLetters,
+            fields: Self.fields(of: change.notice) + [("reason", reason), ("entry", change.entryID)],
+            approximateMaximumLength: 10_000
+        )
+        try await self.acknowledge([change])
+    }
+
+    /// How many entries wait in the stream (received or not, not yet acknowledged).
+    public func length() async throws -> Int {
+        try await self.client.xlen(self.stream)
+    }
+
+    /// The dead-lettered entries so far.
+    public func deadLetterCount() async throws -> Int {
+        try await self.client.xlen(self.deadLetters)
+    }
+
+    private static func fields(of notice: ChangeNotice) -> [(String, String)] {
+        [
+            ("a", notice.accountID.description), ("s", notice.subscriptionID), ("k", notice.kind.rawValue),
+            ("m", notice.messageID ?? ""), ("e", notice.changeKey ?? ""),
+        ]
+    }
+
+    /// Entries as changes; an entry that is not one (written by something else, or trimmed) is acknowledged away.
+    private func parsed(_ entries: [RedisStreamEntry]) async throws -> [QueuedChange] {
+        var changes: [QueuedChange] = []
+        var junk: [String] = []
+        for entry in entries {
+            guard let account = entry["a"].flatMap(AccountID.init), let kind = entry["k"].flatMap(ChangeNotice.Kind.init(rawValue:)) else {
+                junk.append(entry.id)
+                continue
+            }
+            let message = entry["m"] ?? ""
+            let changeKey = entry["e"] ?? ""
+            let notice = ChangeNotice(
+                accountID: account,
+                subscriptionID: entry["s"] ?? "",
+                kind: kind,
+                messageID: message.isEmpty ? nil : message,
+                changeKey: changeKey.isEmpty ? nil : changeKey
+            )
+            changes.append(QueuedChange(entryID: entry.id, notice: notice))
+        }
+        try await self.acknowledge(entries: junk)
+        return changes
+    }
+}
