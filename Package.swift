@@ -170,6 +170,7 @@ let package = Package(
                 "GraphSimulator",
                 "HTTPTransport",
                 "MicrosoftGraph",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -43,6 +43,8 @@ actor SimulatorState {
     private(set) var faults = SimulatorFaults()
     private var buckets: [String: (tokens: Double, at: ContinuousClock.Instant)] = [:]
     private var inFlight: [String: Int] = [:]
+    /// Per app and mailbox, the last 429's time and the end of its Retry-After.
+    private var retryAfter: [String: (at: ContinuousClock.Instant, until: ContinuousClock.Instant)] = [:]
     private(set) var stats = SimulatorStats()
 
     init(configuration: SimulatorConfiguration) {
@@ -254,12 +256,16 @@ actor SimulatorState {
     func admit(clientID: String, mailboxID: String, endpoint: String) -> Admission {
         self.stats.count(endpoint: endpoint, mailboxID: mailboxID)
         let key = "\(clientID)|\(mailboxID)"
+        let now = ContinuousClock.now
+        // A request sent while a Retry-After runs is the client's fault; one already on its way when the 429 left
+        // (arriving within the grace) is not.
+        if let window = self.retryAfter[key], now - window.at > Self.retryAfterGrace, now < window.until {
+            self.stats.requestsDuringRetryAfter += 1
+        }
         if self.inFlight[key, default: 0] >= self.faults.concurrentRequests {
-            self.stats.throttled += 1
-            return .throttled(retryAfter: 1, message: "Application is over its MailboxConcurrency limit.")
+            return self.throttle(key, retryAfter: 1, at: now)
         }
         let capacity = Double(self.faults.requestsPer10Minutes)
-        let now = ContinuousClock.now
         var bucket = self.buckets[key] ?? (capacity, now)
         let elapsed = now - bucket.at
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -267,11 +273,7 @@ actor SimulatorState {
         bucket.at = now
         guard bucket.tokens >= 1 else {
             self.buckets[key] = bucket
-            self.stats.throttled += 1
-            return .throttled(
-                retryAfter: max(1, Int(((1 - bucket.tokens) * 600 / capacity).rounded(.up))),
-                message: "Application is over its MailboxConcurrency limit."
-            )
+            return self.throttle(key, retryAfter: max(1, Int(((1 - bucket.tokens) * 600 / capacity).rounded(.up))), at: now)
         }
         bucket.tokens -= 1
         self.buckets[key] = bucket
@@ -280,6 +282,14 @@ actor SimulatorState {
         }
         self.inFlight[key, default: 0] += 1
         return .admitted
+    }
+
+    private static let retryAfterGrace = Duration.milliseconds(250)
+
+    private func throttle(_ key: String, retryAfter: Int, at now: ContinuousClock.Instant) -> Admission {
+        self.stats.throttled += 1
+        self.retryAfter[key] = (now, now + .seconds(retryAfter))
+        return .throttled(retryAfter: retryAfter, message: "Application is over its MailboxConcurrency limit.")
     }
 
     /// Ends a request admitted by ``admit(clientID:mailboxID:endpoint:)``.

@@ -1,15 +1,13 @@
 import Foundation
 import GraphSimulator
+import TestSupport
 import Testing
 
 /// The documented Graph payloads in `../shared/fixtures/graph/`, and a check that a response has their shape.
 enum Fixtures {
-    static let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        .deletingLastPathComponent().appendingPathComponent("shared/fixtures/graph")
+    static let folder = TestEnvironment.graphFixtures
 
-    static var available: Bool {
-        FileManager.default.fileExists(atPath: Self.folder.path)
-    }
+    static var available: Bool { TestEnvironment.hasGraphFixtures }
 
     static func load(_ name: String) throws -> JSONValue {
         let data = try Data(contentsOf: Self.folder.appendingPathComponent(name))

@@ -1,12 +1,12 @@
 import Foundation
 import MicrosoftGraph
+import TestSupport
 import Testing
 
 /// Where Microsoft's documented payloads are: `../shared/fixtures/graph/` beside the checkout.
 enum GraphFixtures {
-    static let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures/graph")
-    static var available: Bool { FileManager.default.fileExists(atPath: Self.folder.path) }
+    static let folder = TestEnvironment.graphFixtures
+    static var available: Bool { TestEnvironment.hasGraphFixtures }
 
     static func decode<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(contentsOf: Self.folder.appendingPathComponent(name)))

@@ -37,6 +37,15 @@ public enum TestEnvironment {
         return url
     }
 
+    /// Microsoft's documented Graph payloads: `../shared/fixtures/graph/` beside the checkout.
+    public static let graphFixtures = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).deletingLastPathComponent()
+        .appendingPathComponent("shared/fixtures/graph")
+
+    /// Whether the Graph fixtures are there.
+    public static var hasGraphFixtures: Bool {
+        FileManager.default.fileExists(atPath: Self.graphFixtures.path)
+    }
+
     /// A key prefix no other test uses, so tests can share one Redis server while running in parallel.
     public static func uniquePrefix() -> String {
         "test:\(UUID().uuidString.prefix(8)):"

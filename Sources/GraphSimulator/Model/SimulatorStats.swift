@@ -10,6 +10,8 @@ struct SimulatorStats: Sendable {
 
     var requests: [String: [String: Int]] = [:]
     var throttled = 0
+    /// Requests that arrived while a 429's Retry-After ran (after a short grace for requests already on their way).
+    var requestsDuringRetryAfter = 0
     var notificationsSent = 0
     var notificationsDropped = 0
     var notificationsDuplicated = 0
@@ -42,6 +44,7 @@ struct SimulatorStats: Sendable {
                 )
             ),
             ("throttled", .number(Double(self.throttled))),
+            ("requestsDuringRetryAfter", .number(Double(self.requestsDuringRetryAfter))),
             ("notificationsSent", .number(Double(self.notificationsSent))),
             ("notificationsDropped", .number(Double(self.notificationsDropped))),
             ("notificationsDuplicated", .number(Double(self.notificationsDuplicated))),

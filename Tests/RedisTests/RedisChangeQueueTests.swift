@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import MailpulseCore
+import Redis
+import RedisBackplane
+import TestSupport
+import Testing
+
+@Suite(.enabled(if: TestEnvironment.hasRedis, "needs REDIS_URL (make test provides it)"))
+struct RedisChangeQueueTests {
+    let client = TestEnvironment.redisClient(maximumConnections: 4)
+    let prefix = TestEnvironment.uniquePrefix()
+    let account = AccountID.random()
+
+    var queue: RedisChangeQueue { RedisChangeQueue(client: self.client, prefix: self.prefix) }
+
+    func notice(_ kind: ChangeNotice.Kind, _ message: String? = "m1", changeKey: String? = "k1") -> ChangeNotice {
+        ChangeNotice(accountID: self.account, subscriptionID: "s1", kind: kind, messageID: message, changeKey: changeKey)
+    }
+
+    @Test func aBurstForOneMessageIsOneEntryUntilAWorkerBeginsIt() async throws {
+        let queue = self.queue
+        try await queue.prepare()
+        #expect(try await queue.enqueue(Array(repeating: self.notice(.updated), count: 10)) == 1)
+        #expect(try await queue.enqueue([self.notice(.updated, "m2")]) == 1)
+        let received = try await queue.receive(consumer: "c1", limit: 10, wait: .milliseconds(100))
+        #expect(received.map(\.notice.messageID) == ["m1", "m2"])
+
+        let merged = try await queue.begin(received[0].notice)
+        #expect(merged == self.notice(.updated))
+        // After begin, a new change of the same message is queued again: it may be newer than the fetch.
+        #expect(try await queue.enqueue([self.notice(.updated, changeKey: "k2")]) == 1)
+        try await queue.acknowledge(received)
+        #expect(try await queue.length() == 1)
+    }
+
+    @Test func aDeletionWinsAndDisagreeingChangeKeysAreDropped() async throws {
+        let queue = self.queue
+        try await queue.prepare()
+        try await queue.enqueue([self.notice(.created, changeKey: "k1"), self.notice(.updated, changeKey: "k2")])
+        let received = try await queue.receive(consumer: "c1", limit: 10, wait: .milliseconds(100))
+        #expect(try await queue.begin(received[0].notice).changeKey == nil)
+
+        try await queue.enqueue([self.notice(.updated, "m3"), self.notice(.deleted, "m3"), self.notice(.updated, "m3")])
+        let next = try await queue.receive(consumer: "c1", limit: 10, wait: .milliseconds(100))
+        #expect(next.count == 1)
+        #expect(try await queue.begin(next[0].notice).kind == .deleted)
+    }
+
+    @Test func lifecycleNoticesAreNeverCoalesced() async throws {
+        let queue = self.queue
+        try await queue.prepare()
+        #expect(try await queue.enqueue([self.notice(.missed, nil, changeKey: nil), self.notice(.missed, nil, changeKey: nil)]) == 2)
+    }
+
+    @Test func entriesOfADeadConsumerAreClaimedAndDeadLettersKept() async throws {
+        let queue = self.queue
+        try await queue.prepare()
+        try await queue.enqueue([self.notice(.updated)])
+        let taken = try await queue.receive(consumer: "dead", limit: 10, wait: .milliseconds(100))
+        #expect(taken.count == 1)
+        #expect(try await queue.claimAbandoned(consumer: "alive", idle: .seconds(30), limit: 10).isEmpty)
+        try await Task.sleep(for: .milliseconds(60))
+        let claimed = try await queue.claimAbandoned(consumer: "alive", idle: .milliseconds(50), limit: 10)
+        #expect(claimed == taken)
+
+        try await queue.deadLetter(claimed[0], reason: "provider unavailable")
+        #expect(try await queue.deadLetterCount() == 1)
+        #expect(try await queue.length() == 0)
+        #expect(try await queue.claimAbandoned(consumer: "alive", idle: .milliseconds(1), limit: 10).isEmpty)
+    }
+
+    @Test func aLostGroupIsMadeAgain() async throws {
+        let queue = self.queue
+        #expect(try await queue.receive(consumer: "c1", limit: 10, wait: .milliseconds(10)).isEmpty)
+        try await queue.enqueue([self.notice(.updated)])
+        #expect(try await queue.receive(consumer: "c1", limit: 10, wait: .milliseconds(100)).count == 1)
+    }
+}
