@@ -14,7 +14,8 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var requestsPer10Minutes = 10_000
     /// Concurrent requests per app and mailbox.
     public var concurrentRequests = 4
-    /// Whether delta tokens issued so far answer 410 SyncStateNotFound.
+    /// Whether delta tokens issued before these faults were set answer 410 SyncStateNotFound (each time faults with
+    /// it are set, every token issued until then expires; later ones work).
     public var expireDeltaTokens = false
     /// The longest subscription lifetime, in minutes.
     public var subscriptionMaxMinutes = 10_080

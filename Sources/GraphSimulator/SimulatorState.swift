@@ -298,7 +298,7 @@ actor SimulatorState {
     }
 
     func setFaults(_ faults: SimulatorFaults) {
-        if faults.expireDeltaTokens && !self.faults.expireDeltaTokens {
+        if faults.expireDeltaTokens {
             self.tokenGeneration += 1
         }
         self.faults = faults
@@ -318,7 +318,7 @@ actor SimulatorState {
     /// Starts a delta round of a folder from a cursor (`nil` for an initial round); answers its first skip token.
     func startRound(mailboxID: String, folderID: String, select: [String]?, after sequence: Int?, generation: Int?) throws(DeltaFailure) -> String {
         guard let mailbox = self.mailboxes[mailboxID] else { throw .folderNotFound }
-        if let generation, generation < self.tokenGeneration || self.faults.expireDeltaTokens {
+        if let generation, generation < self.tokenGeneration {
             throw .syncStateNotFound
         }
         let token = Self.randomToken(32)
@@ -342,8 +342,10 @@ actor SimulatorState {
 
     /// Serves the next page of a round: the items, then either the next skip token or the round's delta token.
     func page(skipToken: String, mailboxID: String, size: Int, immutableIDs: Bool) throws(DeltaFailure) -> DeltaPage {
-        guard var round = self.rounds.removeValue(forKey: skipToken), round.mailboxID == mailboxID else { throw .syncStateNotFound }
-        if round.generation < self.tokenGeneration || self.faults.expireDeltaTokens { throw .syncStateNotFound }
+        // A nextLink can be followed again (a client that crashed before storing a page asks for it once more), so
+        // the round stays under its token; the next page gets a token of its own.
+        guard var round = self.rounds[skipToken], round.mailboxID == mailboxID else { throw .syncStateNotFound }
+        if round.generation < self.tokenGeneration { throw .syncStateNotFound }
         guard let mailbox = self.mailboxes[mailboxID] else { throw .folderNotFound }
         var items: [JSONValue] = []
         while items.count < size, round.position < round.items.count {

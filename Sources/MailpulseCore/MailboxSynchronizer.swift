@@ -12,6 +12,9 @@ public struct MailboxSynchronizer: Sendable {
     private let tokens: AccessTokenSource
     private let events: any AccountEventPublisher
 
+    /// How often one round may start a folder over after its cursor expired.
+    static let maximumRestarts = 3
+
     /// Creates a synchronizer; `provider` should be rate limited.
     public init(store: any MailStore, provider: any MailProvider, tokens: AccessTokenSource, events: any AccountEventPublisher) {
         self.store = store
@@ -47,6 +50,7 @@ public struct MailboxSynchronizer: Sendable {
         var state = try await self.store.syncState(.mailbox(mailbox), of: account) ?? SyncState(accountID: account, scope: .mailbox(mailbox))
         var link = state.checkpoint ?? state.cursor
         var seen: Set<String>? = link == nil ? [] : nil
+        var restarts = 0
         while true {
             let changes: MessageChanges
             do {
@@ -54,6 +58,9 @@ public struct MailboxSynchronizer: Sendable {
                     try await self.provider.messageChanges(of: account, mailbox: mailbox, link: link, accessToken: token)
                 }
             } catch MailProviderError.cursorExpired {
+                // A provider that expires even fresh cursors would restart the folder forever.
+                restarts += 1
+                guard restarts <= Self.maximumRestarts else { throw MailProviderError.cursorExpired }
                 // Start the folder over; what the full round does not return is gone and is swept at its end.
                 state = SyncState(accountID: account, scope: .mailbox(mailbox))
                 try await self.store.saveSyncState(state)

@@ -42,20 +42,28 @@ public struct RedisChangeQueue: ChangeQueue {
     }
 
     public func receive(consumer: String, limit: Int, wait: Duration) async throws -> [QueuedChange] {
-        let entries: [RedisStreamEntry]
-        do {
-            entries = try await self.client.xreadgroup(self.stream, group: self.group, consumer: consumer, count: limit, block: wait)
-        } catch let error as RedisError where "\(error)".contains("NOGROUP") {
-            // Redis lost the stream (restarted without persistence): make it again.
-            try await self.prepare()
-            return []
+        let entries = try await self.withGroup {
+            try await self.client.xreadgroup(self.stream, group: self.group, consumer: consumer, count: limit, block: wait)
         }
         return try await self.parsed(entries)
     }
 
     public func claimAbandoned(consumer: String, idle: Duration, limit: Int) async throws -> [QueuedChange] {
-        let claimed = try await self.client.xautoclaim(self.stream, group: self.group, consumer: consumer, minimumIdle: idle, count: limit)
+        let claimed = try await self.withGroup {
+            try await self.client.xautoclaim(self.stream, group: self.group, consumer: consumer, minimumIdle: idle, count: limit)
+        }
         return try await self.parsed(claimed.entries)
+    }
+
+    /// Runs a consumer-group command; when the group does not exist (first start, or Redis lost the stream), makes
+    /// it and runs the command once more.
+    private func withGroup<T>(_ command: () async throws -> T) async throws -> T {
+        do {
+            return try await command()
+        } catch let error as RedisError where error.isServerError && error.message.hasPrefix("NOGROUP") {
+            try await self.prepare()
+            return try await command()
+        }
     }
 
     public func begin(_ notice: ChangeNotice) async throws -> ChangeNotice {

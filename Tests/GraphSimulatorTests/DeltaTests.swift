@@ -37,6 +37,20 @@ import Testing
         return (state.json["messages"]?.arrayValue ?? []).filter { $0["folderId"]?.stringValue == folder }.compactMap { $0["id"]?.stringValue }
     }
 
+    @Test func aNextLinkCanBeFollowedAgainAfterACrash() async throws {
+        try await SimulatorHarness.run { graph in
+            _ = try await graph.createMailbox("ada@outlook.com", messages: 10, seed: 7)
+            let (access, _) = try await graph.signIn("ada@outlook.com")
+            let headers = [("Prefer", "odata.maxpagesize=2")]
+            let first = try await graph.send("GET", "/v1.0/me/mailFolders/inbox/messages/delta", token: access, headers: headers)
+            let next = try #require(first.json["@odata.nextLink"]?.stringValue)
+            let once = try await graph.send("GET", next, token: access, headers: headers)
+            let again = try await graph.send("GET", next, token: access, headers: headers)
+            #expect(once.status == 200 && again.status == 200)
+            #expect(once.json["value"] == again.json["value"])
+        }
+    }
+
     @Test func roundsPageAndLaterRoundsCarryOnlyChangesWithMovesAndDeletes() async throws {
         try await SimulatorHarness.run { graph in
             let mailbox = try await graph.createMailbox("ada@outlook.com", messages: 40, seed: 42)

@@ -34,19 +34,8 @@ struct LinkHarness: Sendable {
         _ body: @Sendable (LinkHarness) async throws -> Void
     ) async throws {
         let logs = LogRecorder()
-        var simulatorConfiguration = SimulatorConfiguration()
-        // The port of a loopback redirect URI is not compared, as at Microsoft.
-        simulatorConfiguration.redirectURIs = ["http://127.0.0.1:8080/oauth/callback"]
-        let simulator = buildGraphSimulator(configuration: simulatorConfiguration, host: "127.0.0.1", port: 0, logger: Logger(label: "sim"))
-        try await simulator.test(.live) { simulatorClient in
-            let simulatorURL = "http://127.0.0.1:\(simulatorClient.port!)"
-            var configuration = try ApplicationTests.configuration()
-            configuration.redisPrefix = TestEnvironment.uniquePrefix()
-            configuration.microsoftClientID = SimulatorConfiguration().clientID
-            configuration.identityBaseURL = simulatorURL
-            configuration.graphBaseURL = "\(simulatorURL)/v1.0"
-            configuration.port = try TestEnvironment.freePort()
-            configuration.publicURL = "http://127.0.0.1:\(configuration.port)"
+        try await Self.withSimulator { simulatorURL in
+            var configuration = try Self.configuration(simulator: simulatorURL)
             configuration.syncInterval = syncInterval
             configure(&configuration)
             let settings = configuration
@@ -64,6 +53,55 @@ struct LinkHarness: Sendable {
                 group.cancelAll()
             }
         }
+    }
+
+    /// Runs the simulator in this process and `count` service nodes as processes sharing one store and one Redis
+    /// namespace; the harness talks to the first node. Every node is killed at the end.
+    static func runProcesses(
+        count: Int,
+        configure: @Sendable (inout MailpulseConfiguration) -> Void = { _ in },
+        _ body: @Sendable (LinkHarness, [ServiceProcess]) async throws -> Void
+    ) async throws {
+        try await Self.withSimulator { simulatorURL in
+            var configuration = try Self.configuration(simulator: simulatorURL)
+            configure(&configuration)
+            let nodes = try (0..<count).map { index in
+                try ServiceProcess(configuration, port: index == 0 ? configuration.port : try TestEnvironment.freePort())
+            }
+            defer { nodes.forEach { $0.kill() } }
+            for node in nodes { try await node.start() }
+            let harness = LinkHarness(simulator: simulatorURL, service: nodes[0].url, configuration: configuration, logs: LogRecorder())
+            try await body(harness, nodes)
+        }
+    }
+
+    private static func withSimulator(_ body: @Sendable (String) async throws -> Void) async throws {
+        var simulatorConfiguration = SimulatorConfiguration()
+        // The port of a loopback redirect URI is not compared, as at Microsoft.
+        simulatorConfiguration.redirectURIs = ["http://127.0.0.1:8080/oauth/callback"]
+        let simulator = buildGraphSimulator(configuration: simulatorConfiguration, host: "127.0.0.1", port: 0, logger: Logger(label: "sim"))
+        try await simulator.test(.live) { simulatorClient in
+            try await body("http://127.0.0.1:\(simulatorClient.port!)")
+        }
+    }
+
+    /// A service configuration on a free port of its own, against the simulator, in a Redis namespace of its own.
+    private static func configuration(simulator: String) throws -> MailpulseConfiguration {
+        var configuration = try ApplicationTests.configuration()
+        configuration.maximumBodyBytes = 1 << 20
+        configuration.redisPrefix = TestEnvironment.uniquePrefix()
+        configuration.microsoftClientID = SimulatorConfiguration().clientID
+        configuration.identityBaseURL = simulator
+        configuration.graphBaseURL = "\(simulator)/v1.0"
+        configuration.port = try TestEnvironment.freePort()
+        configuration.publicURL = "http://127.0.0.1:\(configuration.port)"
+        configuration.syncInterval = .zero
+        return configuration
+    }
+
+    /// The status of a GET, or `nil` when nothing answers.
+    static func get(_ url: String) async throws -> Int {
+        try await URLSessionTransport().send(HTTPRequestData(method: "GET", url: URL(string: url)!, timeout: .seconds(2))).status
     }
 
     /// Polls `/health` until the service answers, for at most 20 s.
@@ -122,10 +160,10 @@ struct LinkHarness: Sendable {
         try await self.send("GET", "/api/accounts/\(id)", headers: [("Authorization", "Bearer \(token)")])
     }
 
-    /// Polls the account until its status is `status`, for at most 30 s; answers the last status seen.
+    /// Polls the account until its status is `status`, for at most `timeout`; answers the last status seen.
     @discardableResult
-    func waitForStatus(_ id: String, token: String, _ status: String) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(30)
+    func waitForStatus(_ id: String, token: String, _ status: String, timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
         var current = ""
         while current != status, ContinuousClock.now < deadline {
             current = try await self.account(id, token: token).json["status"] as? String ?? ""
