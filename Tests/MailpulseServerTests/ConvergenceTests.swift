@@ -15,7 +15,7 @@ struct ConvergenceTests {
     static let messageEndpoint = "me/messages/{id}"
 
     @Test func changesDuringTheInitialSyncConverge() async throws {
-        try await LinkHarness.run(configure: { $0.graphPageSize = 25 }) { harness in
+        try await LinkHarness.run(graphPageSize: 25) { harness in
             let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 2000)
             let (account, token) = try await ConvergenceScenario.link(harness, as: "ada@outlook.com")
             let statusAtFirstChange = try await harness.account(account.description, token: token).json["status"] as? String
@@ -27,7 +27,7 @@ struct ConvergenceTests {
     }
 
     @Test func changesConvergeThroughDropsDuplicatesDelaysErrorsThrottlingAndExpiredCursors() async throws {
-        try await LinkHarness.run(configure: { $0.graphPageSize = 25 }) { harness in
+        try await LinkHarness.run(graphPageSize: 25) { harness in
             let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 2000)
             let faults = """
                 {"dropNotifications":0.2,"duplicateNotifications":0.3,"notificationDelayMs":[0,2000],"reorderNotifications":true,\
@@ -62,7 +62,7 @@ struct ConvergenceTests {
     }
 
     @Test func aNodeKilledDuringTheInitialSyncResumesFromItsCheckpoint() async throws {
-        try await LinkHarness.runProcesses(count: 1, configure: { $0.graphPageSize = 20 }) { harness, nodes in
+        try await LinkHarness.runProcesses(count: 1, graphPageSize: 20) { harness, nodes in
             let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 2000)
             let (account, token) = try await ConvergenceScenario.link(harness, as: "ada@outlook.com")
             let deadline = ContinuousClock.now + .seconds(60)

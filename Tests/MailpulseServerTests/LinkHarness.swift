@@ -30,14 +30,16 @@ struct LinkHarness: Sendable {
     /// Runs both; the service's sync schedule is off unless `syncInterval` is given.
     static func run(
         syncInterval: Duration = .zero,
-        configure: @Sendable (inout MailpulseConfiguration) -> Void = { _ in },
+        graphPageSize: Int = 250,
+        workers: Int = 4,
         _ body: @Sendable (LinkHarness) async throws -> Void
     ) async throws {
         let logs = LogRecorder()
         try await Self.withSimulator { simulatorURL in
             var configuration = try Self.configuration(simulator: simulatorURL)
             configuration.syncInterval = syncInterval
-            configure(&configuration)
+            configuration.graphPageSize = graphPageSize
+            configuration.workers = workers
             let settings = configuration
             let service = try await buildApplication(configuration: settings, logger: logs.logger())
             let harness = LinkHarness(simulator: simulatorURL, service: settings.resolvedPublicURL, configuration: settings, logs: logs)
@@ -59,16 +61,18 @@ struct LinkHarness: Sendable {
     /// namespace; the harness talks to the first node. Every node is killed at the end.
     static func runProcesses(
         count: Int,
-        configure: @Sendable (inout MailpulseConfiguration) -> Void = { _ in },
+        graphPageSize: Int = 250,
         _ body: @Sendable (LinkHarness, [ServiceProcess]) async throws -> Void
     ) async throws {
         try await Self.withSimulator { simulatorURL in
             var configuration = try Self.configuration(simulator: simulatorURL)
-            configure(&configuration)
+            configuration.graphPageSize = graphPageSize
             let nodes = try (0..<count).map { index in
                 try ServiceProcess(configuration, port: index == 0 ? configuration.port : try TestEnvironment.freePort())
             }
-            defer { nodes.forEach { $0.kill() } }
+            defer {
+                for node in nodes { node.kill() }
+            }
             for node in nodes { try await node.start() }
             let harness = LinkHarness(simulator: simulatorURL, service: nodes[0].url, configuration: configuration, logs: LogRecorder())
             try await body(harness, nodes)

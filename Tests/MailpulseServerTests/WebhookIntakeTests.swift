@@ -13,7 +13,7 @@ struct WebhookIntakeTests {
     static let paths = ["/webhooks/graph", "/webhooks/graph/lifecycle"]
 
     static func run(_ body: @Sendable (LinkHarness, RedisChangeQueue, RedisSubscriptionDirectory) async throws -> Void) async throws {
-        try await LinkHarness.run(configure: { $0.workers = 0 }) { harness in
+        try await LinkHarness.run(workers: 0) { harness in
             let client = TestEnvironment.redisClient(maximumConnections: 2)
             let prefix = harness.configuration.redisPrefix
             try await body(
