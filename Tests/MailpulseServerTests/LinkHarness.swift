@@ -32,6 +32,10 @@ struct LinkHarness: Sendable {
         syncInterval: Duration = .zero,
         graphPageSize: Int = 250,
         workers: Int = 4,
+        webhooks: Bool = true,
+        pollInterval: Duration = .seconds(60),
+        renewalInterval: Duration = .seconds(300),
+        renewalMargin: Duration = .seconds(24 * 3600),
         _ body: @Sendable (LinkHarness) async throws -> Void
     ) async throws {
         let logs = LogRecorder()
@@ -40,6 +44,10 @@ struct LinkHarness: Sendable {
             configuration.syncInterval = syncInterval
             configuration.graphPageSize = graphPageSize
             configuration.workers = workers
+            configuration.webhooks = webhooks
+            configuration.pollInterval = pollInterval
+            configuration.renewalInterval = renewalInterval
+            configuration.subscriptionRenewalMargin = renewalMargin
             let settings = configuration
             let service = try await buildApplication(configuration: settings, logger: logs.logger())
             let harness = LinkHarness(simulator: simulatorURL, service: settings.resolvedPublicURL, configuration: settings, logs: logs)

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import MailpulseCore
+import MailpulseServer
+import SQLiteStore
+import TestSupport
+import Testing
+
+/// Subscriptions live as long as the account: renewed before expiry, replaced when Graph removes them, reauthorized
+/// when asked, and replaced by polling when notifications cannot be had.
+@Suite(.enabled(if: TestEnvironment.hasRedis, "needs REDIS_URL (make test provides it)"))
+struct SubscriptionLifecycleTests {
+    static func subscriptionID(_ node: TestNode, _ account: AccountID) async throws -> String? {
+        try await node.store.account(account)?.subscription?.id
+    }
+
+    /// Polls `condition` every 50 ms for at most `timeout`; answers whether it came true.
+    static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    @Test func withoutWebhooksTheAccountIsPolledAndSaysDegraded() async throws {
+        try await LinkHarness.run(webhooks: false, pollInterval: .seconds(1)) { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 60)
+            let (account, token) = try await ConvergenceScenario.link(harness, as: "ada@outlook.com")
+            #expect(try await harness.waitForStatus(account.description, token: token, "degraded") == "degraded")
+            let node = try TestNode(harness)
+            #expect(try await Self.subscriptionID(node, account) == nil)
+            #expect(try await ConvergenceScenario.requests(harness, "subscriptions", mailbox: mailbox) == 0)
+
+            _ = try await ConvergenceScenario.randomChanges(harness, mailbox: mailbox, count: 20, seed: 5)
+            try await ConvergenceScenario.expectConverged(harness, node, account, mailbox: mailbox, timeout: .seconds(20))
+        }
+    }
+
+    @Test func aRemovedSubscriptionIsReplacedAndNotificationsFlowAgain() async throws {
+        try await LinkHarness.run { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 60)
+            let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
+            let node = try TestNode(harness)
+            let old = try #require(try await Self.subscriptionID(node, account))
+            let removed = try await harness.send(
+                "POST",
+                "\(harness.simulator)/sim/subscriptions/\(old)/lifecycle",
+                json: #"{"event":"subscriptionRemoved"}"#
+            )
+            #expect((200..<300).contains(removed.status))
+            #expect(try await Self.eventually { try await Self.subscriptionID(node, account).map { $0 != old } ?? false })
+
+            _ = try await ConvergenceScenario.randomChanges(harness, mailbox: mailbox, count: 20, seed: 6)
+            try await ConvergenceScenario.expectConverged(harness, node, account, mailbox: mailbox, timeout: .seconds(20))
+        }
+    }
+
+    @Test func reauthorizationRequiredIsAnswered() async throws {
+        try await LinkHarness.run { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 5)
+            let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
+            let node = try TestNode(harness)
+            let id = try #require(try await Self.subscriptionID(node, account))
+            let event = try await harness.send(
+                "POST",
+                "\(harness.simulator)/sim/subscriptions/\(id)/lifecycle",
+                json: #"{"event":"reauthorizationRequired"}"#
+            )
+            #expect((200..<300).contains(event.status))
+            #expect(
+                try await Self.eventually {
+                    try await ConvergenceScenario.requests(harness, "subscriptions/{id}/reauthorize", mailbox: mailbox) == 1
+                }
+            )
+            #expect(try await Self.subscriptionID(node, account) == id)
+        }
+    }
+
+    @Test func subscriptionsNearExpiryAreRenewedByTheLeaderAndByTheCommand() async throws {
+        // A margin of a week makes every subscription due at every pass.
+        try await LinkHarness.run(renewalInterval: .seconds(1), renewalMargin: .seconds(7 * 86_400)) { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 5)
+            let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
+            let node = try TestNode(harness)
+            let first = try #require(try await node.store.account(account)?.subscription)
+            #expect(try await Self.eventually { try await ConvergenceScenario.requests(harness, "subscriptions/{id}", mailbox: mailbox) >= 1 })
+            #expect(try await Self.eventually { try await node.store.account(account)?.subscription?.expiresAt ?? .distantPast > first.expiresAt })
+            #expect(try await Self.subscriptionID(node, account) == first.id)
+
+            let report = try await MailpulseCommands.renewSubscriptions(configuration: harness.configuration, logger: Logger(label: "test"))
+            #expect(report.contains("renewed 1"), "\(report)")
+        }
+    }
+}
