@@ -136,6 +136,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "mailpulse-bench",
+            dependencies: [
+                "GraphSimulator",
+                "HTTPTransport",
+                "MailpulseCore",
+                "MailpulseServer",
+                "RedisBackplane",
+                "SQLiteStore",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["Redis", .product(name: "Logging", package: "swift-log")],

@@ -20,6 +20,7 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
     private let claimIdle: Duration
     private let consumerPrefix: String
     private let logger: Logger
+    private let messages = KeyedSerializer()
 
     init(
         queue: any ChangeQueue,
@@ -106,8 +107,10 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
         let account = notice.accountID
         do {
             if notice.kind.isMessageChange, let messageID = notice.messageID {
-                let merged = try await self.queue.begin(Self.merged(changes))
-                _ = try await self.processor.apply(messageID, of: account, kind: merged.kind, changeKey: merged.changeKey)
+                try await self.messages.run("\(account):\(messageID)") {
+                    let merged = try await self.queue.begin(Self.merged(changes))
+                    _ = try await self.processor.apply(messageID, of: account, kind: merged.kind, changeKey: merged.changeKey)
+                }
             } else {
                 try await self.handleLifecycle(notice)
             }

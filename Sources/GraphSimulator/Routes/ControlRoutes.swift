@@ -238,6 +238,7 @@ struct ControlRoutes: Sendable {
             ("flag", .string(message.flag)),
             ("receivedDateTime", .string(GraphDate.format(message.receivedAt))),
             ("lastModifiedDateTime", .string(GraphDate.format(message.lastModifiedAt))),
+            ("changeKey", .string(message.changeKey)),
         ])
     }
 

@@ -1,0 +1,8 @@
+/// A benchmark that could not run.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
