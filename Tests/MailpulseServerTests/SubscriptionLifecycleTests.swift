@@ -93,4 +93,16 @@ struct SubscriptionLifecycleTests {
             #expect(report.contains("renewed 1"), "\(report)")
         }
     }
+
+    @Test func theSubscriptionGetsTheLongestExpiryGraphAllows() async throws {
+        try await LinkHarness.run { harness in
+            try await harness.createMailbox("ada@outlook.com", messages: 5)
+            // Graph's older limit: "Subscription expiration can only be 4230 minutes in the future."
+            #expect(try await harness.send("PUT", "\(harness.simulator)/sim/faults", json: #"{"subscriptionMaxMinutes":4230}"#).status == 200)
+            let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
+            let subscription = try #require(try await TestNode(harness).store.account(account)?.subscription)
+            let minutes = subscription.expiresAt.timeIntervalSinceNow / 60
+            #expect(minutes > 4_200 && minutes <= 4_230, "\(minutes) minutes")
+        }
+    }
 }
