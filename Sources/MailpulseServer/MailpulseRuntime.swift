@@ -26,7 +26,11 @@ struct MailpulseRuntime {
         case .sqlite:
             store = try SQLiteMailStore(path: configuration.sqlitePath)
         }
-        let redis = RedisClient(configuration: RedisConfiguration(url: configuration.redisURL), logger: logger)
+        // Each worker holds a connection while it blocks on the stream; the rest of the node shares twelve.
+        let redis = RedisClient(
+            configuration: RedisConfiguration(url: configuration.redisURL, maximumConnections: 12 + configuration.workers),
+            logger: logger
+        )
         let prefix = configuration.redisPrefix
         let backplane = RedisBackplane(client: redis, prefix: prefix)
         let vault = AESGCMTokenVault(key: try Self.tokenKey(configuration), store: store)
