@@ -277,6 +277,9 @@ actor SimulatorState {
         }
         bucket.tokens -= 1
         self.buckets[key] = bucket
+        if self.faults.throttleRate > 0, Double.random(in: 0..<1) < self.faults.throttleRate {
+            return self.throttle(key, retryAfter: 1, at: now)
+        }
         if self.faults.serverErrorRate > 0, Double.random(in: 0..<1) < self.faults.serverErrorRate {
             return .serverError
         }

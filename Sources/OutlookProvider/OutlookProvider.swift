@@ -31,11 +31,21 @@ public struct OutlookProvider: MailProvider {
             throw MailProviderError.failed(error.description)
         }
         let tokens = Self.tokens(answer, previousRefreshToken: nil)
+        // The code is spent: a throttled or failed read of /me is retried rather than failing the whole sign-in.
+        let retry = RetryPolicy(attempts: 4)
+        var attempt = 0
         let user: GraphUser
-        do {
-            user = try await self.graph.me(accessToken: tokens.accessToken)
-        } catch let error as GraphError {
-            throw MailProviderError.failed(error.description)
+        while true {
+            attempt += 1
+            do {
+                user = try await self.graph.me(accessToken: tokens.accessToken)
+                break
+            } catch let error as GraphError where attempt < retry.attempts && (error.status == 0 || error.status == 429 || error.status >= 500) {
+                let wait = error.status == 429 ? Duration.milliseconds(Int64((error.retryAfter ?? 1) * 1000)) : retry.delay(after: attempt)
+                try await Task.sleep(for: wait)
+            } catch let error as GraphError {
+                throw MailProviderError.failed(error.description)
+            }
         }
         return (tokens, AccountIdentity(providerUserID: user.id, displayName: user.displayName ?? user.address, address: user.address))
     }

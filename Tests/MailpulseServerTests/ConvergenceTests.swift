@@ -31,7 +31,7 @@ struct ConvergenceTests {
             let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 2000)
             let faults = """
                 {"dropNotifications":0.2,"duplicateNotifications":0.3,"notificationDelayMs":[0,2000],"reorderNotifications":true,\
-                "serverErrorRate":0.05,"throttle":{"requestsPer10Minutes":1000,"concurrent":3}
+                "serverErrorRate":0.05,"throttleRate":0.03,"throttle":{"requestsPer10Minutes":1000,"concurrent":4}
                 """
             #expect(try await harness.send("PUT", "\(harness.simulator)/sim/faults", json: faults + "}").status == 200)
             let (account, token) = try await ConvergenceScenario.link(harness, as: "ada@outlook.com")

@@ -148,6 +148,7 @@ struct ControlRoutes: Sendable {
             faults.dropNotifications = try probability("dropNotifications")
             faults.duplicateNotifications = try probability("duplicateNotifications")
             faults.serverErrorRate = try probability("serverErrorRate")
+            faults.throttleRate = try probability("throttleRate")
         } catch let error as HTTPError {
             return Self.badRequest(error.body ?? "invalid faults")
         }
@@ -266,6 +267,7 @@ struct ControlRoutes: Sendable {
             ),
             ("reorderNotifications", .bool(faults.reorderNotifications)),
             ("serverErrorRate", .number(faults.serverErrorRate)),
+            ("throttleRate", .number(faults.throttleRate)),
             (
                 "throttle",
                 .object([
