@@ -82,7 +82,8 @@ enum MailpulseBench {
         let rawUpserts = try await Self.rawUpsertRate(messages: messages)
 
         let store = try SQLiteMailStore(path: bench.configuration.sqlitePath)
-        let ids = Array(try await bench.truth(mailbox).keys.sorted().prefix(changes * 2))
+        // Distinct messages for each figure: updated, then 20 bursts, then deleted.
+        let ids = Array(try await bench.truth(mailbox).keys.sorted().prefix(changes + 20 + changes / 2))
         let updated = Array(ids.prefix(changes))
         var before = try await bench.requests(mailbox)
         for id in updated {
@@ -94,7 +95,7 @@ enum MailpulseBench {
         }
         let requestsPerUpdate = Double(try await bench.requests(mailbox) - before) / Double(updated.count)
 
-        let deleted = Array(ids.suffix(changes / 2))
+        let deleted = Array(ids[(changes + 20)...])
         before = try await bench.requests(mailbox)
         for id in deleted {
             _ = try await bench.send("DELETE", "\(bench.simulator)/sim/mailboxes/\(mailbox)/messages/\(id)?permanent=true")
