@@ -35,12 +35,17 @@ struct SimulatedMessage: Sendable {
     ]
 
     /// The Graph JSON of the message, limited to `select` when given (`id` always comes).
+    /// Every property name with its lowercased form, for `$select` matching.
+    private static let propertyKeys = Self.propertyNames.map { ($0, $0.lowercased()) }
+
     func json(id: String, select: [String]?, withODataType: Bool) -> JSONValue {
         var members: [(String, JSONValue)] = []
         if withODataType { members.append(("@odata.type", .string("#microsoft.graph.message"))) }
         members.append(("@odata.etag", .string("W/\"\(self.changeKey)\"")))
-        let names = select ?? Self.propertyNames
-        for name in Self.propertyNames where names.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
+        // $select names are case-insensitive; compare lowercased keys in a set (Foundation's caseInsensitiveCompare for
+        // every property of every message was most of the time spent serving a delta page).
+        let wanted = select.map { Set($0.map { $0.lowercased() }) }
+        for (name, key) in Self.propertyKeys where wanted?.contains(key) ?? true {
             members.append((name, self.property(name)))
         }
         members.append(("id", .string(id)))
