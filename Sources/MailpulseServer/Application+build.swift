@@ -1,4 +1,5 @@
 public import Hummingbird
+internal import HummingbirdWebSocket
 public import Logging
 internal import MailpulseCore
 
@@ -9,8 +10,13 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
     let dependencies = runtime.dependencies
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     router.addRoutes(WebhookController(directory: runtime.directory, queue: runtime.queue).endpoints)
+    // WebSocket upgrades have a router of their own, so ordinary requests never try to match them.
+    let webSocketRouter = Router(context: AppRequestContext.self)
+    webSocketRouter.addMiddleware { JSONErrorMiddleware() }
+    LiveEventsController(store: store, events: runtime.events, redisURL: configuration.redisURL).register(on: webSocketRouter)
     var app = Application(
         router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mailpulse"),
         services: [RedisClientService(client: runtime.redis), runtime.syncService, runtime.workerService, runtime.renewalService],
         logger: logger

@@ -16,6 +16,7 @@ struct MailpulseRuntime {
     let dependencies: MailpulseDependencies
     let queue: RedisChangeQueue
     let directory: RedisSubscriptionDirectory
+    let events: RedisAccountEventPublisher
     let syncService: AccountSyncService
     let workerService: ChangeWorkerService
     let renewalService: SubscriptionRenewalService
@@ -87,6 +88,7 @@ struct MailpulseRuntime {
         self.redis = redis
         self.queue = queue
         self.directory = directory
+        self.events = events
         self.syncService = syncService
         self.workerService = ChangeWorkerService(
             queue: queue,

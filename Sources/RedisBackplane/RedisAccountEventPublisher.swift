@@ -44,4 +44,16 @@ public struct RedisAccountEventPublisher: AccountEventPublisher {
             self.logger.warning("Account events not published", metadata: ["account.id": "\(account)", "error.type": "\(error)"])
         }
     }
+
+    /// The account's recent events (at most the log's length), oldest first, as published (JSON with `seq`).
+    public func recentEvents(of account: AccountID) async throws -> [String] {
+        let reply = try await self.client.send(["LRANGE", RedisArgument("\(self.prefix)events:log:\(account)"), 0, -1])
+        return (reply.array ?? []).compactMap(\.string)
+    }
+
+    /// The sequence number of a published event (`{"seq":12,…}` → 12).
+    public static func sequence(of event: String) -> Int? {
+        guard event.hasPrefix("{\"seq\":") else { return nil }
+        return Int(event.dropFirst(7).prefix { $0.isNumber })
+    }
 }

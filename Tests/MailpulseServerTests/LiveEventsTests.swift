@@ -1,0 +1,110 @@
+import Foundation
+import HTTPTypes
+import HummingbirdWSClient
+import Logging
+import MailpulseCore
+import NIOWebSocket
+import SQLiteStore
+import TestSupport
+import Testing
+
+/// `GET /api/accounts/{id}/live`: the account's events over a WebSocket, resumable with `?since=`.
+@Suite(.enabled(if: TestEnvironment.hasRedis, "needs REDIS_URL (make test provides it)"))
+struct LiveEventsTests {
+    /// Connects, runs `body` with a reader of the socket's JSON events, then closes.
+    static func connect(
+        _ harness: LinkHarness,
+        _ account: AccountID,
+        token: String?,
+        since: Int? = nil,
+        _ body: @escaping @Sendable (_ next: () async throws -> [String: Any]) async throws -> Void
+    ) async throws {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let url =
+            harness.service.replacingOccurrences(of: "http://", with: "ws://") + "/api/accounts/\(account)/live"
+            + (since.map { "?since=\($0)" } ?? "")
+        try await WebSocketClient.connect(
+            url: url,
+            configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers),
+            logger: Logger(label: "ws")
+        ) { inbound, outbound, _ in
+            var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+            try await body {
+                while let message = try await messages.next() {
+                    if case .text(let text) = message,
+                        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                    {
+                        return object
+                    }
+                }
+                throw CancellationError()
+            }
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+    }
+
+    /// Reads events until one matches, for at most `timeout`; answers it and the events before it.
+    static func read(
+        _ next: () async throws -> [String: Any],
+        timeout: Duration = .seconds(10),
+        until match: ([String: Any]) -> Bool
+    ) async throws -> (match: [String: Any], seen: [[String: Any]]) {
+        let deadline = ContinuousClock.now + timeout
+        var seen: [[String: Any]] = []
+        while ContinuousClock.now < deadline {
+            let event = try await next()
+            if match(event) { return (event, seen) }
+            seen.append(event)
+        }
+        throw CancellationError()
+    }
+
+    static func isMessage(_ event: [String: Any], _ id: String, read: Bool) -> Bool {
+        guard event["type"] as? String == "message.upserted", let message = event["message"] as? [String: Any] else { return false }
+        return message["id"] as? String == id && (message["isRead"] as? Bool) == read
+    }
+
+    @Test func changesReachTheSocketAndAReconnectResumesWithoutAGap() async throws {
+        try await LinkHarness.run { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 10)
+            let (account, token) = try await TokenRefreshTests.link(harness, createMailbox: false)
+            let ids = Array(try await MailboxSyncTests.truth(harness, mailbox: mailbox).keys.sorted())
+            let sim = "\(harness.simulator)/sim/mailboxes/\(mailbox)/messages"
+            let lastSeen = SharedValue(0)
+
+            // From the start of the log: the initial sync, then a change made while watching.
+            try await Self.connect(harness, account, token: token, since: 0) { next in
+                let (live, before) = try await Self.read(next) { $0["type"] as? String == "account.status" && $0["status"] as? String == "live" }
+                let sequence = (before + [live]).compactMap { $0["seq"] as? Int }
+                #expect(sequence == Array(1...sequence.count), "events arrive in order without a gap")
+                #expect(before.contains { $0["type"] as? String == "sync.progress" })
+                _ = try await harness.send("PATCH", "\(sim)/\(ids[0])", json: #"{"isRead":true}"#)
+                let (changed, _) = try await Self.read(next) { Self.isMessage($0, ids[0], read: true) }
+                lastSeen.value = changed["seq"] as? Int ?? 0
+            }
+
+            // A change made while no page watches arrives on reconnecting with the last sequence number seen.
+            _ = try await harness.send("PATCH", "\(sim)/\(ids[1])", json: #"{"isRead":true}"#)
+            let node = try TestNode(harness)
+            #expect(try await SubscriptionLifecycleTests.eventually { try await node.store.message(ids[1], of: account)?.isRead == true })
+            try await Self.connect(harness, account, token: token, since: lastSeen.value) { next in
+                let first = try await next()
+                #expect(first["seq"] as? Int == lastSeen.value + 1)
+                #expect(Self.isMessage(first, ids[1], read: true))
+            }
+        }
+    }
+
+    @Test func aSocketNeedsTheAccountsOwnCredentials() async throws {
+        try await LinkHarness.run { harness in
+            let (account, _) = try await TokenRefreshTests.link(harness)
+            let (_, _, otherToken) = try await harness.createAccount()
+            for token in [nil, otherToken] {
+                await #expect(throws: (any Error).self) {
+                    try await Self.connect(harness, account, token: token) { next in _ = try await next() }
+                }
+            }
+        }
+    }
+}
