@@ -1,6 +1,7 @@
 public import Foundation
 internal import Logging
 public import Redis
+internal import Synchronization
 
 /// What the test harness (`make test`) provides: the private redis-server's URL, and paths for scratch files.
 public enum TestEnvironment {
@@ -53,19 +54,26 @@ public enum TestEnvironment {
 
     /// A TCP port on 127.0.0.1 that nothing listens on now.
     public static func freePort() throws -> Int {
+        // Below the kernel's ephemeral range (32768 and up), so a server of another test binding port 0 cannot take
+        // the port between this answer and its use; never the same port twice in one test process.
+        for _ in 0..<500 {
+            let port = Int.random(in: 20_000..<32_000)
+            guard Self.handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+            if Self.canBind(port) { return port }
+        }
+        throw RedisError.connectionFailed("no free port")
+    }
+
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    private static func canBind(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
-        var address = RedisTestServer.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) { pointer in
+        var address = RedisTestServer.loopback(port: port)
+        return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound else { throw RedisError.connectionFailed("no free port") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
