@@ -40,3 +40,24 @@ start_redis() {
     echo "mailpulse: redis-server did not answer on port $port within 10 s" >&2
     return 1
 }
+
+# Starts a redis-server of this script's own on a free port and exports REDIS_URL; the server is stopped and its
+# files removed when the script exits.
+start_private_redis() {
+    PRIVATE_REDIS_DIR=$(mktemp -d)
+    REDIS_PID=""
+    trap stop_private_redis EXIT
+    local port
+    port=$(free_port)
+    start_redis "$port" "$PRIVATE_REDIS_DIR/redis"
+    export REDIS_URL="redis://127.0.0.1:$port/0"
+    echo "mailpulse: private redis-server on $REDIS_URL"
+}
+
+stop_private_redis() {
+    if [ -n "$REDIS_PID" ]; then
+        kill "$REDIS_PID" 2>/dev/null || true
+        wait "$REDIS_PID" 2>/dev/null || true
+    fi
+    rm -rf "$PRIVATE_REDIS_DIR"
+}

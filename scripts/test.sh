@@ -6,22 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 scripts/install-deps.sh
-
-work=$(mktemp -d)
-REDIS_PID=""
-cleanup() {
-    if [ -n "$REDIS_PID" ]; then
-        kill "$REDIS_PID" 2>/dev/null || true
-        wait "$REDIS_PID" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$(free_port)
-start_redis "$port" "$work/redis"
-export REDIS_URL="redis://127.0.0.1:$port/0"
-echo "mailpulse: private redis-server on $REDIS_URL"
+start_private_redis
 
 swift format lint --strict --recursive Sources Tests Package.swift
 swift build --build-tests

@@ -2,16 +2,6 @@
 /// else by fetching the message as it is now (so the order and number of notifications do not matter), written
 /// under the version guard, then published.
 public struct ChangeProcessor: Sendable {
-    /// What applying a change took.
-    public enum Outcome: Sendable, Equatable {
-        /// The message was fetched and stored (or found stale).
-        case fetched
-        /// The store already holds the version the notification saw: nothing to fetch.
-        case alreadyCurrent
-        /// The message is gone: stored as a tombstone.
-        case deleted
-    }
-
     private let store: any MailStore
     private let provider: any MailProvider
     private let tokens: AccessTokenSource
@@ -27,27 +17,27 @@ public struct ChangeProcessor: Sendable {
 
     /// Applies the change of one message: `kind` is the strongest change queued for it, `changeKey` the newest
     /// change key a notification carried (a notification whose change key the store holds is a duplicate).
-    public func apply(_ messageID: String, of account: AccountID, kind: ChangeNotice.Kind, changeKey: String?) async throws -> Outcome {
+    public func apply(_ messageID: String, of account: AccountID, kind: ChangeNotice.Kind, changeKey: String?) async throws {
         let stored = try await self.store.message(messageID, of: account)
         if kind == .deleted {
             try await self.delete(messageID, of: account, stored: stored)
-            return .deleted
+            return
         }
+        // The store holds the version the notification saw (a duplicate): nothing to fetch.
         if let changeKey, let stored, stored.version.changeKey == changeKey {
-            return .alreadyCurrent
+            return
         }
         let current = try await self.tokens.withAccessToken(for: account) { token in
             try await self.provider.message(messageID, of: account, accessToken: token)
         }
         guard let current else {
             try await self.delete(messageID, of: account, stored: stored)
-            return .deleted
+            return
         }
         let outcome = try await self.store.upsertMessages([current])
         if !outcome.applied.isEmpty {
             await self.events.publish(.messageUpserted(current), for: account)
         }
-        return .fetched
     }
 
     private func delete(_ messageID: String, of account: AccountID, stored: Message?) async throws {

@@ -27,7 +27,7 @@ public struct MailboxSynchronizer: Sendable {
     /// status. After it, the account is `live` when it has a subscription and `degraded` (polled) when not.
     public func sync(_ account: AccountID, initial: Bool = false) async throws {
         if initial {
-            try await self.setStatus(account, .syncing, from: [.linked, .live, .degraded, .syncing], synced: false)
+            try await self.setStatus(account, from: [.linked, .live, .degraded, .syncing], synced: false) { _ in .syncing }
         }
         let mailboxes = try await self.tokens.withAccessToken(for: account) { token in
             try await self.provider.mailboxes(of: account, accessToken: token)
@@ -40,8 +40,7 @@ public struct MailboxSynchronizer: Sendable {
         for mailbox in ordered {
             try await self.syncFolder(mailbox, of: account)
         }
-        let notified = try await self.store.account(account)?.subscription != nil
-        try await self.setStatus(account, notified ? .live : .degraded, from: [.linked, .syncing, .live, .degraded], synced: true)
+        try await self.setStatus(account, from: [.linked, .syncing, .live, .degraded], synced: true) { $0.subscription == nil ? .degraded : .live }
     }
 
     /// Runs one delta round of a folder from its checkpoint, or its cursor, or the start.
@@ -142,9 +141,16 @@ public struct MailboxSynchronizer: Sendable {
         await self.events.publish(messages.filter { applied.contains($0.id) }.map(AccountEvent.messageUpserted), for: account)
     }
 
-    /// Moves the account to `status` only from the given ones, so a sync never hides `reauth_required`.
-    private func setStatus(_ id: AccountID, _ status: AccountStatus, from allowed: Set<AccountStatus>, synced: Bool) async throws {
+    /// Moves the account to the status `next` picks for it, only from the given ones, so a sync never hides
+    /// `reauth_required`.
+    private func setStatus(
+        _ id: AccountID,
+        from allowed: Set<AccountStatus>,
+        synced: Bool,
+        to next: (Account) -> AccountStatus
+    ) async throws {
         guard var account = try await self.store.account(id), allowed.contains(account.status) else { return }
+        let status = next(account)
         account.status = status
         account.updatedAt = Date()
         if synced { account.lastSyncedAt = account.updatedAt }

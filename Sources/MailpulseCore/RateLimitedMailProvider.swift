@@ -37,8 +37,12 @@ public struct RateLimitedMailProvider: MailProvider {
         self.base.beginLogin(state: state)
     }
 
-    public func completeLogin(code: String, verifier: String) async throws -> (OAuthTokens, AccountIdentity) {
-        try await self.base.completeLogin(code: code, verifier: verifier)
+    public func redeemLogin(code: String, verifier: String) async throws -> OAuthTokens {
+        try await self.base.redeemLogin(code: code, verifier: verifier)
+    }
+
+    public func identity(of account: AccountID, accessToken: String) async throws -> AccountIdentity {
+        try await self.limited(account) { try await self.base.identity(of: account, accessToken: accessToken) }
     }
 
     public func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens {

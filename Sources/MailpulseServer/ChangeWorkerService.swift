@@ -109,7 +109,7 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
             if notice.kind.isMessageChange, let messageID = notice.messageID {
                 try await self.messages.run("\(account):\(messageID)") {
                     let merged = try await self.queue.begin(Self.merged(changes))
-                    _ = try await self.processor.apply(messageID, of: account, kind: merged.kind, changeKey: merged.changeKey)
+                    try await self.processor.apply(messageID, of: account, kind: merged.kind, changeKey: merged.changeKey)
                 }
             } else {
                 try await self.handleLifecycle(notice)

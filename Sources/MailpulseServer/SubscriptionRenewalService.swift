@@ -11,14 +11,13 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
     struct Report: Sendable, Equatable, CustomStringConvertible {
         var checked = 0
         var renewed = 0
-        var recreated = 0
         var polling = 0
         var failed = 0
         /// Accounts whose subscription was recreated: they need a backfill.
         var recreatedAccounts: [AccountID] = []
 
         var description: String {
-            "checked \(self.checked), renewed \(self.renewed), recreated \(self.recreated), polling \(self.polling), failed \(self.failed)"
+            "checked \(self.checked), renewed \(self.renewed), recreated \(self.recreatedAccounts.count), polling \(self.polling), failed \(self.failed)"
         }
     }
 
@@ -95,7 +94,6 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
                     case .renewed: report.renewed += 1
                     case .polling: report.polling += 1
                     case .recreated:
-                        report.recreated += 1
                         report.recreatedAccounts.append(account.id)
                     }
                 } catch {

@@ -23,31 +23,19 @@ public struct OutlookProvider: MailProvider {
         return LoginRequest(url: self.identity.authorizeURL(state: state, pkce: pkce).absoluteString, verifier: pkce.verifier)
     }
 
-    public func completeLogin(code: String, verifier: String) async throws -> (OAuthTokens, AccountIdentity) {
-        let answer: TokenResponse
+    public func redeemLogin(code: String, verifier: String) async throws -> OAuthTokens {
         do {
-            answer = try await self.identity.redeem(code: code, verifier: verifier)
+            return Self.tokens(try await self.identity.redeem(code: code, verifier: verifier), previousRefreshToken: nil)
         } catch let error as IdentityError {
             throw MailProviderError.failed(error.description)
         }
-        let tokens = Self.tokens(answer, previousRefreshToken: nil)
-        // The code is spent: a throttled or failed read of /me is retried rather than failing the whole sign-in.
-        let retry = RetryPolicy(attempts: 4)
-        var attempt = 0
-        let user: GraphUser
-        while true {
-            attempt += 1
-            do {
-                user = try await self.graph.me(accessToken: tokens.accessToken)
-                break
-            } catch let error as GraphError where attempt < retry.attempts && (error.status == 0 || error.status == 429 || error.status >= 500) {
-                let wait = error.status == 429 ? Duration.milliseconds(Int64((error.retryAfter ?? 1) * 1000)) : retry.delay(after: attempt)
-                try await Task.sleep(for: wait)
-            } catch let error as GraphError {
-                throw MailProviderError.failed(error.description)
-            }
+    }
+
+    public func identity(of account: AccountID, accessToken: String) async throws -> AccountIdentity {
+        try await Self.mapped {
+            let user = try await self.graph.me(accessToken: accessToken)
+            return AccountIdentity(providerUserID: user.id, displayName: user.displayName ?? user.address, address: user.address)
         }
-        return (tokens, AccountIdentity(providerUserID: user.id, displayName: user.displayName ?? user.address, address: user.address))
     }
 
     public func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens {

@@ -193,12 +193,7 @@ enum MailpulseBench {
     }
 
     static func waitUntil(_ what: String, timeout: Duration = .seconds(120), _ condition: @Sendable () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw BenchError("timed out waiting until \(what)")
+        guard try await TestEnvironment.eventually(timeout: timeout, condition) else { throw BenchError("timed out waiting until \(what)") }
     }
 
     static func report(_ figures: [BenchFigure], runs: Int) throws {

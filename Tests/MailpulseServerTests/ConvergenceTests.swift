@@ -65,9 +65,8 @@ struct ConvergenceTests {
         try await LinkHarness.runProcesses(count: 1, graphPageSize: 20) { harness, nodes in
             let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 2000)
             let (account, token) = try await ConvergenceScenario.link(harness, as: "ada@outlook.com")
-            let deadline = ContinuousClock.now + .seconds(60)
-            while try await ConvergenceScenario.requests(harness, Self.deltaEndpoint, mailbox: mailbox) < 30, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
+            _ = try await TestEnvironment.eventually(timeout: .seconds(60)) {
+                try await ConvergenceScenario.requests(harness, Self.deltaEndpoint, mailbox: mailbox) >= 30
             }
             nodes[0].kill()
             let pagesBeforeKill = try await ConvergenceScenario.requests(harness, Self.deltaEndpoint, mailbox: mailbox)

@@ -118,12 +118,8 @@ struct LinkHarness: Sendable {
 
     /// Polls `/health` until the service answers, for at most 20 s.
     func waitUntilServing() async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if let reply = try? await self.send("GET", "/health"), reply.status == 200 { return }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        Issue.record("the service did not start serving within 20 s")
+        let serving = try await TestEnvironment.eventually { (try? await self.send("GET", "/health"))?.status == 200 }
+        if !serving { Issue.record("the service did not start serving within 20 s") }
     }
 
     /// Sends a request; a path goes to the service.
@@ -175,11 +171,10 @@ struct LinkHarness: Sendable {
     /// Polls the account until its status is `status`, for at most `timeout`; answers the last status seen.
     @discardableResult
     func waitForStatus(_ id: String, token: String, _ status: String, timeout: Duration = .seconds(30)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
         var current = ""
-        while current != status, ContinuousClock.now < deadline {
+        _ = try await TestEnvironment.eventually(timeout: timeout) {
             current = try await self.account(id, token: token).json["status"] as? String ?? ""
-            if current != status { try await Task.sleep(for: .milliseconds(50)) }
+            return current == status
         }
         return current
     }

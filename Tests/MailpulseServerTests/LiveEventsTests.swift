@@ -87,7 +87,7 @@ struct LiveEventsTests {
             // A change made while no page watches arrives on reconnecting with the last sequence number seen.
             _ = try await harness.send("PATCH", "\(sim)/\(ids[1])", json: #"{"isRead":true}"#)
             let node = try TestNode(harness)
-            #expect(try await SubscriptionLifecycleTests.eventually { try await node.store.message(ids[1], of: account)?.isRead == true })
+            #expect(try await TestEnvironment.eventually { try await node.store.message(ids[1], of: account)?.isRead == true })
             try await Self.connect(harness, account, token: token, since: lastSeen.value) { next in
                 let first = try await next()
                 #expect(first["seq"] as? Int == lastSeen.value + 1)

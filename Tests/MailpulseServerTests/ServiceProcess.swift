@@ -7,7 +7,6 @@ import Testing
 final class ServiceProcess: @unchecked Sendable {
     /// The service's address.
     let url: String
-    private let port: Int
     private let environment: [String: String]
     private let log: URL
     private var process: Process?
@@ -22,7 +21,6 @@ final class ServiceProcess: @unchecked Sendable {
     /// A node with the harness's store, token key, Redis namespace and simulator; `publicURL` is where the
     /// simulator sends webhooks (another node's, to survive this one's death).
     init(_ configuration: MailpulseConfiguration, port: Int, publicURL: String? = nil, extra: [String: String] = [:]) throws {
-        self.port = port
         self.url = "http://127.0.0.1:\(port)"
         self.log = try TestEnvironment.temporaryDirectory().appendingPathComponent("mailpulse.log")
         var environment = ProcessInfo.processInfo.environment

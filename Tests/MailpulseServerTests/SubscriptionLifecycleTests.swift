@@ -14,16 +14,6 @@ struct SubscriptionLifecycleTests {
         try await node.store.account(account)?.subscription?.id
     }
 
-    /// Polls `condition` every 50 ms for at most `timeout`; answers whether it came true.
-    static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
-
     @Test func withoutWebhooksTheAccountIsPolledAndSaysDegraded() async throws {
         try await LinkHarness.run(webhooks: false, pollInterval: .seconds(1)) { harness in
             let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 60)
@@ -50,7 +40,7 @@ struct SubscriptionLifecycleTests {
                 json: #"{"event":"subscriptionRemoved"}"#
             )
             #expect((200..<300).contains(removed.status))
-            #expect(try await Self.eventually { try await Self.subscriptionID(node, account).map { $0 != old } ?? false })
+            #expect(try await TestEnvironment.eventually { try await Self.subscriptionID(node, account).map { $0 != old } ?? false })
 
             _ = try await ConvergenceScenario.randomChanges(harness, mailbox: mailbox, count: 20, seed: 6)
             try await ConvergenceScenario.expectConverged(harness, node, account, mailbox: mailbox, timeout: .seconds(20))
@@ -70,7 +60,7 @@ struct SubscriptionLifecycleTests {
             )
             #expect((200..<300).contains(event.status))
             #expect(
-                try await Self.eventually {
+                try await TestEnvironment.eventually {
                     try await ConvergenceScenario.requests(harness, "subscriptions/{id}/reauthorize", mailbox: mailbox) == 1
                 }
             )
@@ -85,8 +75,14 @@ struct SubscriptionLifecycleTests {
             let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
             let node = try TestNode(harness)
             let first = try #require(try await node.store.account(account)?.subscription)
-            #expect(try await Self.eventually { try await ConvergenceScenario.requests(harness, "subscriptions/{id}", mailbox: mailbox) >= 1 })
-            #expect(try await Self.eventually { try await node.store.account(account)?.subscription?.expiresAt ?? .distantPast > first.expiresAt })
+            #expect(
+                try await TestEnvironment.eventually { try await ConvergenceScenario.requests(harness, "subscriptions/{id}", mailbox: mailbox) >= 1 }
+            )
+            #expect(
+                try await TestEnvironment.eventually {
+                    try await node.store.account(account)?.subscription?.expiresAt ?? .distantPast > first.expiresAt
+                }
+            )
             #expect(try await Self.subscriptionID(node, account) == first.id)
 
             let report = try await MailpulseCommands.renewSubscriptions(configuration: harness.configuration, logger: Logger(label: "test"))

@@ -38,6 +38,16 @@ public enum TestEnvironment {
         return url
     }
 
+    /// Polls `condition` every 25 ms until it holds or `timeout` has passed; answers whether it held.
+    public static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return try await condition()
+    }
+
     /// Microsoft's documented Graph payloads: `../shared/fixtures/graph/` beside the checkout.
     public static let graphFixtures = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).deletingLastPathComponent()
         .appendingPathComponent("shared/fixtures/graph")

@@ -6,8 +6,10 @@ public protocol MailProvider: Sendable {
     var kind: MailProviderKind { get }
     /// Starts a sign-in bound to `state`: the URL to send the browser to and the secret to keep until the callback.
     func beginLogin(state: String) -> LoginRequest
-    /// Finishes a sign-in: redeems the code with the kept secret and reads who signed in.
-    func completeLogin(code: String, verifier: String) async throws -> (OAuthTokens, AccountIdentity)
+    /// Finishes a sign-in: redeems the code with the kept secret.
+    func redeemLogin(code: String, verifier: String) async throws -> OAuthTokens
+    /// Who signed in: the mailbox's owner, read with the new tokens.
+    func identity(of account: AccountID, accessToken: String) async throws -> AccountIdentity
     /// Obtains new tokens with the refresh token; throws ``MailProviderError/reauthRequired(_:)`` when the grant is dead.
     func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens
 

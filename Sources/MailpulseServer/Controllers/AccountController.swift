@@ -107,7 +107,9 @@ struct AccountController: Sendable {
         let tokens: OAuthTokens
         let identity: AccountIdentity
         do {
-            (tokens, identity) = try await self.dependencies.provider.completeLogin(code: code, verifier: pending.verifier)
+            tokens = try await self.dependencies.provider.redeemLogin(code: code, verifier: pending.verifier)
+            // Through the mailbox's rate limits, so a throttled or failed read of /me is retried: the code is spent.
+            identity = try await self.dependencies.provider.identity(of: id, accessToken: tokens.accessToken)
         } catch {
             context.logger.warning("Sign-in failed", metadata: ["account.id": "\(id)", "error.type": "\(error)"])
             return Self.redirect(pending.callbackUrl, [("account", id.description), ("status", "error"), ("error", "login_failed")])
