@@ -12,16 +12,18 @@ public struct RateLimitedMailProvider: MailProvider {
     private let concurrency: Int
     private let retry: RetryPolicy
     private let leaseTTL: Duration
+    private let events: (any AccountEventPublisher)?
 
     /// Wraps a provider. `limit` and `concurrency` are per mailbox (Graph: 10,000 requests per 10 minutes, 4 at a
-    /// time); a lease whose holder died frees itself after `leaseTTL`.
+    /// time); a lease whose holder died frees itself after `leaseTTL`. Throttling pauses are told to `events`.
     public init(
         _ base: any MailProvider,
         backplane: any Backplane,
         limit: RateLimit = RateLimit(capacity: 10_000, per: .seconds(600)),
         concurrency: Int = 4,
         retry: RetryPolicy = RetryPolicy(),
-        leaseTTL: Duration = .seconds(120)
+        leaseTTL: Duration = .seconds(120),
+        events: (any AccountEventPublisher)? = nil
     ) {
         self.base = base
         self.backplane = backplane
@@ -29,6 +31,7 @@ public struct RateLimitedMailProvider: MailProvider {
         self.concurrency = concurrency
         self.retry = retry
         self.leaseTTL = leaseTTL
+        self.events = events
     }
 
     public var kind: MailProviderKind { self.base.kind }
@@ -107,6 +110,12 @@ public struct RateLimitedMailProvider: MailProvider {
                 try await self.backplane.pause(key, for: retryAfter)
                 try await self.backplane.releaseLease(lease)
                 failures += 1
+                await self.events?.publish(
+                    .activity(
+                        "Throttled by the provider: requests paused for \(retryAfter.timeInterval.formatted(.number.precision(.fractionLength(0...1)))) s"
+                    ),
+                    for: account
+                )
                 // Throttling ends by itself: keep waiting, but not forever if the provider never relents.
                 if failures >= self.retry.attempts * 4 { throw MailProviderError.throttled(retryAfter: retryAfter) }
             } catch MailProviderError.unavailable(let reason) {

@@ -10,15 +10,16 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
     let dependencies = runtime.dependencies
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     router.addRoutes(WebhookController(directory: runtime.directory, queue: runtime.queue).endpoints)
+    router.addRoutes(MirrorController(store: store, events: runtime.events).endpoints)
     // WebSocket upgrades have a router of their own, so ordinary requests never try to match them.
     let webSocketRouter = Router(context: AppRequestContext.self)
     webSocketRouter.addMiddleware { JSONErrorMiddleware() }
-    LiveEventsController(store: store, events: runtime.events, redisURL: configuration.redisURL).register(on: webSocketRouter)
+    LiveEventsController(store: store, events: runtime.events, hub: runtime.hub).register(on: webSocketRouter)
     var app = Application(
         router: router,
         server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mailpulse"),
-        services: [RedisClientService(client: runtime.redis), runtime.syncService, runtime.workerService, runtime.renewalService],
+        services: [RedisClientService(client: runtime.redis), runtime.hub, runtime.syncService, runtime.workerService, runtime.renewalService],
         logger: logger
     )
     app.beforeServerStarts {
@@ -44,6 +45,12 @@ func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseD
         JSONErrorMiddleware()
         LogRequestsMiddleware(.info)
         RequestBodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes)
+        // The pages change with the service: browsers revalidate them (by ETag) rather than run stale code.
+        FileMiddleware(
+            configuration.webDirectory,
+            cacheControl: .init([(MediaType(type: .any), [.noCache])]),
+            searchForIndexHtml: true
+        )
     }
     router.addRoutes(HealthController(store: dependencies.store, backplane: dependencies.backplane).endpoints)
     router.addRoutes(

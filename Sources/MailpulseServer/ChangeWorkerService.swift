@@ -100,6 +100,13 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
                 }
             }
         }
+        var processed: [AccountID: Int] = [:]
+        for change in batch where change.notice.kind.isMessageChange {
+            processed[change.notice.accountID, default: 0] += 1
+        }
+        for (account, count) in processed {
+            await self.events.publish(.activity("Processed \(count) change notification\(count == 1 ? "" : "s")"), for: account)
+        }
     }
 
     private func handle(_ changes: [QueuedChange]) async throws {
@@ -128,6 +135,7 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
             for change in changes {
                 try await self.queue.deadLetter(change, reason: "\(error)")
             }
+            await self.events.publish(.activity("A change notification failed (\(error)); backfilling"), for: account)
             self.syncService.requestBackfill(account)
             return
         }

@@ -17,6 +17,7 @@ struct MailpulseRuntime {
     let queue: RedisChangeQueue
     let directory: RedisSubscriptionDirectory
     let events: RedisAccountEventPublisher
+    let hub: LiveEventHub
     let syncService: AccountSyncService
     let workerService: ChangeWorkerService
     let renewalService: SubscriptionRenewalService
@@ -36,6 +37,7 @@ struct MailpulseRuntime {
         let backplane = RedisBackplane(client: redis, prefix: prefix)
         let vault = AESGCMTokenVault(key: try Self.tokenKey(configuration), store: store)
         let transport = URLSessionTransport()
+        let events = RedisAccountEventPublisher(client: redis, prefix: prefix, logger: logger)
         let identity = IdentityClient(
             configuration: IdentityConfiguration(
                 clientID: configuration.microsoftClientID ?? MailpulseConfiguration.demoClientID,
@@ -55,7 +57,8 @@ struct MailpulseRuntime {
             backplane: backplane,
             limit: RateLimit(capacity: configuration.mailboxRequestsPer10Minutes, per: .seconds(600)),
             concurrency: configuration.mailboxConcurrency,
-            leaseTTL: .seconds(30)
+            leaseTTL: .seconds(30),
+            events: events
         )
         let accessTokens = AccessTokenSource(
             vault: vault,
@@ -64,7 +67,6 @@ struct MailpulseRuntime {
             provider: provider,
             margin: configuration.tokenRefreshMargin
         )
-        let events = RedisAccountEventPublisher(client: redis, prefix: prefix, logger: logger)
         let directory = RedisSubscriptionDirectory(client: redis, prefix: prefix)
         let queue = RedisChangeQueue(client: redis, prefix: prefix)
         let subscriptions = SubscriptionManager(
@@ -89,6 +91,11 @@ struct MailpulseRuntime {
         self.queue = queue
         self.directory = directory
         self.events = events
+        self.hub = LiveEventHub(
+            subscriber: RedisSubscriber(url: configuration.redisURL, logger: logger),
+            channelPrefix: events.channelPrefix,
+            queueLength: 1_000
+        )
         self.syncService = syncService
         self.workerService = ChangeWorkerService(
             queue: queue,
@@ -106,6 +113,7 @@ struct MailpulseRuntime {
             store: store,
             backplane: backplane,
             interval: configuration.renewalInterval,
+            events: events,
             logger: logger
         ) { account in
             syncService.requestBackfill(account)

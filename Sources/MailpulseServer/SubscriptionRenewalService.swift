@@ -25,6 +25,7 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
     private let store: any MailStore
     private let backplane: any Backplane
     private let interval: Duration
+    private let events: any AccountEventPublisher
     private let logger: Logger
     private let backfill: @Sendable (AccountID) async -> Void
 
@@ -33,6 +34,7 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
         store: any MailStore,
         backplane: any Backplane,
         interval: Duration,
+        events: any AccountEventPublisher,
         logger: Logger,
         backfill: @escaping @Sendable (AccountID) async -> Void
     ) {
@@ -40,6 +42,7 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
         self.store = store
         self.backplane = backplane
         self.interval = interval
+        self.events = events
         self.logger = logger
         self.backfill = backfill
     }
@@ -91,14 +94,18 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
                 do {
                     switch try await self.subscriptions.maintain(account) {
                     case .unchanged: break
-                    case .renewed: report.renewed += 1
+                    case .renewed:
+                        report.renewed += 1
+                        await self.events.publish(.activity("Subscription renewed"), for: account.id)
                     case .polling: report.polling += 1
                     case .recreated:
                         report.recreatedAccounts.append(account.id)
+                        await self.events.publish(.activity("Subscription recreated; catching up with a backfill"), for: account.id)
                     }
                 } catch {
                     report.failed += 1
                     self.logger.warning("Subscription not renewed", metadata: ["account.id": "\(account.id)", "error.type": "\(error)"])
+                    await self.events.publish(.activity("Subscription renewal failed: \(error)"), for: account.id)
                 }
             }
             after = page.count == 500 ? page.last?.id : nil

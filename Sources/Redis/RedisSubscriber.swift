@@ -2,7 +2,7 @@ internal import Foundation
 public import Logging
 internal import Synchronization
 
-/// Subscribes to Redis pub/sub channels on a dedicated connection read by a dedicated thread.
+/// Subscribes to Redis pub/sub channels (or channel patterns) on a dedicated connection read by a dedicated thread.
 ///
 /// The thread waits for replies with `poll` in short slices, so ending the subscription is noticed within
 /// a quarter of a second; a lost connection is reopened with backoff and the channels subscribed again.
@@ -20,6 +20,16 @@ public struct RedisSubscriber: Sendable {
 
     /// The events of a subscription to `channels`, until the consumer stops iterating.
     public func subscribe(to channels: [String]) -> AsyncStream<RedisSubscriptionEvent> {
+        self.start(["SUBSCRIBE"] + channels.map { RedisArgument($0) }, expecting: channels.count)
+    }
+
+    /// The events of a subscription to every channel matching one of `patterns` (glob-style, as PSUBSCRIBE takes
+    /// them), until the consumer stops iterating. Messages carry the channel they were published on.
+    public func subscribe(toPatterns patterns: [String]) -> AsyncStream<RedisSubscriptionEvent> {
+        self.start(["PSUBSCRIBE"] + patterns.map { RedisArgument($0) }, expecting: patterns.count)
+    }
+
+    private func start(_ command: [RedisArgument], expecting confirmations: Int) -> AsyncStream<RedisSubscriptionEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: RedisSubscriptionEvent.self, bufferingPolicy: .bufferingNewest(10_000))
         let box = StopFlag()
         continuation.onTermination = { _ in box.stop() }
@@ -27,7 +37,15 @@ public struct RedisSubscriber: Sendable {
         let timeout = self.timeout
         let logger = self.logger
         let thread = Thread {
-            Self.readLoop(url: url, timeout: timeout, channels: channels, stop: box, continuation: continuation, logger: logger)
+            Self.readLoop(
+                url: url,
+                timeout: timeout,
+                command: command,
+                confirmations: confirmations,
+                stop: box,
+                continuation: continuation,
+                logger: logger
+            )
         }
         thread.name = "redis-subscriber"
         thread.start()
@@ -37,7 +55,8 @@ public struct RedisSubscriber: Sendable {
     private static func readLoop(
         url: RedisURL,
         timeout: Duration,
-        channels: [String],
+        command: [RedisArgument],
+        confirmations: Int,
         stop: StopFlag,
         continuation: AsyncStream<RedisSubscriptionEvent>.Continuation,
         logger: Logger
@@ -46,7 +65,7 @@ public struct RedisSubscriber: Sendable {
         while !stop.isStopped {
             do {
                 let connection = try RedisConnection(url: url, timeout: timeout)
-                try connection.append(["SUBSCRIBE"] + channels.map { RedisArgument($0) })
+                try connection.append(command)
                 var confirmed = 0
                 backoff = .milliseconds(100)
                 while !stop.isStopped {
@@ -54,11 +73,13 @@ public struct RedisSubscriber: Sendable {
                         continue
                     }
                     switch parts[0].string {
-                    case "subscribe":
+                    case "subscribe", "psubscribe":
                         confirmed += 1
-                        if confirmed == channels.count { continuation.yield(.subscribed) }
+                        if confirmed == confirmations { continuation.yield(.subscribed) }
                     case "message":
                         continuation.yield(.message(channel: parts[1].string ?? "", payload: parts[2].string ?? ""))
+                    case "pmessage" where parts.count >= 4:
+                        continuation.yield(.message(channel: parts[2].string ?? "", payload: parts[3].string ?? ""))
                     default:
                         break
                     }

@@ -48,14 +48,16 @@ enum ChangeQueueScripts {
     )
 
     /// KEYS[1] sequence counter, KEYS[2] event log; ARGV channel, log length, log ttl in ms, then event objects
-    /// as JSON. Gives each event the account's next sequence number (`{"seq":n,…}`), appends it to the bounded log
+    /// as JSON. Gives each event the account's next sequence number and the server's time in ms (`{"seq":n,"at":ms,…}`), appends it to the bounded log
     /// and publishes it. Answers the last sequence number.
     static let publish = RedisScript(
         """
         local seq = 0
+        local now = redis.call('TIME')
+        local at = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
         for i = 4, #ARGV do
             seq = redis.call('INCR', KEYS[1])
-            local event = '{"seq":' .. seq .. ',' .. string.sub(ARGV[i], 2)
+            local event = '{"seq":' .. seq .. ',"at":' .. at .. ',' .. string.sub(ARGV[i], 2)
             redis.call('RPUSH', KEYS[2], event)
             redis.call('PUBLISH', ARGV[1], event)
         end

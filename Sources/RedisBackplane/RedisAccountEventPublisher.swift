@@ -23,7 +23,12 @@ public struct RedisAccountEventPublisher: AccountEventPublisher {
 
     /// The pub/sub channel of an account's events.
     public func channel(of account: AccountID) -> String {
-        "\(self.prefix)events:\(account)"
+        self.channelPrefix + account.description
+    }
+
+    /// What every account's channel starts with: the account id follows.
+    public var channelPrefix: String {
+        "\(self.prefix)events:"
     }
 
     public func publish(_ events: [AccountEvent], for account: AccountID) async {
@@ -49,6 +54,11 @@ public struct RedisAccountEventPublisher: AccountEventPublisher {
     public func recentEvents(of account: AccountID) async throws -> [String] {
         let reply = try await self.client.send(["LRANGE", RedisArgument("\(self.prefix)events:log:\(account)"), 0, -1])
         return (reply.array ?? []).compactMap(\.string)
+    }
+
+    /// The sequence number of the account's latest event; 0 before its first.
+    public func lastSequence(of account: AccountID) async throws -> Int {
+        Int(try await self.client.get("\(self.prefix)events:seq:\(account)") ?? "0") ?? 0
     }
 
     /// The sequence number of a published event (`{"seq":12,…}` → 12).

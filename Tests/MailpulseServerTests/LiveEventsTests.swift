@@ -89,9 +89,9 @@ struct LiveEventsTests {
             let node = try TestNode(harness)
             #expect(try await TestEnvironment.eventually { try await node.store.message(ids[1], of: account)?.isRead == true })
             try await Self.connect(harness, account, token: token, since: lastSeen.value) { next in
-                let first = try await next()
-                #expect(first["seq"] as? Int == lastSeen.value + 1)
-                #expect(Self.isMessage(first, ids[1], read: true))
+                let (changed, before) = try await Self.read(next) { Self.isMessage($0, ids[1], read: true) }
+                let sequence = (before + [changed]).compactMap { $0["seq"] as? Int }
+                #expect(sequence == Array(lastSeen.value + 1..<lastSeen.value + 1 + sequence.count), "resumed right after the last seen")
             }
         }
     }

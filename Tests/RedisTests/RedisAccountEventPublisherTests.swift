@@ -26,6 +26,8 @@ struct RedisAccountEventPublisherTests {
         #expect(received.map { $0["seq"] as? Int } == [1, 2, 3])
         #expect(received.map { $0["type"] as? String } == ["activity", "account.status", "message.deleted"])
         #expect(received[1]["status"] as? String == "live")
+        let now = Date().timeIntervalSince1970 * 1000
+        #expect(received.allSatisfy { abs(($0["at"] as? Double ?? 0) - now) < 60_000 }, "each event carries the server's time in ms")
 
         await publisher.publish((0..<10).map { AccountEvent.activity("\($0)") }, for: account)
         let log = try await client.send(["LRANGE", RedisArgument("\(prefix)events:log:\(account)"), 0, -1])

@@ -102,6 +102,18 @@ struct RedisClientTests {
         await self.client.close()
     }
 
+    @Test func aPatternSubscriptionReceivesEveryMatchingChannelWithItsName() async throws {
+        let subscriber = RedisSubscriber(url: TestEnvironment.redisURL!, logger: Logger(label: "test"))
+        var iterator = subscriber.subscribe(toPatterns: [self.prefix + "events:*"]).makeAsyncIterator()
+        #expect(await iterator.next() == .subscribed)
+        #expect(try await self.client.publish("other", to: self.prefix + "elsewhere") == 0)
+        #expect(try await self.client.publish("a", to: self.prefix + "events:1") == 1)
+        #expect(try await self.client.publish("b", to: self.prefix + "events:2") == 1)
+        #expect(await iterator.next() == .message(channel: self.prefix + "events:1", payload: "a"))
+        #expect(await iterator.next() == .message(channel: self.prefix + "events:2", payload: "b"))
+        await self.client.close()
+    }
+
     @Test func aClosedClientRefusesCommands() async throws {
         await self.client.close()
         await #expect(throws: RedisError.self) { try await self.client.ping() }

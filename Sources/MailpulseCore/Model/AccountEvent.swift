@@ -1,7 +1,7 @@
 /// Something that happened to an account's mirror, published for the pages that watch it.
 ///
 /// Encoded as JSON with a `type` field (`message.upserted`, `message.deleted`, `mailbox.upserted`,
-/// `sync.progress`, `account.status`, `activity`); the publisher adds the account's sequence number `seq`.
+/// `sync.progress`, `account.status`, `activity`); the publisher adds the account's sequence number `seq` and the time `at` (ms since 1970).
 public enum AccountEvent: Sendable, Equatable {
     /// A message was stored (new, or a newer version).
     case messageUpserted(Message)

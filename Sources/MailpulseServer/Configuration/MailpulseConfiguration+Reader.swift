@@ -22,6 +22,7 @@ extension MailpulseConfiguration {
         self.redisPrefix = settings.string("REDIS_PREFIX") ?? self.redisPrefix
         self.store = try settings.choice("STORE", of: StoreKind.self) ?? self.store
         self.sqlitePath = settings.string("SQLITE_PATH") ?? self.sqlitePath
+        self.webDirectory = settings.string("WEB_DIRECTORY") ?? self.webDirectory
         self.tokenKey = settings.string("TOKEN_KEY", isSecret: true)
         self.tokenKeyFile = settings.string("TOKEN_KEY_FILE") ?? self.tokenKeyFile
         self.microsoftClientID = settings.string("MS_CLIENT_ID")

@@ -17,6 +17,8 @@ public struct MailpulseConfiguration: Sendable {
     public var store = StoreKind.sqlite
     /// The SQLite file (`SQLITE_PATH`).
     public var sqlitePath = "data/mailpulse.sqlite"
+    /// The folder of the pages (`WEB_DIRECTORY`), served at `/`.
+    public var webDirectory = "Web"
     /// The token key in base64 (`TOKEN_KEY`); when unset, the key in ``tokenKeyFile`` is used, created on first start.
     public var tokenKey: String?
     /// Where the generated token key is kept when `TOKEN_KEY` is unset (`TOKEN_KEY_FILE`).

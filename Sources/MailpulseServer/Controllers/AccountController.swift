@@ -127,10 +127,7 @@ struct AccountController: Sendable {
     // MARK: Helpers
 
     private func authenticated(_ request: Request, _ context: AppRequestContext) async throws -> Account {
-        guard let id = context.parameters.get("id").flatMap(AccountID.init) else {
-            throw HTTPError(.notFound, message: "no such account")
-        }
-        return try await AccountCredentials.authenticate(request, account: id, store: self.dependencies.store)
+        try await AccountCredentials.authenticate(request, context: context, store: self.dependencies.store)
     }
 
     private func startLogin(_ account: AccountID, callback: String) async throws -> String {

@@ -25,6 +25,14 @@ enum AccountCredentials {
         "\(Self.cookieName(account))=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000\(secure ? "; Secure" : "")"
     }
 
+    /// The account named by the route's `:id` that a request may act for; see ``authenticate(_:account:store:)``.
+    static func authenticate(_ request: Request, context: AppRequestContext, store: any MailStore) async throws -> Account {
+        guard let id = context.parameters.get("id").flatMap(AccountID.init) else {
+            throw HTTPError(.notFound, message: "no such account")
+        }
+        return try await Self.authenticate(request, account: id, store: store)
+    }
+
     /// The account a request may act for: 401 without credentials; 404 when the account is missing or the
     /// credentials are not its own, so another account's id looks exactly like a missing one.
     static func authenticate(_ request: Request, account id: AccountID, store: any MailStore) async throws -> Account {
@@ -43,5 +51,4 @@ enum AccountCredentials {
         else { throw notFound }
         return account
     }
-
 }

@@ -1,39 +1,33 @@
 internal import Foundation
 internal import Hummingbird
 internal import HummingbirdWebSocket
-internal import Logging
 internal import MailpulseCore
 internal import Redis
 internal import RedisBackplane
 
-/// `GET /api/accounts/{id}/live`: a WebSocket of the account's events, as JSON `{"seq","type",…}`. The events come
-/// from Redis pub/sub, so a page on this node sees changes processed on any node; `?since=SEQ` first replays the
+/// `GET /api/accounts/{id}/live`: a WebSocket of the account's events, as JSON `{"seq","at","type",…}`. The events come
+/// from Redis pub/sub through the node's ``LiveEventHub``, so a page on this node sees changes processed on any node;
+/// `?since=SEQ` first replays the
 /// account's event log after SEQ, and when SEQ is older than the log's horizon the page is told to reload
-/// (`{"type":"reload"}`). Each socket has its own bounded queue: a slow page falls behind (and catches up from the
-/// log, or reloads) without holding up anyone else.
+/// (`{"type":"reload"}`). Each socket has its own bounded queue in the hub: a slow page falls behind (and catches up
+/// from the log, or reloads) without holding up anyone else.
 struct LiveEventsController: Sendable {
-    /// Events queued for one socket before the oldest are dropped (and recovered from the log).
-    static let queueLength = 1_000
-
     let store: any MailStore
     let events: RedisAccountEventPublisher
-    let redisURL: RedisURL
+    let hub: LiveEventHub
 
     func register(on router: Router<AppRequestContext>) {
         let store = self.store
         router.ws(
             "api/accounts/:id/live",
             shouldUpgrade: { request, context in
-                guard let id = context.parameters.get("id").flatMap(AccountID.init) else {
-                    throw HTTPError(.notFound, message: "no such account")
-                }
-                _ = try await AccountCredentials.authenticate(request, account: id, store: store)
+                _ = try await AccountCredentials.authenticate(request, context: context, store: store)
                 return .upgrade([:])
             },
             onUpgrade: { inbound, outbound, context in
                 guard let id = context.requestContext.parameters.get("id").flatMap(AccountID.init) else { return }
                 let since = context.request.uri.queryParameters.get("since").flatMap { Int($0) }
-                try await self.stream(id, since: since, closingWith: inbound, to: outbound, logger: context.logger)
+                try await self.stream(id, since: since, closingWith: inbound, to: outbound)
             }
         )
     }
@@ -42,41 +36,44 @@ struct LiveEventsController: Sendable {
         _ account: AccountID,
         since: Int?,
         closingWith inbound: WebSocketInboundStream,
-        to outbound: WebSocketOutboundWriter,
-        logger: Logger
+        to outbound: WebSocketOutboundWriter
     ) async throws {
-        let subscriber = RedisSubscriber(url: self.redisURL, logger: logger)
-        let (queue, continuation) = AsyncStream.makeStream(of: RedisSubscriptionEvent.self, bufferingPolicy: .bufferingNewest(Self.queueLength))
+        let queue = self.hub.events(of: account)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await event in subscriber.subscribe(to: [self.events.channel(of: account)]) {
-                    continuation.yield(event)
-                }
-                continuation.finish()
-            }
             group.addTask {
                 // The page sends nothing; its stream ends when it closes the socket, and so does this one.
                 for try await _ in inbound {}
-                continuation.finish()
             }
+            group.addTask { try await self.forward(queue, of: account, since: since, to: outbound) }
             defer { group.cancelAll() }
-            var lastSent = since
-            for await event in queue {
-                switch event {
-                case .subscribed:
-                    // Subscribed (again, after a Redis restart): fill the gap from the log.
-                    if let sent = lastSent { lastSent = try await self.replay(account, after: sent, to: outbound) }
-                case .message(_, let payload):
-                    guard let seq = RedisAccountEventPublisher.sequence(of: payload) else { continue }
+            try await group.next()
+        }
+    }
+
+    /// Writes the account's events to the socket in sequence order, each once, taking from the log what the queue
+    /// dropped or what was published while the hub was not subscribed.
+    private func forward(
+        _ queue: AsyncStream<RedisSubscriptionEvent>,
+        of account: AccountID,
+        since: Int?,
+        to outbound: WebSocketOutboundWriter
+    ) async throws {
+        var lastSent = since
+        for await event in queue {
+            switch event {
+            case .subscribed:
+                // Subscribed (again, after a Redis restart): fill the gap from the log.
+                if let sent = lastSent { lastSent = try await self.replay(account, after: sent, to: outbound) }
+            case .message(_, let payload):
+                guard let seq = RedisAccountEventPublisher.sequence(of: payload) else { continue }
+                if let sent = lastSent, seq <= sent { continue }
+                if let sent = lastSent, seq > sent + 1 {
+                    // Events were dropped from this socket's queue: take them from the log.
+                    lastSent = try await self.replay(account, after: sent, to: outbound)
                     if let sent = lastSent, seq <= sent { continue }
-                    if let sent = lastSent, seq > sent + 1 {
-                        // Events were dropped from this socket's queue: take them from the log.
-                        lastSent = try await self.replay(account, after: sent, to: outbound)
-                        if let sent = lastSent, seq <= sent { continue }
-                    }
-                    try await outbound.write(.text(payload))
-                    lastSent = seq
                 }
+                try await outbound.write(.text(payload))
+                lastSent = seq
             }
         }
     }

@@ -1,0 +1,74 @@
+internal import Foundation
+internal import Logging
+internal import MailpulseCore
+internal import Redis
+internal import ServiceLifecycle
+internal import Synchronization
+
+/// A node's one subscription to every account's event channel (a single PSUBSCRIBE), fanned out to the node's
+/// WebSockets by account. Each listener has its own bounded queue, so a slow page drops its own oldest events
+/// (and recovers them from the log) without holding up the others.
+final class LiveEventHub: Service, Sendable {
+    private struct Listeners {
+        var subscribed = false
+        var byAccount: [AccountID: [UUID: AsyncStream<RedisSubscriptionEvent>.Continuation]] = [:]
+    }
+
+    private let subscriber: RedisSubscriber
+    private let channelPrefix: String
+    private let queueLength: Int
+    private let listeners = Mutex(Listeners())
+
+    /// Creates a hub for the channels `<channelPrefix><account id>`.
+    init(subscriber: RedisSubscriber, channelPrefix: String, queueLength: Int) {
+        self.subscriber = subscriber
+        self.channelPrefix = channelPrefix
+        self.queueLength = queueLength
+    }
+
+    func run() async throws {
+        for await event in self.subscriber.subscribe(toPatterns: [self.channelPrefix + "*"]).cancelOnGracefulShutdown() {
+            switch event {
+            case .subscribed:
+                // Subscribed (again, after a Redis restart): every listener fills its gap from the log.
+                let all = self.listeners.withLock { listeners in
+                    listeners.subscribed = true
+                    return listeners.byAccount.values.flatMap(\.values)
+                }
+                for continuation in all { continuation.yield(.subscribed) }
+            case .message(let channel, _):
+                guard channel.hasPrefix(self.channelPrefix), let account = AccountID(String(channel.dropFirst(self.channelPrefix.count)))
+                else { continue }
+                let targets = self.listeners.withLock { Array(($0.byAccount[account] ?? [:]).values) }
+                for continuation in targets { continuation.yield(event) }
+            }
+        }
+        let all = self.listeners.withLock { listeners in
+            defer { listeners = Listeners() }
+            return listeners.byAccount.values.flatMap(\.values)
+        }
+        for continuation in all { continuation.finish() }
+    }
+
+    /// The account's events from now on, starting with `.subscribed` once the hub is subscribed; ends when the
+    /// consumer stops iterating or the hub stops.
+    func events(of account: AccountID) -> AsyncStream<RedisSubscriptionEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: RedisSubscriptionEvent.self,
+            bufferingPolicy: .bufferingNewest(self.queueLength)
+        )
+        let id = UUID()
+        let subscribed = self.listeners.withLock { listeners in
+            listeners.byAccount[account, default: [:]][id] = continuation
+            return listeners.subscribed
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.listeners.withLock { listeners in
+                listeners.byAccount[account]?[id] = nil
+                if listeners.byAccount[account]?.isEmpty == true { listeners.byAccount[account] = nil }
+            }
+        }
+        if subscribed { continuation.yield(.subscribed) }
+        return stream
+    }
+}
