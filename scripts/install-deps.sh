@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs the system packages Mailpulse builds, runs and tests with, when they are missing.
+# Installs the system packages Mailpulse builds and runs with, when they are missing; with --test, also what the
+# tests need (Chromium and its driver from Debian, Selenium and pytest from PyPI).
 # Uses apt-get (through sudo when not root); says plainly what to do when it cannot.
 set -euo pipefail
 
 packages=(curl redis-server libhiredis-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev)
+if [ "${1:-}" = "--test" ]; then
+    packages+=(chromium chromium-driver)
+fi
 
 if ! command -v swift >/dev/null 2>&1; then
     echo "mailpulse: the Swift toolchain (6.2 or later) is not on PATH; install it from swift.org first." >&2
@@ -16,7 +20,20 @@ for package in "${packages[@]}"; do
         missing+=("$package")
     fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+
+install_python_packages() {
+    [ "${1:-}" = "--test" ] || return 0
+    python3 -c "import selenium, pytest" 2>/dev/null && return 0
+    echo "mailpulse: installing selenium and pytest from PyPI"
+    # Debian's own python3 refuses pip installs into the system without the flag; other Pythons take it silently.
+    python3 -m pip install --quiet selenium pytest 2>/dev/null ||
+        python3 -m pip install --quiet --break-system-packages selenium pytest
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+    install_python_packages "${1:-}"
+    exit 0
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "mailpulse: missing ${missing[*]}, and this system has no apt-get: install them with its package manager." >&2
@@ -34,3 +51,4 @@ fi
 echo "mailpulse: installing ${missing[*]}"
 "${sudo[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_python_packages "${1:-}"

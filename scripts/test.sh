@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # make test: installs what the tests need, starts a private redis-server on a free port, runs the whole
-# suite against it, and stops what it started. Exits non-zero on any failure.
+# suite against it (Swift tests, then the browser tests), and stops what it started. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 start_private_redis
 
 swift format lint --strict --recursive Sources Tests Package.swift
 swift build --build-tests
 swift test --skip-build
+# The pages in headless Chromium, against graph-sim and `mailpulse serve` as processes; writes docs/screenshots/.
+python3 -m pytest --quiet -p no:cacheprovider Tests/Browser

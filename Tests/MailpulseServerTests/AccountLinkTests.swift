@@ -87,6 +87,29 @@ struct AccountLinkTests {
         }
     }
 
+    @Test func aRelinkReturnsToTheCallbackItNamesAndRefusesABodyThatIsNotJSON() async throws {
+        try await LinkHarness.run { harness in
+            try await harness.createMailbox("ada@outlook.com")
+            let (id, _, token) = try await harness.createAccount()
+            let auth = [("Authorization", "Bearer \(token)")]
+            let refused = try await harness.send("POST", "/api/accounts/\(id)/relink", headers: auth, json: "callbackUrl=/")
+            #expect(refused.status == 400)
+            #expect((refused.json["error"] as? [String: Any])?["message"] is String)
+            let relinked = try await harness.send(
+                "POST",
+                "/api/accounts/\(id)/relink",
+                headers: auth,
+                json: #"{"callbackUrl":"\#(harness.publicURL)/"}"#
+            )
+            let back = try await harness.returnFromProvider(
+                try await harness.signIn(try #require(relinked.json["loginUrl"] as? String), as: "ada@outlook.com")
+            )
+            let location = try #require(back.headers["location"])
+            #expect(location.hasPrefix("\(harness.publicURL)/?account=\(id)"), "\(location)")
+            #expect(LinkHarness.query(location)["status"] == "linked")
+        }
+    }
+
     @Test func aCodeForAnotherSignInOrAReusedCodeFailsAndChangesNothing() async throws {
         try await LinkHarness.run { harness in
             try await harness.createMailbox("ada@outlook.com")

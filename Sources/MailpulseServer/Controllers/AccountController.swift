@@ -69,9 +69,12 @@ struct AccountController: Sendable {
     @Sendable func relink(_ request: Request, context: AppRequestContext) async throws -> LoginLink {
         let account = try await self.authenticated(request, context)
         var callback = "\(self.publicURL)/data.html"
-        if let buffer = try? await request.body.collect(upTo: 64 * 1024), buffer.readableBytes > 0 {
-            let input = try? JSONDecoder().decode(CreateAccountRequest.self, from: Data(buffer.readableBytesView))
-            callback = try self.checkedCallback(input?.callbackUrl)
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        if body.readableBytes > 0 {
+            guard let input = try? JSONDecoder().decode(RelinkRequest.self, from: Data(body.readableBytesView)) else {
+                throw HTTPError(.badRequest, message: "the body, when given, must be JSON: {\"callbackUrl\":\"https://…\"}")
+            }
+            callback = try self.checkedCallback(input.callbackUrl)
         }
         return LoginLink(loginUrl: try await self.startLogin(account.id, callback: callback))
     }

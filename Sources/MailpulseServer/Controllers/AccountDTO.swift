@@ -35,6 +35,11 @@ struct CreateAccountRequest: Decodable {
     var callbackUrl: String?
 }
 
+/// `POST /api/accounts/{id}/relink` input (optional).
+struct RelinkRequest: Decodable {
+    var callbackUrl: String?
+}
+
 /// `POST /api/accounts` answer: the token is shown this once.
 struct CreatedAccount: ResponseEncodable {
     var id: String

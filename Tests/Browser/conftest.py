@@ -1,0 +1,180 @@
+"""The real parts the page tests drive: graph-sim and `mailpulse serve` as processes on free ports (sharing the
+redis-server `make test` started), and headless Chromium through Selenium with Debian's chromedriver."""
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("MAILPULSE_BUILD", ROOT / ".build" / "debug"))
+CLIENT_ID = "11111111-2222-3333-4444-555555555555"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def request(method, url, body=None, headers=None):
+    """Sends JSON; answers (status, parsed JSON or text)."""
+    data = json.dumps(body).encode() if body is not None else None
+    call = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(call, timeout=20) as reply:
+            status, text = reply.status, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read().decode()
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        return status, text
+
+
+def wait_until(condition, timeout, message):
+    """Polls `condition` until it answers something truthy, for at most `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"{message} (within {timeout} s)")
+
+
+def serving(url):
+    try:
+        return request("GET", f"{url}/health")[0] == 200
+    except OSError:
+        return False
+
+
+class Process:
+    """A child process with its output in a log file; stopped with SIGTERM, then SIGKILL."""
+
+    def __init__(self, name, command, environment, workdir):
+        self.name, self.command, self.environment = name, command, environment
+        self.log = Path(workdir) / f"{name}.log"
+        self.child = None
+
+    def start(self, url):
+        with open(self.log, "ab") as log:
+            self.child = subprocess.Popen(self.command, env=self.environment, stdout=log, stderr=log, cwd=ROOT, start_new_session=True)
+        wait_until(lambda: serving(url) or self.child.poll() is not None, 30, f"{self.name} did not start")
+        if self.child.poll() is not None:
+            raise AssertionError(f"{self.name} exited with {self.child.returncode}:\n{self.log.read_text()[-4000:]}")
+
+    def stop(self):
+        if self.child and self.child.poll() is None:
+            self.child.terminate()
+            try:
+                self.child.wait(10)
+            except subprocess.TimeoutExpired:
+                self.child.kill()
+                self.child.wait()
+
+
+class Stack:
+    """graph-sim and one Mailpulse node, with the control API's calls as methods."""
+
+    def __init__(self, workdir):
+        redis_url = os.environ.get("REDIS_URL")
+        if not redis_url:
+            pytest.skip("needs REDIS_URL (make test provides it)")
+        self.simulator = f"http://127.0.0.1:{free_port()}"
+        port = free_port()
+        self.service = f"http://127.0.0.1:{port}"
+        self.graph_sim = Process(
+            "graph-sim",
+            [str(BUILD / "graph-sim"), "--port", self.simulator.rsplit(":", 1)[1], "--redirect-uri", f"{self.service}/oauth/callback",
+             "--log-level", "warning"],
+            dict(os.environ),
+            workdir,
+        )
+        environment = dict(os.environ)
+        environment.update({
+            "HTTP_PORT": str(port), "PUBLIC_URL": self.service, "REDIS_URL": redis_url,
+            "REDIS_PREFIX": f"browser-{secrets.token_hex(4)}:", "SQLITE_PATH": str(Path(workdir) / "mailpulse.sqlite"),
+            "TOKEN_KEY_FILE": str(Path(workdir) / "token.key"), "MS_CLIENT_ID": CLIENT_ID, "IDENTITY_BASE_URL": self.simulator,
+            "GRAPH_BASE_URL": f"{self.simulator}/v1.0", "WEB_DIRECTORY": str(ROOT / "Web"), "SYNC_INTERVAL_SECONDS": "0",
+            "BACKFILL_GAP_SECONDS": "0", "GRAPH_PAGE_SIZE": "50", "LOG_LEVEL": "info",
+        })
+        self.mailpulse = Process("mailpulse", [str(BUILD / "mailpulse"), "serve", "--env-file", "/nonexistent/.env"], environment, workdir)
+
+    def start(self):
+        self.graph_sim.start(self.simulator)
+        self.mailpulse.start(self.service)
+
+    def restart_service(self):
+        self.mailpulse.stop()
+        self.mailpulse.start(self.service)
+
+    def stop(self):
+        self.mailpulse.stop()
+        self.graph_sim.stop()
+
+    # The simulator's control API: acting as the user in Outlook.
+
+    def create_mailbox(self, address, name, messages, seed):
+        status, body = request("POST", f"{self.simulator}/sim/mailboxes",
+                               {"address": address, "displayName": name, "messages": messages, "seed": seed})
+        assert status == 201, body
+        return body["id"]
+
+    def truth(self, mailbox):
+        status, body = request("GET", f"{self.simulator}/sim/mailboxes/{mailbox}/state")
+        assert status == 200, body
+        return body
+
+    def deliver(self, mailbox, subject, sender_name, sender_address, folder="inbox"):
+        status, body = request("POST", f"{self.simulator}/sim/mailboxes/{mailbox}/messages",
+                               {"folder": folder, "subject": subject, "from": {"name": sender_name, "address": sender_address}})
+        assert status == 201, body
+        return body["id"]
+
+    def update(self, mailbox, message, **changes):
+        status, body = request("PATCH", f"{self.simulator}/sim/mailboxes/{mailbox}/messages/{message}", changes)
+        assert status == 200, body
+
+    def move(self, mailbox, message, destination):
+        status, body = request("POST", f"{self.simulator}/sim/mailboxes/{mailbox}/messages/{message}/move", {"destination": destination})
+        assert status == 200, body
+
+    def delete(self, mailbox, message, permanent=True):
+        status, body = request("DELETE", f"{self.simulator}/sim/mailboxes/{mailbox}/messages/{message}" + ("?permanent=true" if permanent else ""))
+        assert status in (200, 204), body
+
+
+@pytest.fixture(scope="session")
+def stack():
+    workdir = tempfile.mkdtemp(prefix="mailpulse-browser-")
+    running = Stack(workdir)
+    running.start()
+    yield running
+    running.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Selenium Manager must not go looking for drivers online: Debian's chromium and chromedriver are the ones.
+    os.environ["SE_OFFLINE"] = "true"
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    yield driver
+    driver.quit()
