@@ -93,6 +93,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ElasticsearchStore",
+            dependencies: ["MailpulseCore", "HTTPTransport"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RedisBackplane",
             dependencies: ["MailpulseCore", "Redis", "Secrets"],
             swiftSettings: swiftSettings
@@ -108,6 +113,7 @@ let package = Package(
         .target(
             name: "MailpulseServer",
             dependencies: [
+                "ElasticsearchStore",
                 "HTTPTransport",
                 "MailpulseCore",
                 "MicrosoftGraph",
@@ -166,7 +172,13 @@ let package = Package(
         ),
         .testTarget(
             name: "MailStoreTests",
-            dependencies: ["MailpulseCore", "SQLiteStore", "Secrets", "TestSupport"],
+            dependencies: ["ElasticsearchStore", "HTTPTransport", "MailpulseCore", "SQLiteStore", "Secrets", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ElasticsearchStoreTests",
+            dependencies: ["ElasticsearchStore", "HTTPTransport", "MailpulseCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+internal import ElasticsearchStore
 internal import Foundation
 internal import HTTPTransport
 internal import Logging
@@ -27,6 +28,8 @@ struct MailpulseRuntime {
         switch configuration.store {
         case .sqlite:
             store = try SQLiteMailStore(path: configuration.sqlitePath)
+        case .elasticsearch:
+            store = ElasticsearchMailStore(configuration: try Self.elasticsearch(configuration), transport: URLSessionTransport())
         }
         // Each worker holds a connection while it blocks on the stream; the rest of the node shares twelve.
         let redis = RedisClient(
@@ -125,6 +128,24 @@ struct MailpulseRuntime {
             provider: provider,
             linkObserver: syncService,
             subscriptions: subscriptions
+        )
+    }
+
+    private static func elasticsearch(_ configuration: MailpulseConfiguration) throws -> ElasticsearchConfiguration {
+        guard let text = configuration.elasticsearchURL, let url = URL(string: text) else {
+            throw ConfigurationError(key: "ELASTICSEARCH_URL", message: "STORE=elasticsearch needs the cluster's URL")
+        }
+        var credentials = ElasticsearchConfiguration.Credentials.none
+        if let key = configuration.elasticsearchAPIKey {
+            credentials = .apiKey(key)
+        } else if let user = configuration.elasticsearchUsername, let password = configuration.elasticsearchPassword {
+            credentials = .basic(user: user, password: password)
+        }
+        return ElasticsearchConfiguration(
+            url: url,
+            credentials: credentials,
+            indexPrefix: configuration.elasticsearchIndexPrefix,
+            refresh: ElasticsearchConfiguration.Refresh(rawValue: configuration.elasticsearchRefresh) ?? .eventual
         )
     }
 

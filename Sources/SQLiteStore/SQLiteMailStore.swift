@@ -307,7 +307,7 @@ public final class SQLiteMailStore: MailStore {
                     """,
                 arguments: [
                     state.accountID.description, state.scope.description, state.cursor, state.checkpoint,
-                    state.pagesStored, state.messagesStored, state.completedAt.map(Self.milliseconds),
+                    state.pagesStored, state.messagesStored, state.completedAt.map(\.millisecondsSince1970),
                 ]
             )
         }
@@ -322,20 +322,12 @@ public final class SQLiteMailStore: MailStore {
 
     // MARK: Rows
 
-    private static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
-    }
-
-    private static func date(_ milliseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-
     private static func accountArguments(_ account: Account) -> StatementArguments {
         [
             account.id.description, account.provider.rawValue, account.status.rawValue,
             account.identity?.providerUserID, account.identity?.displayName, account.identity?.address,
-            Self.milliseconds(account.createdAt), Self.milliseconds(account.updatedAt), account.lastSyncedAt.map(Self.milliseconds),
-            account.subscription?.id, account.subscription.map { Self.milliseconds($0.expiresAt) },
+            account.createdAt.millisecondsSince1970, account.updatedAt.millisecondsSince1970, account.lastSyncedAt.map(\.millisecondsSince1970),
+            account.subscription?.id, account.subscription.map(\.expiresAt.millisecondsSince1970),
         ]
     }
 
@@ -355,16 +347,16 @@ public final class SQLiteMailStore: MailStore {
         let lastSyncedAt: Int64? = row["last_synced_at"]
         var subscription: AccountSubscription?
         if let subscriptionID: String = row["subscription_id"], let expiresAt: Int64 = row["subscription_expires_at"] {
-            subscription = AccountSubscription(id: subscriptionID, expiresAt: Self.date(expiresAt))
+            subscription = AccountSubscription(id: subscriptionID, expiresAt: Date(millisecondsSince1970: expiresAt))
         }
         return Account(
             id: id,
             provider: provider,
             status: status,
             identity: identity,
-            createdAt: Self.date(row["created_at"]),
-            updatedAt: Self.date(row["updated_at"]),
-            lastSyncedAt: lastSyncedAt.map(Self.date),
+            createdAt: Date(millisecondsSince1970: row["created_at"]),
+            updatedAt: Date(millisecondsSince1970: row["updated_at"]),
+            lastSyncedAt: lastSyncedAt.map(Date.init(millisecondsSince1970:)),
             subscription: subscription
         )
     }
@@ -379,7 +371,7 @@ public final class SQLiteMailStore: MailStore {
             checkpoint: row["checkpoint"],
             pagesStored: row["pages_stored"],
             messagesStored: row["messages_stored"],
-            completedAt: completedAt.map(Self.date)
+            completedAt: completedAt.map(Date.init(millisecondsSince1970:))
         )
     }
 }

@@ -1,4 +1,6 @@
+import ElasticsearchStore
 import Foundation
+import HTTPTransport
 import MailpulseCore
 import SQLiteStore
 import TestSupport
@@ -18,6 +20,18 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
         return store
     }
 
-    /// Every store kind that can run here.
-    static var all: [StoreFactory] { [.sqlite] }
+    /// A fresh set of indices (a prefix of its own) on the cluster at `ELASTICSEARCH_URL`, writes visible at once.
+    static let elasticsearch = StoreFactory(name: "elasticsearch") {
+        let url = try #require(TestEnvironment.elasticsearchURL)
+        let prefix = "mailpulse-test-\(UUID().uuidString.prefix(8).lowercased())-"
+        let store = ElasticsearchMailStore(
+            configuration: ElasticsearchConfiguration(url: url, indexPrefix: prefix, refresh: .waitFor, replicas: 0),
+            transport: URLSessionTransport()
+        )
+        try await store.prepare()
+        return store
+    }
+
+    /// Every store kind that can run here: Elasticsearch only when `ELASTICSEARCH_URL` names a cluster.
+    static var all: [StoreFactory] { TestEnvironment.elasticsearchURL == nil ? [.sqlite] : [.sqlite, .elasticsearch] }
 }

@@ -53,10 +53,29 @@ import Testing
         #expect(real.allowedCallbackOrigins == ["https://app.example.com"])
     }
 
+    @Test func elasticsearchIsChosenWithItsClusterAndCredentials() throws {
+        let configuration = try self.configuration([
+            "STORE": "elasticsearch", "ELASTICSEARCH_URL": "https://es.internal:9200/", "ELASTICSEARCH_USERNAME": "mailpulse",
+            "ELASTICSEARCH_PASSWORD": "s3cret", "ELASTICSEARCH_INDEX_PREFIX": "mp-", "ELASTICSEARCH_REFRESH": "wait_for",
+        ])
+        #expect(configuration.store == .elasticsearch)
+        #expect(configuration.elasticsearchURL == "https://es.internal:9200")
+        #expect(configuration.elasticsearchIndexPrefix == "mp-")
+        #expect(configuration.elasticsearchRefresh == "wait_for")
+
+        let withoutURL = #expect(throws: ConfigurationError.self) { try self.configuration(["STORE": "elasticsearch"]) }
+        #expect(withoutURL?.key == "ELASTICSEARCH_URL")
+        let halfCredentials = #expect(throws: ConfigurationError.self) {
+            try self.configuration(["ELASTICSEARCH_URL": "http://es:9200", "ELASTICSEARCH_USERNAME": "mailpulse"])
+        }
+        #expect(halfCredentials?.key == "ELASTICSEARCH_PASSWORD")
+    }
+
     @Test(arguments: [
         ("HTTP_PORT", "eighty"), ("HTTP_PORT", "70000"), ("HTTP_MAX_BODY_BYTES", "12"), ("REDIS_URL", "localhost:6379"),
         ("STORE", "postgres"), ("LOG_LEVEL", "loud"), ("PUBLIC_URL", "ftp://files"), ("IDENTITY_BASE_URL", "login"),
         ("ALLOWED_CALLBACK_ORIGINS", "https://ok.example, nope"), ("TOKEN_REFRESH_MARGIN_SECONDS", "-1"),
+        ("ELASTICSEARCH_URL", "es:9200"), ("ELASTICSEARCH_REFRESH", "true"),
     ])
     func badValuesStopTheStartNamingTheirKey(_ name: String, _ value: String) {
         let error = #expect(throws: ConfigurationError.self) { try self.configuration([name: value]) }

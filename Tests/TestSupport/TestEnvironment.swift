@@ -20,6 +20,11 @@ public enum TestEnvironment {
         redisURL != nil
     }
 
+    /// The Elasticsearch cluster the store suites also run against (`ELASTICSEARCH_URL`), if one is given.
+    public static var elasticsearchURL: URL? {
+        ProcessInfo.processInfo.environment["ELASTICSEARCH_URL"].flatMap(URL.init(string:))
+    }
+
     /// Whether `redis-server` is on PATH, for tests that start servers of their own.
     public static var hasRedisServerBinary: Bool {
         executable("redis-server") != nil

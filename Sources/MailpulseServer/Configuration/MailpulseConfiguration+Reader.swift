@@ -23,6 +23,23 @@ extension MailpulseConfiguration {
         self.store = try settings.choice("STORE", of: StoreKind.self) ?? self.store
         self.sqlitePath = settings.string("SQLITE_PATH") ?? self.sqlitePath
         self.webDirectory = settings.string("WEB_DIRECTORY") ?? self.webDirectory
+        self.elasticsearchURL = try settings.url("ELASTICSEARCH_URL")
+        self.elasticsearchUsername = settings.string("ELASTICSEARCH_USERNAME")
+        self.elasticsearchPassword = settings.string("ELASTICSEARCH_PASSWORD", isSecret: true)
+        self.elasticsearchAPIKey = settings.string("ELASTICSEARCH_API_KEY", isSecret: true)
+        self.elasticsearchIndexPrefix = settings.string("ELASTICSEARCH_INDEX_PREFIX") ?? self.elasticsearchIndexPrefix
+        if let refresh = settings.string("ELASTICSEARCH_REFRESH") {
+            guard ["false", "wait_for"].contains(refresh) else {
+                throw ConfigurationError(key: "ELASTICSEARCH_REFRESH", message: "'\(refresh)' is not one of false, wait_for")
+            }
+            self.elasticsearchRefresh = refresh
+        }
+        if self.store == .elasticsearch && self.elasticsearchURL == nil {
+            throw ConfigurationError(key: "ELASTICSEARCH_URL", message: "STORE=elasticsearch needs the cluster's URL, e.g. http://127.0.0.1:9200")
+        }
+        if (self.elasticsearchUsername == nil) != (self.elasticsearchPassword == nil) {
+            throw ConfigurationError(key: "ELASTICSEARCH_PASSWORD", message: "give ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD together")
+        }
         self.tokenKey = settings.string("TOKEN_KEY", isSecret: true)
         self.tokenKeyFile = settings.string("TOKEN_KEY_FILE") ?? self.tokenKeyFile
         self.microsoftClientID = settings.string("MS_CLIENT_ID")

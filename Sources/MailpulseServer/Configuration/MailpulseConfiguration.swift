@@ -17,6 +17,17 @@ public struct MailpulseConfiguration: Sendable {
     public var store = StoreKind.sqlite
     /// The SQLite file (`SQLITE_PATH`).
     public var sqlitePath = "data/mailpulse.sqlite"
+    /// The Elasticsearch cluster (`ELASTICSEARCH_URL`) when ``store`` is `elasticsearch`.
+    public var elasticsearchURL: String?
+    /// Basic credentials (`ELASTICSEARCH_USERNAME`, `ELASTICSEARCH_PASSWORD`), or an API key (`ELASTICSEARCH_API_KEY`).
+    public var elasticsearchUsername: String?
+    public var elasticsearchPassword: String?
+    public var elasticsearchAPIKey: String?
+    /// Prepended to Mailpulse's index names (`ELASTICSEARCH_INDEX_PREFIX`).
+    public var elasticsearchIndexPrefix = "mailpulse-"
+    /// When writes become searchable (`ELASTICSEARCH_REFRESH`: `false` within the refresh interval, `wait_for` before
+    /// a write returns).
+    public var elasticsearchRefresh = "false"
     /// The folder of the pages (`WEB_DIRECTORY`), served at `/`.
     public var webDirectory = "Web"
     /// The token key in base64 (`TOKEN_KEY`); when unset, the key in ``tokenKeyFile`` is used, created on first start.

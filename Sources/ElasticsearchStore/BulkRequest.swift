@@ -1,0 +1,33 @@
+internal import Foundation
+
+/// The NDJSON body of a `_bulk` request: an action line, then the document, for each operation.
+struct BulkRequest {
+    /// One `index` operation.
+    struct Operation {
+        var index: String
+        var id: String
+        var routing: String
+        /// With a version, the write is refused unless the version is at least the stored one (`external_gte`).
+        var version: Int64?
+        var document: Data
+    }
+
+    var operations: [Operation] = []
+
+    /// The body: one line per action and per document, each line ending in a newline (the last one included).
+    func body() throws -> Data {
+        var body = Data()
+        for operation in self.operations {
+            var action: [String: Any] = ["_index": operation.index, "_id": operation.id, "routing": operation.routing]
+            if let version = operation.version {
+                action["version"] = version
+                action["version_type"] = "external_gte"
+            }
+            body.append(try JSONSerialization.data(withJSONObject: ["index": action], options: [.sortedKeys]))
+            body.append(0x0A)
+            body.append(operation.document)
+            body.append(0x0A)
+        }
+        return body
+    }
+}

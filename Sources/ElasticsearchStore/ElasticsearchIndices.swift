@@ -1,0 +1,85 @@
+internal import Foundation
+
+/// The indices Mailpulse keeps (one of each for all accounts, routed by account id) and their templates.
+///
+/// One index per kind, not per user: thousands of small indices would each cost shards, mappings and cluster
+/// state, while routing by account id keeps an account's documents on one shard of a shared index, so its reads
+/// touch one shard however many accounts the cluster holds.
+struct ElasticsearchIndices: Sendable {
+    let prefix: String
+    let shards: Int
+    let replicas: Int
+
+    var messages: String { self.prefix + "messages" }
+    var mailboxes: String { self.prefix + "mailboxes" }
+    var accounts: String { self.prefix + "accounts" }
+    var syncStates: String { self.prefix + "sync-states" }
+
+    /// Every index with its template body (`PUT _index_template/<name>`).
+    var templates: [(index: String, body: [String: Any])] {
+        [
+            (self.messages, self.template(for: self.messages, properties: Self.messageProperties)),
+            (self.mailboxes, self.template(for: self.mailboxes, properties: Self.mailboxProperties)),
+            (self.accounts, self.template(for: self.accounts, properties: Self.accountProperties)),
+            (self.syncStates, self.template(for: self.syncStates, properties: Self.syncStateProperties)),
+        ]
+    }
+
+    private func template(for index: String, properties: [String: Any]) -> [String: Any] {
+        [
+            "index_patterns": [index],
+            "priority": 200,
+            "template": [
+                "settings": ["number_of_shards": self.shards, "number_of_replicas": self.replicas],
+                // `strict`: a field the code does not know is a bug to surface, not a mapping to grow.
+                "mappings": ["dynamic": "strict", "_routing": ["required": index != self.accounts], "properties": properties],
+            ] as [String: Any],
+        ]
+    }
+
+    private static var keyword: [String: Any] { ["type": "keyword"] }
+    private static var boolean: [String: Any] { ["type": "boolean"] }
+    private static var long: [String: Any] { ["type": "long"] }
+    private static var date: [String: Any] { ["type": "date", "format": "epoch_millis"] }
+    /// Stored in `_source` only: returned with the document, never searched.
+    private static var unindexed: [String: Any] { ["type": "object", "enabled": false] }
+    /// Full text, with an exact `keyword` sub-field for sorting and filters.
+    private static var text: [String: Any] { ["type": "text", "fields": ["keyword": ["type": "keyword", "ignore_above": 512]]] }
+    /// An address: exact as a keyword, searchable as text.
+    private static var address: [String: Any] { ["type": "keyword", "fields": ["text": ["type": "text"]]] }
+    private static var person: [String: Any] { ["properties": ["name": text, "address": address]] }
+
+    static var messageProperties: [String: Any] {
+        [
+            "accountId": keyword, "id": keyword, "mailboxId": keyword, "internetMessageId": keyword, "conversationId": keyword,
+            "subject": text, "from": person, "sender": person, "toRecipients": unindexed, "ccRecipients": unindexed,
+            "receivedAt": date, "sentAt": date, "isRead": boolean, "isDraft": boolean, "flag": keyword, "importance": keyword,
+            "hasAttachments": boolean, "bodyPreview": ["type": "text"], "categories": keyword, "modifiedAt": long,
+            "changeKey": keyword, "deleted": boolean, "deletedAt": long,
+        ]
+    }
+
+    static var mailboxProperties: [String: Any] {
+        [
+            "accountId": keyword, "id": keyword, "parentId": keyword, "displayName": text, "wellKnownName": keyword,
+            "totalCount": long, "unreadCount": long, "isHidden": boolean,
+        ]
+    }
+
+    static var accountProperties: [String: Any] {
+        [
+            "id": keyword, "provider": keyword, "status": keyword, "identity": unindexed, "createdAt": date, "updatedAt": date,
+            "lastSyncedAt": date, "subscriptionId": keyword, "subscriptionExpiresAt": date,
+            // Secrets: kept, never indexed.
+            "sealedTokens": ["type": "binary"], "apiTokenHash": ["type": "binary"],
+        ]
+    }
+
+    static var syncStateProperties: [String: Any] {
+        [
+            "accountId": keyword, "scope": keyword, "cursor": ["type": "keyword", "index": false, "doc_values": false],
+            "checkpoint": ["type": "keyword", "index": false, "doc_values": false], "pagesStored": long, "messagesStored": long,
+            "completedAt": date,
+        ]
+    }
+}
