@@ -14,7 +14,8 @@ struct ElasticsearchClient: Sendable {
         _ path: String,
         query: [(String, String)] = [],
         json: Data? = nil,
-        contentType: String = "application/json"
+        contentType: String = "application/json",
+        timeout: Duration = .seconds(30)
     ) async throws -> HTTPResponseData {
         var components = URLComponents(url: self.configuration.url, resolvingAgainstBaseURL: false)!
         components.percentEncodedPath = components.percentEncodedPath.trimmingSuffix("/") + path
@@ -29,7 +30,9 @@ struct ElasticsearchClient: Sendable {
         case .apiKey(let key): headers.append(("Authorization", "ApiKey \(key)"))
         }
         do {
-            return try await self.transport.send(HTTPRequestData(method: method, url: components.url!, headers: headers, body: json))
+            return try await self.transport.send(
+                HTTPRequestData(method: method, url: components.url!, headers: headers, body: json, timeout: timeout)
+            )
         } catch let error as HTTPTransportError {
             throw MailStoreError.unavailable("Elasticsearch at \(self.configuration.url) did not answer: \(error.message)")
         }
@@ -42,9 +45,10 @@ struct ElasticsearchClient: Sendable {
         query: [(String, String)] = [],
         json: Data? = nil,
         contentType: String = "application/json",
+        timeout: Duration = .seconds(30),
         accepting accepted: Set<Int> = []
     ) async throws -> Data {
-        let response = try await self.send(method, path, query: query, json: json, contentType: contentType)
+        let response = try await self.send(method, path, query: query, json: json, contentType: contentType, timeout: timeout)
         guard (200..<300).contains(response.status) || accepted.contains(response.status) else {
             throw ElasticsearchError(status: response.status, body: response.body)
         }

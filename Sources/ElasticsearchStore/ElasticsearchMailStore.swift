@@ -76,13 +76,18 @@ public struct ElasticsearchMailStore: MailStore {
 
     public func deleteAccount(_ id: AccountID) async throws {
         let query = try Self.json(["query": ["term": ["accountId": id.description]]])
-        for index in [self.indices.messages, self.indices.mailboxes, self.indices.syncStates] {
+        let indices = [self.indices.messages, self.indices.mailboxes, self.indices.syncStates]
+        // The deletion sees the last refreshed view: writes of the last second must be in it, or they would outlive
+        // their account.
+        _ = try await self.client.call("POST", "/\(indices.joined(separator: ","))/_refresh")
+        for index in indices {
             // `wait_for` is not taken here; `conflicts=proceed` counts a document changed meanwhile instead of aborting.
             let data = try await self.client.call(
                 "POST",
                 "/\(index)/_delete_by_query",
                 query: [("routing", id.description), ("refresh", "true"), ("conflicts", "proceed")],
-                json: query
+                json: query,
+                timeout: .seconds(600)
             )
             let result = try JSONDecoder().decode(DeleteByQueryResponse.self, from: data)
             guard result.failures.isEmpty else {
@@ -107,7 +112,11 @@ public struct ElasticsearchMailStore: MailStore {
         ]
         if let after { body["search_after"] = [after.description] }
         let data = try await self.client.call("POST", "/\(self.indices.accounts)/_search", json: try Self.json(body))
-        return try JSONDecoder().decode(SearchResponse<AccountDocument>.self, from: data).hits.hits.compactMap { $0.source.account() }
+        // An unreadable account fails the listing: callers page until a short page, so skipping one would end early.
+        return try JSONDecoder().decode(SearchResponse<AccountDocument>.self, from: data).hits.hits.map { hit in
+            guard let account = hit.source.account() else { throw MailStoreError.unavailable("account document \(hit.id) is unreadable") }
+            return account
+        }
     }
 
     public func saveSealedTokens(_ sealed: Data?, for account: AccountID) async throws {
@@ -277,14 +286,23 @@ public struct ElasticsearchMailStore: MailStore {
         var attempt = 0
         while !pending.isEmpty {
             attempt += 1
-            let data = try await self.client.call(
+            let response = try await self.client.send(
                 "POST",
                 "/_bulk",
                 query: [("refresh", self.refresh)],
                 json: try BulkRequest(operations: pending).body(),
                 contentType: "application/x-ndjson"
             )
-            let items = try JSONDecoder().decode(BulkResponse.self, from: data).items
+            if [429, 503].contains(response.status) && attempt < Self.rejectedItemAttempts {
+                // The whole request was turned away for load: the same operations, after a pause.
+                try await Task.sleep(for: .milliseconds(100 << attempt))
+                continue
+            }
+            guard (200..<300).contains(response.status) else {
+                let error = ElasticsearchError(status: response.status, body: response.body)
+                throw MailStoreError.unavailable("Elasticsearch refused a bulk write: \(error)")
+            }
+            let items = try JSONDecoder().decode(BulkResponse.self, from: response.body).items
             guard items.count == pending.count else {
                 throw MailStoreError.unavailable("Elasticsearch answered \(items.count) bulk items for \(pending.count) operations")
             }
@@ -328,7 +346,8 @@ public struct ElasticsearchMailStore: MailStore {
         let response = try await self.client.send(
             "POST",
             "/\(self.indices.accounts)/_update/\(Self.path(account.description))",
-            query: [("refresh", "wait_for")],
+            // Two nodes may update one account at once (a token refresh, a status change): each update applies.
+            query: [("refresh", "wait_for"), ("retry_on_conflict", "3")],
             json: try Self.json(update)
         )
         guard (200..<300).contains(response.status) else {

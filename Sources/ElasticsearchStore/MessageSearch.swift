@@ -6,9 +6,6 @@ internal import MailpulseCore
 enum MessageSearch {
     /// The fields a search text is matched against.
     static let textFields = ["subject", "from.name", "from.address.text", "sender.name", "sender.address.text", "bodyPreview"]
-    /// At most this many words of a search text are used.
-    static let maximumWords = 16
-
     /// The request body, or `nil` when the text has nothing to look for (the page is then empty).
     static func body(for query: MessageQuery) -> [String: Any]? {
         var filters: [[String: Any]] = [
@@ -20,10 +17,10 @@ enum MessageSearch {
         }
         var must: [[String: Any]] = []
         if let text = query.text {
-            let words = Self.words(text)
+            let words = text.searchWords
             guard !words.isEmpty else { return nil }
-            // Every word must match in some field, the last as a prefix (it may still be being typed). Each word goes
-            // to multi_match, which analyses it as the field does and takes no query syntax: quotes, AND, * are text.
+            // Every word must match in some field, the last as a prefix (it may still be being typed); multi_match
+            // takes no query syntax, and the words are split as the fields' analyzer splits them.
             for (index, word) in words.enumerated() {
                 let last = index == words.count - 1
                 must.append([
@@ -41,15 +38,6 @@ enum MessageSearch {
             body["search_after"] = [cursor.receivedAt, cursor.messageID] as [Any]
         }
         return body
-    }
-
-    /// The words of a search text: runs of characters separated by spaces, each with a letter or digit in it.
-    static func words(_ text: String) -> [String] {
-        Array(
-            text.split(whereSeparator: \.isWhitespace).filter { $0.contains { $0.isLetter || $0.isNumber } }.prefix(Self.maximumWords).map(
-                String.init
-            )
-        )
     }
 
     /// The page from a `_search` answer of a body made by ``body(for:)`` (which asks for one extra hit).

@@ -115,6 +115,16 @@ struct ElasticsearchMailStoreTests {
         #expect(error?.message.contains("parsing_exception") == true, "\(String(describing: error))")
     }
 
+    @Test func aBulkTurnedAwayWholeIsSentAgain() async throws {
+        let cluster = ScriptedCluster { _, index in
+            index == 0
+                ? ScriptedCluster.json(#"{"error":{"type":"es_rejected_execution_exception","reason":"rejected"},"status":429}"#, status: 429)
+                : ScriptedCluster.json(#"{"took":3,"errors":false,"items":[{"index":{"_id":"x","status":201}}]}"#)
+        }
+        #expect(try await Self.store(cluster).upsertMessages([Self.message("m1")]).applied == ["m1"])
+        #expect(cluster.requests.count == 2)
+    }
+
     @Test func anItemStillRejectedAfterTheLastAttemptFailsTheCall() async throws {
         let rejected =
             #"{"took":1,"errors":true,"items":[{"index":{"_id":"a:m1","status":429,"error":{"type":"es_rejected_execution_exception","reason":"rejected execution"}}}]}"#
@@ -181,8 +191,8 @@ struct ElasticsearchMailStoreTests {
         #expect(filters.compactMap { $0["term"]?["mailboxId"] as? String } == ["inbox"])
         #expect(filters.compactMap { $0["term"]?["deleted"] as? Bool } == [false])
         let words = try #require(bool["must"] as? [[String: [String: Any]]]).compactMap { $0["multi_match"] }
-        #expect(words.map { $0["query"] as? String } == ["\"budget\"", "AND", "grace@navy.mil", "compil"])
-        #expect(words.map { $0["type"] as? String } == ["best_fields", "best_fields", "best_fields", "bool_prefix"], "the last word is a prefix")
+        #expect(words.map { $0["query"] as? String } == ["budget", "AND", "grace", "navy", "mil", "compil"], "words as the analyzer splits them")
+        #expect(words.map { $0["type"] as? String } == Array(repeating: "best_fields", count: 5) + ["bool_prefix"], "the last word is a prefix")
         #expect(words.allSatisfy { $0["operator"] as? String == "and" })
         #expect(MessageSearch.body(for: MessageQuery(accountID: Self.account, text: "  \"* ")) == nil, "no word, no search")
 
@@ -229,6 +239,11 @@ struct ElasticsearchMailStoreTests {
             templates.map(\.url.lastPathComponent) == ["mailpulse-messages", "mailpulse-mailboxes", "mailpulse-accounts", "mailpulse-sync-states"]
         )
         let messages = try #require(try JSONSerialization.jsonObject(with: templates[0].body ?? Data()) as? [String: Any])
+        let settings = try #require((messages["template"] as? [String: Any])?["settings"] as? [String: Any])
+        #expect(settings["index.gc_deletes"] as? String == "0s")
+        let analysis = try #require(settings["analysis"] as? [String: [String: [String: Any]]])
+        #expect(analysis["tokenizer"]?["mailpulse_words"]?["pattern"] as? String == "[^\\p{L}\\p{N}]+")
+        #expect(analysis["analyzer"]?["mailpulse_text"]?["filter"] as? [String] == ["lowercase", "asciifolding"])
         let mappings = try #require((messages["template"] as? [String: Any])?["mappings"] as? [String: Any])
         #expect(mappings["dynamic"] as? String == "strict")
         #expect((mappings["_routing"] as? [String: Any])?["required"] as? Bool == true)
@@ -239,6 +254,7 @@ struct ElasticsearchMailStoreTests {
         #expect(properties["isRead"]?["type"] as? String == "boolean")
         #expect(properties["subject"]?["type"] as? String == "text")
         #expect((properties["subject"]?["fields"] as? [String: [String: Any]])?["keyword"]?["type"] as? String == "keyword")
+        #expect(properties["bodyPreview"]?["analyzer"] as? String == "mailpulse_text")
 
         let failing = ScriptedCluster { _, _ in ScriptedCluster.fixture("error-generic.json", status: 400) }
         await #expect(throws: ElasticsearchError.self) { try await Self.store(failing).prepare() }
@@ -266,10 +282,40 @@ struct ElasticsearchMailStoreTests {
         let account = Account(id: Self.account, provider: .outlook, status: .pending, createdAt: Date(), updatedAt: Date())
         await #expect(throws: MailStoreError.conflict("")) { try await Self.store(cluster).createAccount(account) }
         await #expect(throws: MailStoreError.notFound("")) { try await Self.store(cluster).updateAccount(account) }
+        #expect(Self.query(cluster.requests[1])["retry_on_conflict"] == "3")
         let update = try #require(try JSONSerialization.jsonObject(with: cluster.requests[1].body ?? Data()) as? [String: Any])
         let doc = try #require(update["doc"] as? [String: Any])
         #expect(doc["identity"] is NSNull, "an update clears what the account no longer has")
         #expect(doc["sealedTokens"] == nil, "and leaves the secrets alone")
+    }
+
+    @Test func deletingAnAccountRefreshesThenDeletesItsDocumentsByQueryThenTheAccount() async throws {
+        let cluster = ScriptedCluster { request, _ in
+            switch request.url.lastPathComponent {
+            case "_delete_by_query": ScriptedCluster.fixture("delete-by-query.json")
+            case "_refresh": ScriptedCluster.json(#"{"_shards":{"total":3,"successful":3,"failed":0}}"#)
+            default: ScriptedCluster.json(#"{"_index":"mailpulse-accounts","_id":"x","result":"deleted"}"#)
+            }
+        }
+        try await Self.store(cluster).deleteAccount(Self.account)
+        #expect(
+            cluster.requests.map { "\($0.method) \($0.url.path)" } == [
+                "POST /mailpulse-messages,mailpulse-mailboxes,mailpulse-sync-states/_refresh",
+                "POST /mailpulse-messages/_delete_by_query", "POST /mailpulse-mailboxes/_delete_by_query",
+                "POST /mailpulse-sync-states/_delete_by_query", "DELETE /mailpulse-accounts/_doc/\(Self.account)",
+            ]
+        )
+        #expect(
+            cluster.requests[1...3].allSatisfy { Self.query($0)["routing"] == Self.account.description && Self.query($0)["conflicts"] == "proceed" }
+        )
+
+        let stopped = ScriptedCluster { _, _ in
+            ScriptedCluster.json(
+                #"{"took":5,"deleted":1,"failures":[{"index":"mailpulse-messages","id":"x","cause":{"type":"es_rejected_execution_exception","reason":"rejected"},"status":429}]}"#
+            )
+        }
+        await #expect(throws: MailStoreError.unavailable("")) { try await Self.store(stopped).deleteAccount(Self.account) }
+        #expect(!stopped.requests.contains { $0.method == "DELETE" }, "the account stays until its documents are gone")
     }
 
     @Test func credentialsGoInTheAuthorizationHeader() async throws {

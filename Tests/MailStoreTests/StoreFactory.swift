@@ -20,12 +20,26 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
         return store
     }
 
-    /// A fresh set of indices (a prefix of its own) on the cluster at `ELASTICSEARCH_URL`, writes visible at once.
+    /// The store on the cluster at `ELASTICSEARCH_URL` (with `ELASTICSEARCH_USERNAME`/`_PASSWORD` or `_API_KEY` when
+    /// set), writes visible at once. Every run shares the `mailpulse-test-` indices: tests keep apart by random
+    /// account ids, and the cluster does not gather indices run after run.
     static let elasticsearch = StoreFactory(name: "elasticsearch") {
         let url = try #require(TestEnvironment.elasticsearchURL)
-        let prefix = "mailpulse-test-\(UUID().uuidString.prefix(8).lowercased())-"
+        let environment = ProcessInfo.processInfo.environment
+        var credentials = ElasticsearchConfiguration.Credentials.none
+        if let key = environment["ELASTICSEARCH_API_KEY"] {
+            credentials = .apiKey(key)
+        } else if let user = environment["ELASTICSEARCH_USERNAME"], let password = environment["ELASTICSEARCH_PASSWORD"] {
+            credentials = .basic(user: user, password: password)
+        }
         let store = ElasticsearchMailStore(
-            configuration: ElasticsearchConfiguration(url: url, indexPrefix: prefix, refresh: .waitFor, replicas: 0),
+            configuration: ElasticsearchConfiguration(
+                url: url,
+                credentials: credentials,
+                indexPrefix: "mailpulse-test-",
+                refresh: .waitFor,
+                replicas: 0
+            ),
             transport: URLSessionTransport()
         )
         try await store.prepare()
