@@ -13,9 +13,11 @@ struct AccountDocument: Codable {
     var lastSyncedAt: Int64?
     var subscriptionId: String?
     var subscriptionExpiresAt: Int64?
+    var subscriptionNotificationUrl: String?
 
     private enum CodingKeys: String, CodingKey {
-        case id, provider, status, identity, createdAt, updatedAt, lastSyncedAt, subscriptionId, subscriptionExpiresAt
+        case id, provider, status, identity, createdAt, updatedAt, lastSyncedAt, subscriptionId, subscriptionExpiresAt,
+            subscriptionNotificationUrl
     }
 
     init(_ account: Account) {
@@ -28,6 +30,7 @@ struct AccountDocument: Codable {
         self.lastSyncedAt = account.lastSyncedAt.map(\.millisecondsSince1970)
         self.subscriptionId = account.subscription?.id
         self.subscriptionExpiresAt = account.subscription.map(\.expiresAt.millisecondsSince1970)
+        self.subscriptionNotificationUrl = account.subscription?.notificationURL
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -41,6 +44,7 @@ struct AccountDocument: Codable {
         try container.encode(self.lastSyncedAt, forKey: .lastSyncedAt)
         try container.encode(self.subscriptionId, forKey: .subscriptionId)
         try container.encode(self.subscriptionExpiresAt, forKey: .subscriptionExpiresAt)
+        try container.encode(self.subscriptionNotificationUrl, forKey: .subscriptionNotificationUrl)
     }
 
     /// The account, or `nil` when the document is not one Mailpulse wrote.
@@ -57,7 +61,7 @@ struct AccountDocument: Codable {
             updatedAt: Date(millisecondsSince1970: self.updatedAt),
             lastSyncedAt: self.lastSyncedAt.map(Date.init(millisecondsSince1970:)),
             subscription: zip(self.subscriptionId, self.subscriptionExpiresAt).map {
-                AccountSubscription(id: $0, expiresAt: Date(millisecondsSince1970: $1))
+                AccountSubscription(id: $0, expiresAt: Date(millisecondsSince1970: $1), notificationURL: self.subscriptionNotificationUrl)
             }
         )
     }

@@ -91,6 +91,7 @@ struct ElasticsearchIndices: Sendable {
         [
             "id": keyword, "provider": keyword, "status": keyword, "identity": unindexed, "createdAt": date, "updatedAt": date,
             "lastSyncedAt": date, "subscriptionId": keyword, "subscriptionExpiresAt": date,
+            "subscriptionNotificationUrl": ["type": "keyword", "index": false, "doc_values": false],
             // Secrets: kept, never indexed.
             "sealedTokens": ["type": "binary"], "apiTokenHash": ["type": "binary"],
         ]

@@ -64,11 +64,12 @@ public struct SubscriptionManager: Sendable {
             clientState: clientState,
             expiration: Date().addingTimeInterval(self.lifetime.timeInterval)
         )
-        let subscription: AccountSubscription
+        var subscription: AccountSubscription
         do {
             subscription = try await self.tokens.withAccessToken(for: account) { token in
                 try await self.provider.subscribe(account, request: request, accessToken: token)
             }
+            subscription.notificationURL = endpoints.notificationURL
         } catch let error as MailProviderError {
             if case .reauthRequired = error { throw error }
             try await self.record(nil, for: account)
@@ -86,13 +87,17 @@ public struct SubscriptionManager: Sendable {
         guard let subscription = account.subscription else {
             return self.endpoints == nil ? .unchanged : try await self.subscribe(account.id)
         }
+        if let endpoints = self.endpoints, subscription.notificationURL != endpoints.notificationURL {
+            // The service moved (a new PUBLIC_URL, a tunnel's new address): notifications go to the old address.
+            return try await self.subscribe(account.id)
+        }
         if subscription.expiresAt.timeIntervalSince(now) > self.renewalMargin.timeInterval {
             // The directory holds the only copy of the secret: if it was lost, so are the notifications.
             return try await self.directory.extend(subscription.id, expiresAt: subscription.expiresAt)
                 ? .unchanged : try await self.subscribe(account.id)
         }
         do {
-            let renewed = try await self.tokens.withAccessToken(for: account.id) { token in
+            var renewed = try await self.tokens.withAccessToken(for: account.id) { token in
                 try await self.provider.renewSubscription(
                     subscription.id,
                     of: account.id,
@@ -100,6 +105,7 @@ public struct SubscriptionManager: Sendable {
                     accessToken: token
                 )
             }
+            renewed.notificationURL = subscription.notificationURL
             guard try await self.directory.extend(renewed.id, expiresAt: renewed.expiresAt) else {
                 return try await self.subscribe(account.id)
             }

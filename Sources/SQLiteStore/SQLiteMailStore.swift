@@ -45,8 +45,8 @@ public final class SQLiteMailStore: MailStore {
             try db.execute(
                 sql: """
                     INSERT INTO accounts (id, provider, status, provider_user_id, display_name, address, created_at, updated_at, last_synced_at,
-                        subscription_id, subscription_expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        subscription_id, subscription_expires_at, subscription_notification_url)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: Self.accountArguments(account)
             )
@@ -66,7 +66,8 @@ public final class SQLiteMailStore: MailStore {
             try db.execute(
                 sql: """
                     UPDATE accounts SET id = ?, provider = ?, status = ?, provider_user_id = ?, display_name = ?, address = ?,
-                        created_at = ?, updated_at = ?, last_synced_at = ?, subscription_id = ?, subscription_expires_at = ?
+                        created_at = ?, updated_at = ?, last_synced_at = ?, subscription_id = ?, subscription_expires_at = ?,
+                        subscription_notification_url = ?
                     WHERE id = ?
                     """,
                 arguments: arguments
@@ -327,7 +328,7 @@ public final class SQLiteMailStore: MailStore {
             account.id.description, account.provider.rawValue, account.status.rawValue,
             account.identity?.providerUserID, account.identity?.displayName, account.identity?.address,
             account.createdAt.millisecondsSince1970, account.updatedAt.millisecondsSince1970, account.lastSyncedAt.map(\.millisecondsSince1970),
-            account.subscription?.id, account.subscription.map(\.expiresAt.millisecondsSince1970),
+            account.subscription?.id, account.subscription.map(\.expiresAt.millisecondsSince1970), account.subscription?.notificationURL,
         ]
     }
 
@@ -347,7 +348,11 @@ public final class SQLiteMailStore: MailStore {
         let lastSyncedAt: Int64? = row["last_synced_at"]
         var subscription: AccountSubscription?
         if let subscriptionID: String = row["subscription_id"], let expiresAt: Int64 = row["subscription_expires_at"] {
-            subscription = AccountSubscription(id: subscriptionID, expiresAt: Date(millisecondsSince1970: expiresAt))
+            subscription = AccountSubscription(
+                id: subscriptionID,
+                expiresAt: Date(millisecondsSince1970: expiresAt),
+                notificationURL: row["subscription_notification_url"]
+            )
         }
         return Account(
             id: id,

@@ -121,6 +121,9 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v4-subscription-notification-url") { db in
+            try db.execute(sql: "ALTER TABLE accounts ADD COLUMN subscription_notification_url TEXT")
+        }
         return migrator
     }
 }

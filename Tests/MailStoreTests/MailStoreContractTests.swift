@@ -17,7 +17,11 @@ import Testing
         account.status = .live
         account.identity = AccountIdentity(providerUserID: "u1", displayName: "Ada", address: "ada@example.com")
         account.lastSyncedAt = Date(timeIntervalSince1970: 1_700_000_100)
-        account.subscription = AccountSubscription(id: "7f105c7d-2dc5-4530-97cd-4e7ae6534c07", expiresAt: Date(timeIntervalSince1970: 1_700_600_000))
+        account.subscription = AccountSubscription(
+            id: "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+            expiresAt: Date(timeIntervalSince1970: 1_700_600_000),
+            notificationURL: "https://mail.example/webhooks/graph"
+        )
         try await store.updateAccount(account)
         #expect(try await store.account(account.id) == account)
         account.status = .degraded

@@ -90,6 +90,30 @@ struct SubscriptionLifecycleTests {
         }
     }
 
+    @Test func aSubscriptionToAnOldAddressIsReplacedWhenTheServiceMoves() async throws {
+        try await LinkHarness.run { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 60)
+            let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
+            let node = try TestNode(harness)
+            let first = try #require(try await node.store.account(account)?.subscription)
+            #expect(first.notificationURL == "\(harness.publicURL)/webhooks/graph")
+
+            // The same service at another address, as after a tunnel's restart: the renewal pass moves the subscription.
+            var moved = harness.configuration
+            moved.publicURL = harness.publicURL.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+            let report = try await MailpulseCommands.renewSubscriptions(configuration: moved, logger: Logger(label: "test"))
+            #expect(report.contains("recreated 1"), "\(report)")
+            let second = try #require(try await node.store.account(account)?.subscription)
+            #expect(second.id != first.id)
+            #expect(second.notificationURL == "\(moved.resolvedPublicURL)/webhooks/graph")
+            let again = try await MailpulseCommands.renewSubscriptions(configuration: moved, logger: Logger(label: "test"))
+            #expect(again.contains("recreated 0"), "a subscription at the current address stays: \(again)")
+
+            _ = try await ConvergenceScenario.randomChanges(harness, mailbox: mailbox, count: 10, seed: 9)
+            try await ConvergenceScenario.expectConverged(harness, node, account, mailbox: mailbox, timeout: .seconds(20))
+        }
+    }
+
     @Test func theSubscriptionGetsTheLongestExpiryGraphAllows() async throws {
         try await LinkHarness.run { harness in
             try await harness.createMailbox("ada@outlook.com", messages: 5)
