@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Metrics
 
 /// Hands out valid access tokens, refreshing them before they expire under a per-account lock shared by every
 /// node, so that one node spends a rotating refresh token and the others reuse what it stored.
@@ -68,8 +69,11 @@ public struct AccessTokenSource: Sendable {
         do {
             let fresh = try await self.provider.refreshTokens(tokens)
             try await self.vault.store(fresh, for: account)
+            Counter(label: "mailpulse_token_refreshes_total", dimensions: [("outcome", "ok")]).increment()
             return fresh.accessToken
-        } catch MailProviderError.reauthRequired(let reason) {
+        } catch let error as MailProviderError {
+            Counter(label: "mailpulse_token_refreshes_total", dimensions: [("outcome", error.outcome)]).increment()
+            guard case .reauthRequired(let reason) = error else { throw error }
             if var stored = try await self.store.account(account) {
                 stored.status = .reauthRequired
                 stored.updatedAt = Date()

@@ -1,4 +1,5 @@
 public import Foundation
+internal import Metrics
 
 /// Keeps every mailbox within the provider's limits across all nodes: each mailbox call waits out the mailbox's
 /// pause, takes a token from its bucket and one of its concurrency leases; a throttled answer pauses the mailbox
@@ -45,7 +46,7 @@ public struct RateLimitedMailProvider: MailProvider {
     }
 
     public func identity(of account: AccountID, accessToken: String) async throws -> AccountIdentity {
-        try await self.limited(account) { try await self.base.identity(of: account, accessToken: accessToken) }
+        try await self.limited(account, "me") { try await self.base.identity(of: account, accessToken: accessToken) }
     }
 
     public func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens {
@@ -53,21 +54,21 @@ public struct RateLimitedMailProvider: MailProvider {
     }
 
     public func mailboxes(of account: AccountID, accessToken: String) async throws -> [Mailbox] {
-        try await self.limited(account) { try await self.base.mailboxes(of: account, accessToken: accessToken) }
+        try await self.limited(account, "mailFolders") { try await self.base.mailboxes(of: account, accessToken: accessToken) }
     }
 
     public func messageChanges(of account: AccountID, mailbox: String, link: String?, accessToken: String) async throws -> MessageChanges {
-        try await self.limited(account) {
+        try await self.limited(account, "messages.delta") {
             try await self.base.messageChanges(of: account, mailbox: mailbox, link: link, accessToken: accessToken)
         }
     }
 
     public func message(_ id: String, of account: AccountID, accessToken: String) async throws -> Message? {
-        try await self.limited(account) { try await self.base.message(id, of: account, accessToken: accessToken) }
+        try await self.limited(account, "messages.get") { try await self.base.message(id, of: account, accessToken: accessToken) }
     }
 
     public func subscribe(_ account: AccountID, request: SubscriptionRequest, accessToken: String) async throws -> AccountSubscription {
-        try await self.limited(account) { try await self.base.subscribe(account, request: request, accessToken: accessToken) }
+        try await self.limited(account, "subscriptions.create") { try await self.base.subscribe(account, request: request, accessToken: accessToken) }
     }
 
     public func renewSubscription(
@@ -78,17 +79,19 @@ public struct RateLimitedMailProvider: MailProvider {
     ) async throws
         -> AccountSubscription
     {
-        try await self.limited(account) {
+        try await self.limited(account, "subscriptions.renew") {
             try await self.base.renewSubscription(id, of: account, until: expiration, accessToken: accessToken)
         }
     }
 
     public func reauthorizeSubscription(_ id: String, of account: AccountID, accessToken: String) async throws {
-        try await self.limited(account) { try await self.base.reauthorizeSubscription(id, of: account, accessToken: accessToken) }
+        try await self.limited(account, "subscriptions.reauthorize") {
+            try await self.base.reauthorizeSubscription(id, of: account, accessToken: accessToken)
+        }
     }
 
     public func deleteSubscription(_ id: String, of account: AccountID, accessToken: String) async throws {
-        try await self.limited(account) { try await self.base.deleteSubscription(id, of: account, accessToken: accessToken) }
+        try await self.limited(account, "subscriptions.delete") { try await self.base.deleteSubscription(id, of: account, accessToken: accessToken) }
     }
 
     /// The backplane key of a mailbox's bucket, lease set and pause.
@@ -96,37 +99,48 @@ public struct RateLimitedMailProvider: MailProvider {
         "mailbox:\(account)"
     }
 
-    private func limited<T: Sendable>(_ account: AccountID, _ call: () async throws -> T) async throws -> T {
+    /// Runs one provider call for `endpoint` (a name for the metrics) within the mailbox's limits.
+    private func limited<T: Sendable>(_ account: AccountID, _ endpoint: String, _ call: () async throws -> T) async throws -> T {
         let key = Self.mailboxKey(account)
         var failures = 0
         while true {
             let lease = try await self.admit(key)
             do {
                 let result = try await call()
+                Counter(label: "mailpulse_graph_requests_total", dimensions: [("endpoint", endpoint), ("outcome", "ok")]).increment()
                 try await self.backplane.releaseLease(lease)
                 return result
-            } catch MailProviderError.throttled(let retryAfter) {
-                // Pause before freeing the slot, so that no other caller slips a request in between.
-                try await self.backplane.pause(key, for: retryAfter)
-                try await self.backplane.releaseLease(lease)
+            } catch let error as MailProviderError {
+                Counter(label: "mailpulse_graph_requests_total", dimensions: [("endpoint", endpoint), ("outcome", error.outcome)]).increment()
                 failures += 1
-                await self.events?.publish(
-                    .activity(
-                        "Throttled by the provider: requests paused for \(retryAfter.timeInterval.formatted(.number.precision(.fractionLength(0...1)))) s"
-                    ),
-                    for: account
-                )
-                // Throttling ends by itself: keep waiting, but not forever if the provider never relents.
-                if failures >= self.retry.attempts * 4 { throw MailProviderError.throttled(retryAfter: retryAfter) }
-            } catch MailProviderError.unavailable(let reason) {
-                try await self.backplane.releaseLease(lease)
-                failures += 1
-                if failures >= self.retry.attempts { throw MailProviderError.unavailable(reason) }
-                try await Task.sleep(for: self.retry.delay(after: failures))
+                try await self.recover(from: error, failures: failures, lease: lease, key: key, account: account)
             } catch {
                 try? await self.backplane.releaseLease(lease)
                 throw error
             }
+        }
+    }
+
+    /// After a failed call: on throttling, pauses the mailbox for the provider's `Retry-After`; on unavailability,
+    /// backs off; either until it has lasted too long. Anything else is thrown at once.
+    private func recover(from error: MailProviderError, failures: Int, lease: Lease, key: String, account: AccountID) async throws {
+        switch error {
+        case .throttled(let retryAfter):
+            // Pause before freeing the slot, so that no other caller slips a request in between.
+            try await self.backplane.pause(key, for: retryAfter)
+            try await self.backplane.releaseLease(lease)
+            FloatingPointCounter(label: "mailpulse_graph_pause_seconds_total").increment(by: retryAfter.timeInterval)
+            let seconds = retryAfter.timeInterval.formatted(.number.precision(.fractionLength(0...1)))
+            await self.events?.publish(.activity("Throttled by the provider: requests paused for \(seconds) s"), for: account)
+            // Throttling ends by itself: keep waiting, but not forever if the provider never relents.
+            if failures >= self.retry.attempts * 4 { throw error }
+        case .unavailable:
+            try await self.backplane.releaseLease(lease)
+            if failures >= self.retry.attempts { throw error }
+            try await Task.sleep(for: self.retry.delay(after: failures))
+        default:
+            try? await self.backplane.releaseLease(lease)
+            throw error
         }
     }
 

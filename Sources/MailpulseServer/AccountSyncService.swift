@@ -1,6 +1,7 @@
 internal import Foundation
 internal import Logging
 internal import MailpulseCore
+internal import Metrics
 internal import ServiceLifecycle
 internal import Synchronization
 
@@ -185,7 +186,10 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
                         for: account
                     )
                 }
+                let started = ContinuousClock.now
                 try await self.synchronizer.sync(account, initial: initial)
+                Metrics.Timer(label: "mailpulse_sync_duration_seconds", dimensions: [("kind", initial ? "initial" : "backfill")])
+                    .record(duration: ContinuousClock.now - started)
                 self.logger.info("Sync finished", metadata: metadata)
             }
             if !ran { self.logger.debug("Sync already running elsewhere", metadata: metadata) }

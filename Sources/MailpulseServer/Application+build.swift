@@ -5,12 +5,14 @@ internal import MailpulseCore
 
 /// Builds the service: routes and background services over the adapters of ``MailpulseRuntime``.
 public func buildApplication(configuration: MailpulseConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    _ = MailpulseMetrics.registry
     let runtime = try MailpulseRuntime(configuration: configuration, logger: logger)
     let store = runtime.dependencies.store
     let dependencies = runtime.dependencies
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     router.addRoutes(WebhookController(directory: runtime.directory, queue: runtime.queue).endpoints)
     router.addRoutes(MirrorController(store: store, events: runtime.events).endpoints)
+    router.addRoutes(MetricsController(queue: runtime.queue).endpoints)
     // WebSocket upgrades have a router of their own, so ordinary requests never try to match them.
     let webSocketRouter = Router(context: AppRequestContext.self)
     webSocketRouter.addMiddleware { JSONErrorMiddleware() }
@@ -43,6 +45,7 @@ func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseD
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         JSONErrorMiddleware()
+        MetricsMiddleware()
         LogRequestsMiddleware(.info)
         RequestBodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes)
         // The pages change with the service: browsers revalidate them (by ETag) rather than run stale code.

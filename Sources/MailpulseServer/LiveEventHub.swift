@@ -1,6 +1,7 @@
 internal import Foundation
 internal import Logging
 internal import MailpulseCore
+internal import Metrics
 internal import Redis
 internal import ServiceLifecycle
 internal import Synchronization
@@ -62,7 +63,10 @@ final class LiveEventHub: Service, Sendable {
             listeners.byAccount[account, default: [:]][id] = continuation
             return listeners.subscribed
         }
+        let clients = Meter(label: "mailpulse_websocket_clients")
+        clients.increment()
         continuation.onTermination = { [weak self] _ in
+            clients.decrement()
             self?.listeners.withLock { listeners in
                 listeners.byAccount[account]?[id] = nil
                 if listeners.byAccount[account]?.isEmpty == true { listeners.byAccount[account] = nil }

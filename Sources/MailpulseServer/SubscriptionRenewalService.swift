@@ -1,6 +1,7 @@
 internal import Foundation
 internal import Logging
 internal import MailpulseCore
+internal import Metrics
 internal import ServiceLifecycle
 
 /// The renewal leader: every ``MailpulseConfiguration/renewalInterval`` one node (whichever takes the Redis lease)
@@ -96,14 +97,17 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
                     case .unchanged: break
                     case .renewed:
                         report.renewed += 1
+                        Counter(label: "mailpulse_subscription_renewals_total", dimensions: [("outcome", "renewed")]).increment()
                         await self.events.publish(.activity("Subscription renewed"), for: account.id)
                     case .polling: report.polling += 1
                     case .recreated:
                         report.recreatedAccounts.append(account.id)
+                        Counter(label: "mailpulse_subscription_renewals_total", dimensions: [("outcome", "recreated")]).increment()
                         await self.events.publish(.activity("Subscription recreated; catching up with a backfill"), for: account.id)
                     }
                 } catch {
                     report.failed += 1
+                    Counter(label: "mailpulse_subscription_renewals_total", dimensions: [("outcome", "failed")]).increment()
                     self.logger.warning("Subscription not renewed", metadata: ["account.id": "\(account.id)", "error.type": "\(error)"])
                     await self.events.publish(.activity("Subscription renewal failed: \(error)"), for: account.id)
                 }

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import MailpulseCore
+internal import Metrics
 public import Redis
 
 /// ``AccountEventPublisher`` on Redis: per account a sequence counter, a bounded log (for pages that reconnect)
@@ -45,6 +46,10 @@ public struct RedisAccountEventPublisher: AccountEventPublisher {
                 keys: ["\(self.prefix)events:seq:\(account)", "\(self.prefix)events:log:\(account)"],
                 arguments: arguments
             )
+            // Events are published for applied writes only: message.upserted and message.deleted count what was stored.
+            for event in events {
+                Counter(label: "mailpulse_account_events_total", dimensions: [("type", event.type)]).increment()
+            }
         } catch {
             self.logger.warning("Account events not published", metadata: ["account.id": "\(account)", "error.type": "\(error)"])
         }

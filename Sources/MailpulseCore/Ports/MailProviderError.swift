@@ -15,6 +15,20 @@ public enum MailProviderError: Error, Equatable, CustomStringConvertible {
     /// The provider throttles this mailbox: send nothing for `retryAfter`.
     case throttled(retryAfter: Duration)
 
+    /// A short word for metrics and logs: `reauth_required`, `unauthorized`, `failed`, `unavailable`, `not_found`,
+    /// `cursor_expired` or `throttled`.
+    public var outcome: String {
+        switch self {
+        case .reauthRequired: "reauth_required"
+        case .unauthorized: "unauthorized"
+        case .failed: "failed"
+        case .unavailable: "unavailable"
+        case .notFound: "not_found"
+        case .cursorExpired: "cursor_expired"
+        case .throttled: "throttled"
+        }
+    }
+
     public var description: String {
         switch self {
         case .reauthRequired(let message): "re-authentication required: \(message)"

@@ -51,6 +51,7 @@ struct WebhookController: Sendable {
             throw HTTPError(.serviceUnavailable, message: "the notification queue is unavailable; deliver again later")
         }
         report.accepted = notices.count
+        report.record()
         if report.unknownSubscription + report.clientStateMismatch + report.malformed > 0 {
             context.logger.warning(
                 "Notifications dropped",
