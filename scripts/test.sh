@@ -14,5 +14,6 @@ hadolint Dockerfile tunnel/Dockerfile
 TOKEN_KEY=placeholder docker-compose --file docker-compose.yml config --quiet
 swift build --build-tests
 swift test --skip-build
-# The pages in headless Chromium, against graph-sim and `mailpulse serve` as processes; writes docs/screenshots/.
-python3 -m pytest --quiet -p no:cacheprovider Tests/Browser
+# The system as processes (graph-sim, `mailpulse serve`): the pages in headless Chromium (writes docs/screenshots/),
+# and the HTTP API against Web/openapi.yaml with schemathesis.
+python3 -m pytest --quiet -p no:cacheprovider Tests/System

@@ -10,7 +10,7 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var reorderNotifications = false
     /// Probability of answering a Graph request with 503.
     public var serverErrorRate = 0.0
-    /// The share of admitted requests answered 429 with `Retry-After: 1` anyway, as Graph does when limits beyond the
+    /// The share of admitted requests answered 429 with `Retry-After: 2` anyway, as Graph does when limits beyond the
     /// client's sight (the tenant's, other apps') are reached.
     public var throttleRate = 0.0
     /// Requests per 10 minutes per app and mailbox.

@@ -54,6 +54,7 @@ func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseD
             cacheControl: .init([(MediaType(type: .any), [.noCache])]),
             searchForIndexHtml: true
         )
+        .withAdditionalMediaType(MediaType(type: .application, subType: "yaml"), mappedToFileExtension: "yaml")
     }
     router.addRoutes(HealthController(store: dependencies.store, backplane: dependencies.backplane).endpoints)
     router.addRoutes(

@@ -1,4 +1,4 @@
-"""The real parts the page tests drive: graph-sim and `mailpulse serve` as processes on free ports (sharing the
+"""The real parts the system tests drive: graph-sim and `mailpulse serve` as processes on free ports (sharing the
 redis-server `make test` started), and headless Chromium through Selenium with Debian's chromedriver."""
 
 import json
@@ -41,6 +41,20 @@ def request(method, url, body=None, headers=None):
         return status, json.loads(text)
     except ValueError:
         return status, text
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def location(url):
+    """The Location a GET answers with (a redirect is not followed)."""
+    try:
+        with urllib.request.build_opener(NoRedirects).open(url, timeout=20) as reply:
+            return reply.headers.get("Location")
+    except urllib.error.HTTPError as error:
+        return error.headers.get("Location")
 
 
 def wait_until(condition, timeout, message):
@@ -126,6 +140,18 @@ class Stack:
         self.graph_sim.stop()
 
     # The simulator's control API: acting as the user in Outlook.
+
+    def link_over_http(self, address):
+        """Links an account as a browser would, signing in with `login_hint` (no page clicked): answers id and token."""
+        status, created = request("POST", f"{self.service}/api/accounts", {"provider": "outlook"})
+        assert status == 201, created
+        back = location(created["loginUrl"] + f"&login_hint={address}")
+        assert back and "code=" in back, back
+        assert "status=linked" in (location(back) or ""), "the callback links the account"
+        wait_until(lambda: request("GET", f"{self.service}/api/accounts/{created['id']}",
+                                   headers={"Authorization": f"Bearer {created['token']}"})[1].get("status") == "live",
+                   60, f"{address} goes live")
+        return created["id"], created["token"]
 
     def create_mailbox(self, address, name, messages, seed):
         status, body = request("POST", f"{self.simulator}/sim/mailboxes",
