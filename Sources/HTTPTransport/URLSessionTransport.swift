@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Synchronization
 
 #if canImport(FoundationNetworking)
 internal import FoundationNetworking
@@ -34,7 +35,7 @@ public final class URLSessionTransport: HTTPTransport {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await self.session.data(for: urlRequest)
+            (data, response) = try await self.perform(urlRequest)
         } catch {
             throw HTTPTransportError("\(request.method) \(request.url.host ?? ""): \(error.localizedDescription)")
         }
@@ -48,6 +49,61 @@ public final class URLSessionTransport: HTTPTransport {
             }
         }
         return HTTPResponseData(status: http.statusCode, headers: headers, body: data)
+    }
+}
+
+extension URLSessionTransport {
+    /// Where a task is resumed and cancelled. FoundationNetworking's `resume()` and `cancel()` wait on the session's
+    /// work queue; run on the cooperative pool (as `URLSession.data(for:)` does, and its cancellation handler under
+    /// the task's status lock), two of them blocked the pool's only two threads of a 2-core machine, and every task
+    /// of the process stalled.
+    private static let taskControl = DispatchQueue(label: "mailpulse.http.task-control", attributes: .concurrent)
+
+    private func perform(_ request: URLRequest) async throws -> (Data, URLResponse) {
+        let control = TaskControl()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let task = self.session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let response {
+                        continuation.resume(returning: (data ?? Data(), response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }
+                let cancelled = control.start(task)
+                Self.taskControl.async {
+                    task.resume()
+                    if cancelled { task.cancel() }
+                }
+            }
+        } onCancel: {
+            if let task = control.cancel() {
+                Self.taskControl.async { task.cancel() }
+            }
+        }
+    }
+}
+
+/// The task of one request and whether it was cancelled, whichever comes first.
+private final class TaskControl: Sendable {
+    private let state = Mutex<(task: URLSessionDataTask?, cancelled: Bool)>((nil, false))
+
+    /// Records the task; answers whether the request was cancelled before it existed.
+    func start(_ task: URLSessionDataTask) -> Bool {
+        self.state.withLock { state in
+            state.task = task
+            return state.cancelled
+        }
+    }
+
+    /// Records the cancellation; answers the task to cancel, if it exists yet.
+    func cancel() -> URLSessionDataTask? {
+        self.state.withLock { state in
+            state.cancelled = true
+            return state.task
+        }
     }
 }
 
