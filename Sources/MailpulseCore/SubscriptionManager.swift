@@ -21,11 +21,11 @@ public struct SubscriptionManager: Sendable {
     private let provider: any MailProvider
     private let tokens: AccessTokenSource
     private let directory: any SubscriptionDirectory
-    private let endpoints: WebhookEndpoints?
+    private let address: WebhookAddress
     private let lifetime: Duration
     private let renewalMargin: Duration
 
-    /// Creates a manager. Without `endpoints` (no public URL) no subscription is made and every account is polled.
+    /// Creates a manager. Without webhook endpoints at `address` no subscription is made and every account is polled.
     /// `lifetime` is the expiry asked for (the provider may grant less); subscriptions expiring within
     /// `renewalMargin` are renewed.
     public init(
@@ -33,7 +33,7 @@ public struct SubscriptionManager: Sendable {
         provider: any MailProvider,
         tokens: AccessTokenSource,
         directory: any SubscriptionDirectory,
-        endpoints: WebhookEndpoints?,
+        address: WebhookAddress,
         lifetime: Duration = .seconds(10_079 * 60),
         renewalMargin: Duration = .seconds(24 * 3600)
     ) {
@@ -41,7 +41,7 @@ public struct SubscriptionManager: Sendable {
         self.provider = provider
         self.tokens = tokens
         self.directory = directory
-        self.endpoints = endpoints
+        self.address = address
         self.lifetime = lifetime
         self.renewalMargin = renewalMargin
     }
@@ -53,7 +53,7 @@ public struct SubscriptionManager: Sendable {
         if let old = try await self.store.account(account)?.subscription {
             try await self.discard(old, of: account)
         }
-        guard let endpoints = self.endpoints else {
+        guard let endpoints = self.address.endpoints else {
             try await self.record(nil, for: account)
             return .polling
         }
@@ -85,9 +85,9 @@ public struct SubscriptionManager: Sendable {
     public func maintain(_ account: Account, now: Date = Date()) async throws -> Outcome {
         guard [.linked, .syncing, .live, .degraded].contains(account.status) else { return .unchanged }
         guard let subscription = account.subscription else {
-            return self.endpoints == nil ? .unchanged : try await self.subscribe(account.id)
+            return self.address.endpoints == nil ? .unchanged : try await self.subscribe(account.id)
         }
-        if let endpoints = self.endpoints, subscription.notificationURL != endpoints.notificationURL {
+        if let endpoints = self.address.endpoints, subscription.notificationURL != endpoints.notificationURL {
             // The service moved (a new PUBLIC_URL, a tunnel's new address): notifications go to the old address.
             return try await self.subscribe(account.id)
         }

@@ -21,7 +21,8 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
         router: router,
         server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mailpulse"),
-        services: [RedisClientService(client: runtime.redis), runtime.hub, runtime.syncService, runtime.workerService, runtime.renewalService],
+        services: [RedisClientService(client: runtime.redis), runtime.hub, runtime.syncService, runtime.workerService, runtime.renewalService]
+            + [runtime.tunnelService].compactMap { $0 },
         logger: logger
     )
     app.beforeServerStarts {

@@ -22,6 +22,8 @@ struct MailpulseRuntime {
     let syncService: AccountSyncService
     let workerService: ChangeWorkerService
     let renewalService: SubscriptionRenewalService
+    /// Follows the tunnel's public address, when `TUNNEL_API_URL` names one (and webhooks are on).
+    let tunnelService: TunnelAddressService?
 
     init(configuration: MailpulseConfiguration, logger: Logger) throws {
         let store: any MailStore
@@ -72,12 +74,13 @@ struct MailpulseRuntime {
         )
         let directory = RedisSubscriptionDirectory(client: redis, prefix: prefix)
         let queue = RedisChangeQueue(client: redis, prefix: prefix)
+        let webhookAddress = WebhookAddress(configuration.webhooks ? WebhookEndpoints(publicURL: configuration.resolvedPublicURL) : nil)
         let subscriptions = SubscriptionManager(
             store: store,
             provider: provider,
             tokens: accessTokens,
             directory: directory,
-            endpoints: configuration.webhooks ? WebhookEndpoints(publicURL: configuration.resolvedPublicURL) : nil,
+            address: webhookAddress,
             renewalMargin: configuration.subscriptionRenewalMargin
         )
         let synchronizer = MailboxSynchronizer(store: store, provider: provider, tokens: accessTokens, events: events)
@@ -120,6 +123,19 @@ struct MailpulseRuntime {
             logger: logger
         ) { account in
             syncService.requestBackfill(account)
+        }
+        let renewalService = self.renewalService
+        self.tunnelService = configuration.tunnelAPIURL.flatMap { apiURL in
+            guard configuration.webhooks else { return nil }
+            return TunnelAddressService(
+                apiURL: apiURL,
+                address: webhookAddress,
+                transport: transport,
+                interval: configuration.tunnelCheckInterval,
+                logger: logger
+            ) {
+                await renewalService.passAfterMove()
+            }
         }
         self.dependencies = MailpulseDependencies(
             store: store,

@@ -36,6 +36,7 @@ struct LinkHarness: Sendable {
         pollInterval: Duration = .seconds(60),
         renewalInterval: Duration = .seconds(300),
         renewalMargin: Duration = .seconds(24 * 3600),
+        tunnelAPI: String? = nil,
         _ body: @Sendable (LinkHarness) async throws -> Void
     ) async throws {
         let logs = LogRecorder()
@@ -48,6 +49,8 @@ struct LinkHarness: Sendable {
             configuration.pollInterval = pollInterval
             configuration.renewalInterval = renewalInterval
             configuration.subscriptionRenewalMargin = renewalMargin
+            configuration.tunnelAPIURL = tunnelAPI
+            configuration.tunnelCheckInterval = .milliseconds(200)
             let settings = configuration
             let service = try await buildApplication(configuration: settings, logger: logs.logger())
             let harness = LinkHarness(simulator: simulatorURL, service: settings.resolvedPublicURL, configuration: settings, logs: logs)

@@ -48,6 +48,7 @@ extension MailpulseConfiguration {
         self.identityBaseURL = try settings.url("IDENTITY_BASE_URL")
         self.graphBaseURL = try settings.url("GRAPH_BASE_URL")
         self.publicURL = try settings.url("PUBLIC_URL")
+        self.tunnelAPIURL = try settings.url("TUNNEL_API_URL")
         if let origins = settings.string("ALLOWED_CALLBACK_ORIGINS") {
             self.allowedCallbackOrigins = try origins.split(separator: ",").map { origin in
                 let text = origin.trimmingCharacters(in: .whitespaces)
@@ -72,6 +73,7 @@ extension MailpulseConfiguration {
             ("WORKER_CLAIM_IDLE_SECONDS", 1...3600, \.workerClaimIdle),
             ("SUBSCRIPTION_RENEWAL_MARGIN_SECONDS", 60...(7 * 86_400), \.subscriptionRenewalMargin),
             ("RENEWAL_INTERVAL_SECONDS", 1...86_400, \.renewalInterval),
+            ("TUNNEL_CHECK_INTERVAL_SECONDS", 1...3600, \.tunnelCheckInterval),
         ]
         for (name, range, path) in seconds {
             if let value = try settings.integer(name, in: range) { self[keyPath: path] = .seconds(value) }

@@ -59,6 +59,11 @@ public struct MailpulseConfiguration: Sendable {
     public var pollInterval = Duration.seconds(60)
     /// At start-up, accounts whose last sync is older than this are backfilled (`BACKFILL_GAP_SECONDS`).
     public var backfillGap = Duration.seconds(60)
+    /// The API of the tunnel in front of the webhooks (`TUNNEL_API_URL`: cloudflared's metrics server or ngrok's agent
+    /// API); when set, webhooks go to the tunnel's public address, followed every ``tunnelCheckInterval``.
+    public var tunnelAPIURL: String?
+    /// How often the tunnel's address is read (`TUNNEL_CHECK_INTERVAL_SECONDS`).
+    public var tunnelCheckInterval = Duration.seconds(10)
     /// Whether accounts subscribe to change notifications (`WEBHOOKS`, on or off); off means polling only.
     public var webhooks = true
     /// How many notification workers run on this node (`WORKERS`).
