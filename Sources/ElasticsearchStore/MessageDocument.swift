@@ -3,21 +3,16 @@ internal import MailpulseCore
 
 /// A message (or its tombstone) as a document of the messages index.
 struct MessageDocument: Codable, Equatable {
-    struct Person: Codable, Equatable {
-        var name: String
-        var address: String
-    }
-
     var accountId: String
     var id: String
     var mailboxId: String?
     var internetMessageId: String?
     var conversationId: String?
     var subject: String?
-    var from: Person?
-    var sender: Person?
-    var toRecipients: [Person]?
-    var ccRecipients: [Person]?
+    var from: EmailAddress?
+    var sender: EmailAddress?
+    var toRecipients: [EmailAddress]?
+    var ccRecipients: [EmailAddress]?
     var receivedAt: Int64?
     var sentAt: Int64?
     var isRead: Bool?
@@ -64,10 +59,10 @@ struct MessageDocument: Codable, Equatable {
         self.internetMessageId = message.internetMessageID
         self.conversationId = message.conversationID
         self.subject = message.subject
-        self.from = message.from.map { Person(name: $0.name, address: $0.address) }
-        self.sender = message.sender.map { Person(name: $0.name, address: $0.address) }
-        self.toRecipients = message.toRecipients.map { Person(name: $0.name, address: $0.address) }
-        self.ccRecipients = message.ccRecipients.map { Person(name: $0.name, address: $0.address) }
+        self.from = message.from
+        self.sender = message.sender
+        self.toRecipients = message.toRecipients
+        self.ccRecipients = message.ccRecipients
         self.receivedAt = message.receivedAt
         self.sentAt = message.sentAt
         self.isRead = message.isRead
@@ -102,10 +97,10 @@ struct MessageDocument: Codable, Equatable {
             internetMessageID: self.internetMessageId,
             conversationID: self.conversationId,
             subject: self.subject ?? "",
-            from: self.from.map { EmailAddress(name: $0.name, address: $0.address) },
-            sender: self.sender.map { EmailAddress(name: $0.name, address: $0.address) },
-            toRecipients: (self.toRecipients ?? []).map { EmailAddress(name: $0.name, address: $0.address) },
-            ccRecipients: (self.ccRecipients ?? []).map { EmailAddress(name: $0.name, address: $0.address) },
+            from: self.from,
+            sender: self.sender,
+            toRecipients: self.toRecipients ?? [],
+            ccRecipients: self.ccRecipients ?? [],
             receivedAt: receivedAt,
             sentAt: self.sentAt,
             isRead: self.isRead ?? false,
