@@ -4,6 +4,7 @@ import HummingbirdWSClient
 import Logging
 import MailpulseCore
 import NIOWebSocket
+import RedisBackplane
 import SQLiteStore
 import TestSupport
 import Testing
@@ -92,6 +93,53 @@ struct LiveEventsTests {
                 let (changed, before) = try await Self.read(next) { Self.isMessage($0, ids[1], read: true) }
                 let sequence = (before + [changed]).compactMap { $0["seq"] as? Int }
                 #expect(sequence == Array(lastSeen.value + 1..<lastSeen.value + 1 + sequence.count), "resumed right after the last seen")
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aPageThatStopsReadingHoldsUpNoOtherPage() async throws {
+        try await LinkHarness.run { harness in
+            let (account, token) = try await TokenRefreshTests.link(harness)
+            let node = try TestNode(harness)
+            let released = SharedValue(false)
+            let marker = "marker-\(UUID().uuidString)"
+            let before = try await node.events.lastSequence(of: account)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // A page that opens its socket and stops reading: its TCP window fills and the server's writes to it wait.
+                group.addTask {
+                    try await Self.connect(harness, account, token: token) { _ in
+                        _ = try await TestEnvironment.eventually(timeout: .seconds(120)) { released.value }
+                    }
+                }
+                // Another page of the same account, reading as events come.
+                group.addTask {
+                    try await Self.connect(harness, account, token: token, since: before) { next in
+                        // Falling behind its own queue and past the log's horizon, it is told to reload (up to the
+                        // newest event at that moment) and goes on; either way it comes to the marker.
+                        while true {
+                            let (found, _) = try await Self.read(next, timeout: .seconds(60)) { event in
+                                event["text"] as? String == marker || event["type"] as? String == "reload"
+                            }
+                            if found["text"] as? String == marker { break }
+                            let log = try await harness.send(
+                                "GET",
+                                "/api/accounts/\(account)/events",
+                                headers: [("Authorization", "Bearer \(token)")]
+                            )
+                            let logged = (log.json["events"] as? [[String: Any]] ?? []).first { $0["text"] as? String == marker }
+                            // A reload up to or past the marker: the page reloads what includes it.
+                            if let seq = logged?["seq"] as? Int, found["seq"] as? Int ?? 0 >= seq { break }
+                        }
+                    }
+                    released.value = true
+                }
+                // About 30 MB of events, beyond what loopback socket buffers and the client's inbound buffer hold, then a marker.
+                let text = String(repeating: "x", count: 1_000)
+                for batch in 0..<60 {
+                    await node.events.publish((0..<500).map { AccountEvent.activity("\(batch)-\($0) \(text)") }, for: account)
+                }
+                await node.events.publish(.activity(marker), for: account)
+                try await group.waitForAll()
             }
         }
     }
