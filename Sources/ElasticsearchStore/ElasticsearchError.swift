@@ -23,10 +23,4 @@ struct ElasticsearchError: Error, Equatable, CustomStringConvertible {
             self.reason = String(decoding: body.prefix(300), as: UTF8.self)
         }
     }
-
-    init(status: Int, type: String, reason: String) {
-        self.status = status
-        self.type = type
-        self.reason = reason
-    }
 }

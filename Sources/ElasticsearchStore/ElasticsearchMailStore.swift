@@ -58,7 +58,7 @@ public struct ElasticsearchMailStore: MailStore {
     public func createAccount(_ account: Account) async throws {
         let response = try await self.client.send(
             "PUT",
-            "/\(self.indices.accounts)/_create/\(Self.path(account.id.description))",
+            "/\(self.indices.accounts)/_create/\(ElasticsearchClient.encode(account.id.description))",
             query: [("refresh", "wait_for")],
             json: try JSONEncoder().encode(AccountDocument(account))
         )
@@ -96,7 +96,7 @@ public struct ElasticsearchMailStore: MailStore {
         }
         _ = try await self.client.call(
             "DELETE",
-            "/\(self.indices.accounts)/_doc/\(Self.path(id.description))",
+            "/\(self.indices.accounts)/_doc/\(ElasticsearchClient.encode(id.description))",
             query: [("refresh", "wait_for")],
             accepting: [404]
         )
@@ -158,7 +158,7 @@ public struct ElasticsearchMailStore: MailStore {
     public func deleteMailbox(_ id: String, of account: AccountID) async throws {
         _ = try await self.client.call(
             "DELETE",
-            "/\(self.indices.mailboxes)/_doc/\(Self.path(MessageDocument.documentID(account, id)))",
+            "/\(self.indices.mailboxes)/_doc/\(ElasticsearchClient.encode(MessageDocument.documentID(account, id)))",
             query: [("routing", account.description), ("refresh", self.refresh)],
             accepting: [404]
         )
@@ -259,7 +259,7 @@ public struct ElasticsearchMailStore: MailStore {
     public func saveSyncState(_ state: SyncState) async throws {
         _ = try await self.client.call(
             "PUT",
-            "/\(self.indices.syncStates)/_doc/\(Self.path("\(state.accountID):\(state.scope)"))",
+            "/\(self.indices.syncStates)/_doc/\(ElasticsearchClient.encode("\(state.accountID):\(state.scope)"))",
             query: [("routing", state.accountID.description), ("refresh", self.refresh)],
             json: try JSONEncoder().encode(SyncStateDocument(state))
         )
@@ -331,7 +331,7 @@ public struct ElasticsearchMailStore: MailStore {
     private func document<Source: Decodable>(_ type: Source.Type, in index: String, id: String, routing: AccountID?) async throws -> Source? {
         let response = try await self.client.send(
             "GET",
-            "/\(index)/_doc/\(Self.path(id))",
+            "/\(index)/_doc/\(ElasticsearchClient.encode(id))",
             query: routing.map { [("routing", $0.description)] } ?? []
         )
         // A missing document answers 404 with `"found":false`; a missing index answers 404 with an error.
@@ -345,7 +345,7 @@ public struct ElasticsearchMailStore: MailStore {
     private func updateAccountFields(_ update: [String: Any], of account: AccountID) async throws {
         let response = try await self.client.send(
             "POST",
-            "/\(self.indices.accounts)/_update/\(Self.path(account.description))",
+            "/\(self.indices.accounts)/_update/\(ElasticsearchClient.encode(account.description))",
             // Two nodes may update one account at once (a token refresh, a status change): each update applies.
             query: [("refresh", "wait_for"), ("retry_on_conflict", "3")],
             json: try Self.json(update)
@@ -355,10 +355,6 @@ public struct ElasticsearchMailStore: MailStore {
             if error.type == "document_missing_exception" { throw MailStoreError.notFound("account \(account) does not exist") }
             throw error
         }
-    }
-
-    private static func path(_ id: String) -> String {
-        ElasticsearchClient.encode(id)
     }
 
     static func json(_ object: [String: Any]) throws -> Data {

@@ -161,7 +161,7 @@ struct MailpulseRuntime {
             url: url,
             credentials: credentials,
             indexPrefix: configuration.elasticsearchIndexPrefix,
-            refresh: ElasticsearchConfiguration.Refresh(rawValue: configuration.elasticsearchRefresh) ?? .eventual
+            refresh: configuration.elasticsearchRefresh
         )
     }
 

@@ -62,10 +62,7 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
                 // The lease outlives the pass's start on every node, so one node leads each round; it is not
                 // released, so the others skip this round.
                 if try await self.backplane.lock("subscription-renewal", ttl: self.interval * 0.9) != nil {
-                    let report = await self.pass()
-                    for account in report.recreatedAccounts {
-                        await self.backfill(account)
-                    }
+                    let report = await self.passAndBackfill()
                     if report != Report(checked: report.checked) {
                         self.logger.info("Subscription renewal pass", metadata: ["report": "\(report)"])
                     }
@@ -82,15 +79,21 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
     func passAfterMove() async {
         do {
             guard let grant = try await self.backplane.lock("subscription-move", ttl: .seconds(60)) else { return }
-            let report = await self.pass()
+            let report = await self.passAndBackfill()
             _ = try? await self.backplane.unlock(grant)
-            for account in report.recreatedAccounts {
-                await self.backfill(account)
-            }
             self.logger.info("Subscription pass after the webhooks moved", metadata: ["report": "\(report)"])
         } catch {
             self.logger.warning("Subscription pass after the webhooks moved not run", metadata: ["error.type": "\(error)"])
         }
+    }
+
+    /// A pass, then a backfill of each account whose subscription it recreated (notifications may have been missed).
+    private func passAndBackfill() async -> Report {
+        let report = await self.pass()
+        for account in report.recreatedAccounts {
+            await self.backfill(account)
+        }
+        return report
     }
 
     /// One pass over every account; the report names the accounts whose subscription was recreated.

@@ -90,8 +90,8 @@ extension OutlookProvider {
             sender: address(item.sender),
             toRecipients: (item.toRecipients ?? []).compactMap(address),
             ccRecipients: (item.ccRecipients ?? []).compactMap(address),
-            receivedAt: Int64(received.timeIntervalSince1970 * 1000),
-            sentAt: item.sentDateTime.map { Int64($0.timeIntervalSince1970 * 1000) },
+            receivedAt: received.millisecondsSince1970,
+            sentAt: item.sentDateTime?.millisecondsSince1970,
             isRead: item.isRead ?? false,
             isDraft: item.isDraft ?? false,
             flag: FlagStatus(rawValue: item.flag?.flagStatus ?? "") ?? .notFlagged,
@@ -99,7 +99,7 @@ extension OutlookProvider {
             hasAttachments: item.hasAttachments ?? false,
             bodyPreview: item.bodyPreview ?? "",
             categories: item.categories ?? [],
-            version: MessageVersion(modifiedAt: Int64(modified.timeIntervalSince1970 * 1000), changeKey: item.changeKey ?? "")
+            version: MessageVersion(modifiedAt: modified.millisecondsSince1970, changeKey: item.changeKey ?? "")
         )
     }
 }

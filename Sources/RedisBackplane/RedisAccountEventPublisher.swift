@@ -47,8 +47,11 @@ public struct RedisAccountEventPublisher: AccountEventPublisher {
                 arguments: arguments
             )
             // Events are published for applied writes only: message.upserted and message.deleted count what was stored.
-            for event in events {
-                Counter(label: "mailpulse_account_events_total", dimensions: [("type", event.type)]).increment()
+            // One increment per type and batch: a sync page publishes hundreds of events at once.
+            var counts: [String: Int] = [:]
+            for event in events { counts[event.type, default: 0] += 1 }
+            for (type, count) in counts {
+                Counter(label: "mailpulse_account_events_total", dimensions: [("type", type)]).increment(by: count)
             }
         } catch {
             self.logger.warning("Account events not published", metadata: ["account.id": "\(account)", "error.type": "\(error)"])

@@ -160,7 +160,7 @@ enum MailpulseBench {
         let store = try SQLiteMailStore(path: folder.appendingPathComponent("raw.sqlite").path)
         try await store.prepare()
         let account = AccountID.random()
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = Date().millisecondsSince1970
         let batch = (0..<messages).map { index in
             Message(
                 accountID: account,

@@ -1,4 +1,5 @@
 import Configuration
+import ElasticsearchStore
 import Logging
 import MailpulseServer
 import Redis
@@ -61,7 +62,7 @@ import Testing
         #expect(configuration.store == .elasticsearch)
         #expect(configuration.elasticsearchURL == "https://es.internal:9200")
         #expect(configuration.elasticsearchIndexPrefix == "mp-")
-        #expect(configuration.elasticsearchRefresh == "wait_for")
+        #expect(configuration.elasticsearchRefresh == .waitFor)
 
         let withoutURL = #expect(throws: ConfigurationError.self) { try self.configuration(["STORE": "elasticsearch"]) }
         #expect(withoutURL?.key == "ELASTICSEARCH_URL")

@@ -47,12 +47,7 @@ struct ConvergenceTests {
             #expect(try await harness.send("PUT", "\(harness.simulator)/sim/faults", json: "{}").status == 200)
             let node = try TestNode(harness)
             let subscription = try #require(try await node.store.account(account)?.subscription)
-            let missed = try await harness.send(
-                "POST",
-                "\(harness.simulator)/sim/subscriptions/\(subscription.id)/lifecycle",
-                json: #"{"event":"missed"}"#
-            )
-            #expect((200..<300).contains(missed.status))
+            try await harness.sendLifecycleEvent("missed", for: subscription.id)
             try await ConvergenceScenario.expectConverged(harness, node, account, mailbox: mailbox)
 
             #expect(try await ConvergenceScenario.stat(harness, "throttled") > 0, "the test must provoke 429s")

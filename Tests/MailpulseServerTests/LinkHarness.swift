@@ -145,6 +145,13 @@ struct LinkHarness: Sendable {
         return try #require(reply.json["id"] as? String)
     }
 
+    /// Has graph-sim send a lifecycle notification (`missed`, `subscriptionRemoved`, `reauthorizationRequired`) for a
+    /// subscription, as Graph would.
+    func sendLifecycleEvent(_ event: String, for subscription: String) async throws {
+        let reply = try await self.send("POST", "\(self.simulator)/sim/subscriptions/\(subscription)/lifecycle", json: #"{"event":"\#(event)"}"#)
+        #expect((200..<300).contains(reply.status), "\(reply.text)")
+    }
+
     /// `POST /api/accounts`: the id, the login URL and the token.
     func createAccount(callbackUrl: String? = nil) async throws -> (id: String, loginURL: String, token: String) {
         let body = callbackUrl.map { "{\"provider\":\"outlook\",\"callbackUrl\":\"\($0)\"}" } ?? "{\"provider\":\"outlook\"}"

@@ -34,12 +34,7 @@ struct SubscriptionLifecycleTests {
             let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
             let node = try TestNode(harness)
             let old = try #require(try await Self.subscriptionID(node, account))
-            let removed = try await harness.send(
-                "POST",
-                "\(harness.simulator)/sim/subscriptions/\(old)/lifecycle",
-                json: #"{"event":"subscriptionRemoved"}"#
-            )
-            #expect((200..<300).contains(removed.status))
+            try await harness.sendLifecycleEvent("subscriptionRemoved", for: old)
             #expect(try await TestEnvironment.eventually { try await Self.subscriptionID(node, account).map { $0 != old } ?? false })
 
             _ = try await ConvergenceScenario.randomChanges(harness, mailbox: mailbox, count: 20, seed: 6)
@@ -53,12 +48,7 @@ struct SubscriptionLifecycleTests {
             let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
             let node = try TestNode(harness)
             let id = try #require(try await Self.subscriptionID(node, account))
-            let event = try await harness.send(
-                "POST",
-                "\(harness.simulator)/sim/subscriptions/\(id)/lifecycle",
-                json: #"{"event":"reauthorizationRequired"}"#
-            )
-            #expect((200..<300).contains(event.status))
+            try await harness.sendLifecycleEvent("reauthorizationRequired", for: id)
             #expect(
                 try await TestEnvironment.eventually {
                     try await ConvergenceScenario.requests(harness, "subscriptions/{id}/reauthorize", mailbox: mailbox) == 1

@@ -19,7 +19,7 @@ public struct MessageDeletion: Sendable, Equatable, Codable {
     /// A deletion observed now, never older than the stored version it deletes whatever the clocks (versions are
     /// the provider's clock, deletions ours).
     public static func observedNow(of messageID: String, in account: AccountID, stored: Message?) -> MessageDeletion {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = Date().millisecondsSince1970
         return MessageDeletion(accountID: account, messageID: messageID, deletedAt: max(now, stored?.version.modifiedAt ?? 0))
     }
 }

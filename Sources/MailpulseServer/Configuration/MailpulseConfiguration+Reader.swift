@@ -1,4 +1,5 @@
 public import Configuration
+internal import ElasticsearchStore
 internal import Foundation
 internal import Logging
 internal import Redis
@@ -28,12 +29,8 @@ extension MailpulseConfiguration {
         self.elasticsearchPassword = settings.string("ELASTICSEARCH_PASSWORD", isSecret: true)
         self.elasticsearchAPIKey = settings.string("ELASTICSEARCH_API_KEY", isSecret: true)
         self.elasticsearchIndexPrefix = settings.string("ELASTICSEARCH_INDEX_PREFIX") ?? self.elasticsearchIndexPrefix
-        if let refresh = settings.string("ELASTICSEARCH_REFRESH") {
-            guard ["false", "wait_for"].contains(refresh) else {
-                throw ConfigurationError(key: "ELASTICSEARCH_REFRESH", message: "'\(refresh)' is not one of false, wait_for")
-            }
-            self.elasticsearchRefresh = refresh
-        }
+        self.elasticsearchRefresh =
+            try settings.choice("ELASTICSEARCH_REFRESH", of: ElasticsearchConfiguration.Refresh.self) ?? self.elasticsearchRefresh
         if self.store == .elasticsearch && self.elasticsearchURL == nil {
             throw ConfigurationError(key: "ELASTICSEARCH_URL", message: "STORE=elasticsearch needs the cluster's URL, e.g. http://127.0.0.1:9200")
         }

@@ -1,3 +1,4 @@
+public import ElasticsearchStore
 public import Logging
 public import Redis
 
@@ -27,7 +28,7 @@ public struct MailpulseConfiguration: Sendable {
     public var elasticsearchIndexPrefix = "mailpulse-"
     /// When writes become searchable (`ELASTICSEARCH_REFRESH`: `false` within the refresh interval, `wait_for` before
     /// a write returns).
-    public var elasticsearchRefresh = "false"
+    public var elasticsearchRefresh = ElasticsearchConfiguration.Refresh.eventual
     /// The folder of the pages (`WEB_DIRECTORY`), served at `/`.
     public var webDirectory = "Web"
     /// The token key in base64 (`TOKEN_KEY`); when unset, the key in ``tokenKeyFile`` is used, created on first start.
