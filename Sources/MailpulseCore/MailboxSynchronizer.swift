@@ -12,6 +12,10 @@ public struct MailboxSynchronizer: Sendable {
     private let tokens: AccessTokenSource
     private let events: any AccountEventPublisher
 
+    /// Folders synced side by side: one folder's pages are fetched and stored one after another, which leaves a core
+    /// of a two-core machine idle half the time.
+    static let foldersAtOnce = 2
+
     /// How often one round may start a folder over after its cursor expired.
     static let maximumRestarts = 3
 
@@ -37,8 +41,14 @@ public struct MailboxSynchronizer: Sendable {
         let ordered = mailboxes.sorted {
             ($0.wellKnownName == "inbox" ? 0 : 1, $0.displayName) < ($1.wellKnownName == "inbox" ? 0 : 1, $1.displayName)
         }
-        for mailbox in ordered {
-            try await self.syncFolder(mailbox, of: account)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var waiting = ordered.makeIterator()
+            for _ in 0..<Self.foldersAtOnce {
+                if let folder = waiting.next() { group.addTask { try await self.syncFolder(folder, of: account) } }
+            }
+            while try await group.next() != nil {
+                if let folder = waiting.next() { group.addTask { try await self.syncFolder(folder, of: account) } }
+            }
         }
         try await self.setStatus(account, from: [.linked, .syncing, .live, .degraded], synced: true) { $0.subscription == nil ? .degraded : .live }
     }
@@ -48,13 +58,19 @@ public struct MailboxSynchronizer: Sendable {
         let mailbox = folder.id
         var state = try await self.store.syncState(.mailbox(mailbox), of: account) ?? SyncState(accountID: account, scope: .mailbox(mailbox))
         var link = state.checkpoint ?? state.cursor
-        var seen: Set<String>? = link == nil ? [] : nil
+        var seen = link == nil ? try await self.sweepSet(mailbox, of: account) : nil
         var restarts = 0
+        var readAhead: Task<MessageChanges, any Error>?
+        // A page read ahead and not awaited (the folder failed or was cancelled) is not left running.
+        defer { readAhead?.cancel() }
         while true {
             let changes: MessageChanges
             do {
-                changes = try await self.tokens.withAccessToken(for: account) { token in
-                    try await self.provider.messageChanges(of: account, mailbox: mailbox, link: link, accessToken: token)
+                if let page = readAhead {
+                    readAhead = nil
+                    changes = try await page.value
+                } else {
+                    changes = try await self.page(link, of: mailbox, account: account)
                 }
             } catch MailProviderError.cursorExpired {
                 // A provider that expires even fresh cursors would restart the folder forever.
@@ -64,8 +80,12 @@ public struct MailboxSynchronizer: Sendable {
                 state = SyncState(accountID: account, scope: .mailbox(mailbox))
                 try await self.store.saveSyncState(state)
                 link = nil
-                seen = []
+                seen = try await self.sweepSet(mailbox, of: account)
                 continue
+            }
+            // The next page is fetched while this one is stored: the provider's latency and the store's writes overlap.
+            if let next = changes.nextLink {
+                readAhead = Task { try await self.page(next, of: mailbox, account: account) }
             }
             let outcome = try await self.store.upsertMessages(changes.upserts)
             try await self.reconcile(changes.removed, leaving: mailbox, of: account)
@@ -104,6 +124,13 @@ public struct MailboxSynchronizer: Sendable {
         }
     }
 
+    /// One delta page of a folder: from `link`, or the start of a round when it is `nil`.
+    private func page(_ link: String?, of mailbox: String, account: AccountID) async throws -> MessageChanges {
+        try await self.tokens.withAccessToken(for: account) { token in
+            try await self.provider.messageChanges(of: account, mailbox: mailbox, link: link, accessToken: token)
+        }
+    }
+
     /// Messages that left a folder: moved ones are stored where they are now, deleted ones become tombstones.
     private func reconcile(_ removed: [String], leaving mailbox: String, of account: AccountID) async throws {
         for id in removed {
@@ -121,6 +148,14 @@ public struct MailboxSynchronizer: Sendable {
                 }
             }
         }
+    }
+
+    /// What a full round starting now collects for its sweep: the ids it sees, or `nil` when the store has nothing in
+    /// the folder. Then nothing can have gone missing, and a first sync does not read back every message it wrote;
+    /// what notifications store meanwhile is newer than the round and comes with the next one.
+    private func sweepSet(_ mailbox: String, of account: AccountID) async throws -> Set<String>? {
+        let stored = try await self.store.messages(MessageQuery(accountID: account, mailboxID: mailbox, limit: 1))
+        return stored.messages.isEmpty ? nil : []
     }
 
     /// After a full round: a message the store has in the folder but the round did not return is reconciled too.

@@ -5,10 +5,10 @@ enum ChangeQueueScripts {
     /// KEYS[1] stream; ARGV maximum length, coalescing ttl in ms, coalescing key prefix, then five values per
     /// notice: account, subscription, kind, message id, change key. A message notice is queued only when none
     /// waits for that message: otherwise it joins the waiting one (a deletion wins; differing change keys cancel,
-    /// since arrival order says nothing about which is newer). Answers how many entries were added.
+    /// since arrival order says nothing about which is newer). Answers 1 for each notice queued, 0 for each joined.
     static let enqueue = RedisScript(
         """
-        local added = 0
+        local added = {}
         for i = 4, #ARGV, 5 do
             local account, subscription, kind, message, changeKey = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
             local queue = true
@@ -30,8 +30,8 @@ enum ChangeQueueScripts {
             if queue then
                 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
                     'a', account, 's', subscription, 'k', kind, 'm', message, 'e', changeKey)
-                added = added + 1
             end
+            added[#added + 1] = queue and 1 or 0
         end
         return added
         """

@@ -27,9 +27,9 @@ public struct RedisChangeQueue: ChangeQueue {
         try await self.client.ensureGroup(self.group, on: self.stream)
     }
 
-    @discardableResult
-    public func enqueue(_ notices: [ChangeNotice]) async throws -> Int {
-        guard !notices.isEmpty else { return 0 }
+    public func enqueue(groups: [[ChangeNotice]]) async throws -> [Int] {
+        let notices = groups.flatMap(\.self)
+        guard !notices.isEmpty else { return groups.map { _ in 0 } }
         var arguments = [RedisArgument(self.maximumLength), RedisArgument(self.coalescingTTL.milliseconds), RedisArgument(self.pendingPrefix)]
         for notice in notices {
             arguments += [
@@ -38,7 +38,14 @@ public struct RedisChangeQueue: ChangeQueue {
             ]
         }
         let reply = try await self.client.evaluate(ChangeQueueScripts.enqueue, keys: [self.stream], arguments: arguments)
-        return Int(reply.integer ?? 0)
+        guard let flags = reply.array?.compactMap(\.integer), flags.count == notices.count else {
+            throw RedisError.unexpectedReply("the enqueue script answered \(reply)")
+        }
+        var start = 0
+        return groups.map { group in
+            defer { start += group.count }
+            return Int(flags[start..<start + group.count].reduce(0, +))
+        }
     }
 
     public func receive(consumer: String, limit: Int, wait: Duration) async throws -> [QueuedChange] {

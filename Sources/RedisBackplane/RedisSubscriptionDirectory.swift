@@ -4,10 +4,12 @@ public import Redis
 internal import Secrets
 
 /// ``SubscriptionDirectory`` in Redis: one hash per subscription with its account and the SHA-256 of its secret,
-/// expiring a day after the subscription, so a forgotten one cleans itself up.
+/// expiring a day after the subscription, so a forgotten one cleans itself up. Subscriptions found are remembered
+/// for a minute (``SubscriptionCache``).
 public struct RedisSubscriptionDirectory: SubscriptionDirectory {
     private let client: any RedisClientProtocol
     private let prefix: String
+    private let cache = SubscriptionCache()
     private static let grace: TimeInterval = 24 * 3600
 
     /// Creates a directory; `prefix` namespaces its keys.
@@ -18,7 +20,9 @@ public struct RedisSubscriptionDirectory: SubscriptionDirectory {
 
     public func register(_ subscriptionID: String, account: AccountID, clientState: String, expiresAt: Date) async throws {
         let key = self.key(subscriptionID)
-        _ = try await self.client.hset(key, [("account", account.description), ("secret", SecretDigest.sha256(clientState).base64EncodedString())])
+        let secret = SecretDigest.sha256(clientState)
+        _ = try await self.client.hset(key, [("account", account.description), ("secret", secret.base64EncodedString())])
+        self.cache.remember(subscriptionID, account: account, secret: secret)
         _ = try await self.extend(subscriptionID, expiresAt: expiresAt)
     }
 
@@ -29,14 +33,23 @@ public struct RedisSubscriptionDirectory: SubscriptionDirectory {
     }
 
     public func check(_ subscriptionID: String, clientState: String) async throws -> SubscriptionCheck {
-        let fields = try await self.client.hgetall(self.key(subscriptionID))
-        guard let accountText = fields["account"], let account = AccountID(accountText), let secretText = fields["secret"],
-            let secret = Data(base64Encoded: secretText)
-        else { return .unknown }
+        let account: AccountID
+        let secret: Data
+        if let cached = self.cache.entry(subscriptionID) {
+            (account, secret) = (cached.account, cached.secret)
+        } else {
+            let fields = try await self.client.hgetall(self.key(subscriptionID))
+            guard let accountText = fields["account"], let found = AccountID(accountText), let secretText = fields["secret"],
+                let digest = Data(base64Encoded: secretText)
+            else { return .unknown }
+            (account, secret) = (found, digest)
+            self.cache.remember(subscriptionID, account: account, secret: secret)
+        }
         return SecretDigest.constantTimeEqual(secret, SecretDigest.sha256(clientState)) ? .valid(account) : .clientStateMismatch
     }
 
     public func remove(_ subscriptionID: String) async throws {
+        self.cache.forget(subscriptionID)
         _ = try await self.client.del(self.key(subscriptionID))
     }
 

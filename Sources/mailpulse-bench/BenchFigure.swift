@@ -9,11 +9,29 @@ struct BenchFigure {
     var baselineSamples: [Double]
     var target: String
 
+    /// One run's figure and its baseline.
+    init(_ name: String, _ value: Double, unit: String, baseline baselineName: String, _ baseline: Double, target: String) {
+        self.name = name
+        self.unit = unit
+        self.samples = [value]
+        self.baselineName = baselineName
+        self.baselineSamples = [baseline]
+        self.target = target
+    }
+
     static func median(_ values: [Double]) -> Double {
+        Self.percentile(values, 50)
+    }
+
+    /// The nearest-rank percentile `p` (0–100) of `values`.
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
         guard !values.isEmpty else { return .nan }
         let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        if p == 50 && sorted.count % 2 == 0 {
+            return (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
     }
 
     var median: Double { Self.median(self.samples) }
@@ -21,12 +39,15 @@ struct BenchFigure {
 
     /// A Markdown table row.
     var row: String {
-        let ratio = self.baseline == 0 ? "—" : String(format: "%.2f", self.median / self.baseline)
+        let ratio = self.baseline == 0 || self.baseline.isNaN ? "—" : String(format: "%.2f", self.median / self.baseline)
         return
             "| \(self.name) | \(Self.format(self.median)) \(self.unit) | \(self.baselineName): \(Self.format(self.baseline)) | \(ratio) | \(self.target) |"
     }
 
     static func format(_ value: Double) -> String {
-        value >= 100 ? String(format: "%.0f", value) : String(format: "%.3f", value)
+        if value.isNaN { return "—" }
+        if value >= 10_000 { return value.formatted(.number.precision(.fractionLength(0))) }
+        if value >= 100 { return String(format: "%.0f", value) }
+        return value >= 10 ? String(format: "%.1f", value) : String(format: "%.3f", value)
     }
 }

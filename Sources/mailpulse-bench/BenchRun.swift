@@ -16,8 +16,12 @@ struct BenchRun {
     let configuration: MailpulseConfiguration
     let transport = URLSessionTransport()
 
-    /// Starts both, runs `body`, stops both; answers what `body` answers.
-    static func with<Result: Sendable>(_ body: @Sendable (BenchRun) async throws -> Result) async throws -> Result {
+    /// Starts both, the service configured by `configure` after the bench's defaults, runs `body`, stops both; answers
+    /// what `body` answers.
+    static func with<Result: Sendable>(
+        configure: (inout MailpulseConfiguration) -> Void = { _ in },
+        _ body: @Sendable (BenchRun) async throws -> Result
+    ) async throws -> Result {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         var simulatorConfiguration = SimulatorConfiguration()
@@ -39,6 +43,7 @@ struct BenchRun {
         configuration.graphBaseURL = "http://127.0.0.1:\(simulatorPort)/v1.0"
         configuration.syncInterval = .zero
         configuration.logLevel = .error
+        configure(&configuration)
         let service = try await buildApplication(configuration: configuration, logger: logger)
         let run = BenchRun(simulator: "http://127.0.0.1:\(simulatorPort)", service: configuration.resolvedPublicURL, configuration: configuration)
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -66,7 +71,7 @@ struct BenchRun {
         return (response.status, object, response.headers)
     }
 
-    private func waitFor(_ url: String) async throws {
+    func waitFor(_ url: String) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if let (status, _, _) = try? await self.send("GET", url), status < 500 { return }
@@ -87,32 +92,45 @@ struct BenchRun {
     }
 
     /// Links the simulated user through the service; answers the account, its token, and when the callback was sent.
+    /// One at a time: FoundationNetworking crashes on concurrent redirect responses ("Received callback for HTTP
+    /// redirection, but we're not waiting for it").
     func link(_ address: String) async throws -> (AccountID, String, ContinuousClock.Instant) {
         let (_, created, _) = try await self.send("POST", "\(self.service)/api/accounts", json: "{\"provider\":\"outlook\"}")
         guard let id = created["id"] as? String, let account = AccountID(id), let token = created["token"] as? String,
             let login = created["loginUrl"] as? String
         else { throw BenchError("account not created: \(created)") }
-        let (_, _, headers) = try await self.send("GET", "\(login)&login_hint=\(address)")
-        guard let location = headers["location"] else { throw BenchError("sign-in did not redirect") }
+        let (status, body, headers) = try await self.send("GET", "\(login)&login_hint=\(address)")
+        guard let location = headers["location"] else { throw BenchError("sign-in of \(address) did not redirect: \(status) \(body)") }
         let start = ContinuousClock.now
         _ = try await self.send("GET", location)
         return (account, token, start)
     }
 
-    /// Polls the account until it is live, for at most `timeout`.
-    func waitUntilLive(_ account: AccountID, token: String, timeout: Duration = .seconds(600)) async throws {
+    /// Polls the account until its status is `status` (`live`, or `degraded` when polled), for at most `timeout`.
+    func waitUntil(_ account: AccountID, token: String, is status: String = "live", timeout: Duration = .seconds(600)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let (_, body, _) = try await self.send("GET", "\(self.service)/api/accounts/\(account)", headers: [("Authorization", "Bearer \(token)")])
-            if body["status"] as? String == "live" { return }
+            if body["status"] as? String == status { return }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw BenchError("account \(account) not live within \(timeout)")
+        throw BenchError("account \(account) not \(status) within \(timeout)")
+    }
+
+    /// Sets the simulator's faults and limits (`PUT /sim/faults`).
+    func setFaults(_ json: String) async throws {
+        let (status, body, _) = try await self.send("PUT", "\(self.simulator)/sim/faults", json: json)
+        guard status == 200 else { throw BenchError("faults not set: \(status) \(body)") }
+    }
+
+    /// The simulator's counters (`GET /sim/stats`).
+    func stats() async throws -> [String: Any] {
+        try await self.send("GET", "\(self.simulator)/sim/stats").1
     }
 
     /// Graph requests the simulator served for a mailbox: all of them, or one endpoint's.
     func requests(_ mailbox: String, endpoint: String? = nil) async throws -> Int {
-        let (_, stats, _) = try await self.send("GET", "\(self.simulator)/sim/stats")
+        let stats = try await self.stats()
         let requests = stats["requests"] as? [String: [String: Any]] ?? [:]
         return requests.filter { endpoint == nil || $0.key == endpoint }.values.reduce(0) { $0 + ($1[mailbox] as? Int ?? 0) }
     }
@@ -126,5 +144,10 @@ struct BenchRun {
                 (message["id"] as? String).map { ($0, (message["isRead"] as? Bool) ?? false) }
             }
         )
+    }
+
+    /// Polls `condition` until it holds; throws naming `what` after `timeout`.
+    static func waitUntil(_ what: String, timeout: Duration = .seconds(120), _ condition: @Sendable () async throws -> Bool) async throws {
+        guard try await TestEnvironment.eventually(timeout: timeout, condition) else { throw BenchError("timed out waiting until \(what)") }
     }
 }

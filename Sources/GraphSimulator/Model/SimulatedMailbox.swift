@@ -22,7 +22,8 @@ struct SimulatedMailbox: Sendable {
     /// A mailbox with the standard folders and `messageCount` generated messages spread over them.
     init(address: String, displayName: String, messageCount: Int, seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
-        self.id = String(format: "%016llx", generator.next())
+        // The address is part of the id: mailboxes made from one seed still have ids of their own.
+        self.id = String(format: "%016llx", generator.next() ^ Self.fnv1a(address.lowercased()))
         self.address = address
         self.displayName = displayName
         self.rootID = generator.opaqueID(prefix: "AQMkAD", length: 16)
@@ -62,6 +63,11 @@ struct SimulatedMailbox: Sendable {
                 body: "Hello \(displayName), here is an update about \(topic.lowercased()). Message \(index + 1) of \(messageCount)."
             )
         }
+    }
+
+    /// FNV-1a, 64 bits.
+    private static func fnv1a(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
     }
 
     private static let senders = [

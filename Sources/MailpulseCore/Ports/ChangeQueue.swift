@@ -4,9 +4,9 @@
 /// deletion upgrades the waiting one). A worker calls ``begin(_:)`` before it fetches, so that notices arriving
 /// from then on are queued again and no change is lost.
 public protocol ChangeQueue: Sendable {
-    /// Queues notices; answers how many entries were added (the rest joined a waiting one).
-    @discardableResult
-    func enqueue(_ notices: [ChangeNotice]) async throws -> Int
+    /// Queues the notices of several deliveries in one step; answers, for each delivery, how many entries were added
+    /// (the rest joined a waiting one).
+    func enqueue(groups: [[ChangeNotice]]) async throws -> [Int]
     /// Up to `limit` new entries for this consumer, waiting at most `wait` for the first.
     func receive(consumer: String, limit: Int, wait: Duration) async throws -> [QueuedChange]
     /// Takes over entries another consumer received and did not acknowledge for `idle` (a dead worker's).
@@ -18,4 +18,12 @@ public protocol ChangeQueue: Sendable {
     func acknowledge(_ changes: [QueuedChange]) async throws
     /// Moves an entry that keeps failing aside for people to look at, and marks it done.
     func deadLetter(_ change: QueuedChange, reason: String) async throws
+}
+
+extension ChangeQueue {
+    /// Queues notices; answers how many entries were added (the rest joined a waiting one).
+    @discardableResult
+    public func enqueue(_ notices: [ChangeNotice]) async throws -> Int {
+        try await self.enqueue(groups: [notices])[0]
+    }
 }

@@ -14,7 +14,12 @@ struct WebhookController: Sendable {
     static let maximumNotifications = 1_000
 
     let directory: any SubscriptionDirectory
-    let queue: any ChangeQueue
+    let queue: ChangeQueueBatcher
+
+    init(directory: any SubscriptionDirectory, queue: any ChangeQueue) {
+        self.directory = directory
+        self.queue = ChangeQueueBatcher(queue: queue)
+    }
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)

@@ -1,0 +1,68 @@
+import Foundation
+import MailpulseCore
+import MailpulseServer
+import SQLiteStore
+import TestSupport
+
+/// Initial sync: a large mailbox from graph-sim into SQLite, beside the store's batch upserts alone.
+enum SyncBench {
+    static func run(_ settings: BenchSettings, run: Int) async throws -> [BenchFigure] {
+        let rate = try await BenchRun.with { bench in
+            let address = "sync\(run)@outlook.com"
+            _ = try await bench.createMailbox(address, messages: settings.messages)
+            let (account, token, start) = try await bench.link(address)
+            try await bench.waitUntil(account, token: token)
+            return Double(settings.messages) / (ContinuousClock.now - start).timeInterval
+        }
+        let raw = try await Self.rawUpsertRate(messages: settings.messages)
+        return [
+            BenchFigure(
+                "Initial sync, \(settings.messages.formatted()) messages from graph-sim into SQLite",
+                rate,
+                unit: "messages/s",
+                baseline: "SQLite batch upserts alone",
+                raw,
+                target: "≥ 5,000 messages/s"
+            )
+        ]
+    }
+
+    /// The store alone: the same number of messages upserted in pages of 250 into a fresh SQLite file.
+    static func rawUpsertRate(messages: Int) async throws -> Double {
+        let folder = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteMailStore(path: folder.appendingPathComponent("raw.sqlite").path)
+        try await store.prepare()
+        let account = AccountID.random()
+        let now = Date().millisecondsSince1970
+        let batch = (0..<messages).map { index in
+            Message(
+                accountID: account,
+                id: "AAMkAD\(index)",
+                mailboxID: "inbox",
+                internetMessageID: "<\(index)@example.com>",
+                conversationID: "conversation-\(index / 3)",
+                subject: "Quarterly report \(index)",
+                from: EmailAddress(name: "Grace Hopper", address: "grace@example.net"),
+                sender: EmailAddress(name: "Grace Hopper", address: "grace@example.net"),
+                toRecipients: [EmailAddress(name: "Ada", address: "ada@outlook.com")],
+                ccRecipients: [],
+                receivedAt: now - Int64(index) * 60_000,
+                sentAt: now - Int64(index) * 60_000,
+                isRead: index % 2 == 0,
+                isDraft: false,
+                flag: .notFlagged,
+                importance: .normal,
+                hasAttachments: false,
+                bodyPreview: "Numbers for the quarter, message \(index), with a preview of some length like Outlook's.",
+                categories: [],
+                version: MessageVersion(modifiedAt: now, changeKey: "CQAAAB\(index)")
+            )
+        }
+        let start = ContinuousClock.now
+        for page in stride(from: 0, to: batch.count, by: 250) {
+            _ = try await store.upsertMessages(Array(batch[page..<min(page + 250, batch.count)]))
+        }
+        return Double(messages) / (ContinuousClock.now - start).timeInterval
+    }
+}
