@@ -60,7 +60,7 @@ struct MailpulseRuntime {
                 pageSize: configuration.graphPageSize
             ),
             backplane: backplane,
-            limit: RateLimit(capacity: configuration.mailboxRequestsPer10Minutes, per: .seconds(600)),
+            limit: RateLimit(capacity: configuration.mailboxRequestBudget, per: .seconds(600)),
             concurrency: configuration.mailboxConcurrency,
             leaseTTL: .seconds(30),
             events: events
