@@ -35,8 +35,13 @@ enum IntakeBench {
         end
         """
 
+    /// No workers: the queue only grows.
+    static func configure(_ configuration: inout MailpulseConfiguration) {
+        configuration.workers = 0
+    }
+
     static func run(_ settings: BenchSettings, run: Int) async throws -> [BenchFigure] {
-        try await BenchRun.with(configure: { $0.workers = 0 }) { bench in
+        try await BenchRun.with(configure: Self.configure) { bench in
             let client = TestEnvironment.redisClient(maximumConnections: 2)
             let directory = RedisSubscriptionDirectory(client: client, prefix: bench.configuration.redisPrefix)
             try await directory.register(

@@ -11,12 +11,15 @@ enum PollingBench {
     static let messages = 50
     static let changes = 20
 
+    /// No subscriptions: every account is polled by delta every minute.
+    static func configure(_ configuration: inout MailpulseConfiguration) {
+        configuration.webhooks = false
+        configuration.pollInterval = .seconds(60)
+    }
+
     /// `webhookLatency`: the change-to-socket p50 of this run's webhook benchmark, in milliseconds, when it ran.
     static func run(_ settings: BenchSettings, run: Int, webhookLatency: Double?) async throws -> [BenchFigure] {
-        try await BenchRun.with(configure: {
-            $0.webhooks = false
-            $0.pollInterval = .seconds(60)
-        }) { bench in
+        try await BenchRun.with(configure: Self.configure) { bench in
             var linked: [(mailbox: String, account: AccountID)] = []
             for index in 0..<Self.mailboxes {
                 let address = "polled\(run)-\(index)@outlook.com"

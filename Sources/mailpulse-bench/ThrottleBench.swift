@@ -15,11 +15,14 @@ enum ThrottleBench {
     /// Requests of a sync besides the message pages: sign-in identity, subscription, folders, and one per folder.
     static let otherRequests = 10
 
+    /// Graph's limit scaled down, and small pages, so each mailbox needs more requests than its bucket holds.
+    static func configure(_ configuration: inout MailpulseConfiguration) {
+        configuration.mailboxRequestsPer10Minutes = Self.bucket
+        configuration.graphPageSize = Self.pageSize
+    }
+
     static func run(_ settings: BenchSettings, run: Int) async throws -> [BenchFigure] {
-        try await BenchRun.with(configure: {
-            $0.mailboxRequestsPer10Minutes = Self.bucket
-            $0.graphPageSize = Self.pageSize
-        }) { bench in
+        try await BenchRun.with(configure: Self.configure) { bench in
             let budget = bench.configuration.mailboxRequestBudget
             try await bench.setFaults("{\"throttle\":{\"requestsPer10Minutes\":\(Self.bucket),\"concurrent\":4}}")
             let messages = (Self.bucket + Self.backlogRequests - Self.otherRequests) * Self.pageSize
