@@ -7,6 +7,8 @@ import Testing
         try await SimulatorHarness.run { graph in
             let first = try await graph.createMailbox("a@outlook.com", messages: 25, seed: 9)
             let second = try await graph.createMailbox("b@outlook.com", messages: 25, seed: 9)
+            // Same content, but each mailbox its own id (they once shared one, and the second replaced the first).
+            #expect(first != second)
             let subjects = { (id: String) async throws -> [String] in
                 try await graph.send("GET", "/sim/mailboxes/\(id)/state").json["messages"]?.arrayValue?.compactMap { $0["subject"]?.stringValue }
                     ?? []

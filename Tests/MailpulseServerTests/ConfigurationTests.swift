@@ -39,6 +39,12 @@ import Testing
         #expect(configuration.logLevel == .debug)
     }
 
+    @Test func theServiceKeepsFivePercentBelowGraphsMailboxLimit() throws {
+        #expect(try self.configuration([:]).mailboxRequestBudget == 9_500)
+        #expect(try self.configuration(["MAILBOX_REQUESTS_PER_10_MINUTES": "60"]).mailboxRequestBudget == 57)
+        #expect(try self.configuration(["MAILBOX_REQUESTS_PER_10_MINUTES": "1"]).mailboxRequestBudget == 1)
+    }
+
     @Test func demoModeWithoutAClientIDPointsAtGraphSim() throws {
         let demo = try self.configuration([:])
         #expect(demo.isDemo)

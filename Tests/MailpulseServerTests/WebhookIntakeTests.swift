@@ -64,6 +64,34 @@ struct WebhookIntakeTests {
         }
     }
 
+    /// Concurrent deliveries are queued together, and each is answered with its own counts.
+    @Test func concurrentDeliveriesAreEachAnsweredWithTheirOwnCounts() async throws {
+        try await Self.run { harness, queue, directory in
+            try await directory.register("sub-1", account: AccountID.random(), clientState: "state-1", expiresAt: Date(timeIntervalSinceNow: 3600))
+            // Delivery → (accepted, queued).
+            let replies = try await withThrowingTaskGroup(of: (Int, Int?, Int?).self) { group in
+                for delivery in 0..<40 {
+                    // Even deliveries name a message of their own twice; odd ones name one message all of them share.
+                    let message = delivery % 2 == 0 ? "AAMkOwn\(delivery)" : "AAMkShared"
+                    let body = [Self.notification("sub-1", "state-1", message: message), Self.notification("sub-1", "state-1", message: message)]
+                    group.addTask {
+                        let reply = try await harness.send("POST", "/webhooks/graph", json: "{\"value\":[\(body.joined(separator: ","))]}")
+                        return (delivery, reply.json["accepted"] as? Int, reply.json["queued"] as? Int)
+                    }
+                }
+                return try await group.reduce(into: [Int: (accepted: Int?, queued: Int?)]()) { $0[$1.0] = ($1.1, $1.2) }
+            }
+            #expect(replies.count == 40)
+            for (delivery, reply) in replies {
+                #expect(reply.accepted == 2)
+                if delivery % 2 == 0 { #expect(reply.queued == 1) }
+            }
+            let sharedQueued = replies.filter { $0.key % 2 == 1 }.compactMap(\.value.queued)
+            #expect(sharedQueued.sorted() == Array(repeating: 0, count: 19) + [1])
+            #expect(try await queue.length() == 21)
+        }
+    }
+
     @Test func badInputGetsItsStatusAndChangesNothing() async throws {
         try await Self.run { harness, queue, directory in
             let account = AccountID.random()

@@ -34,6 +34,18 @@ struct RedisChangeQueueTests {
         #expect(try await queue.length() == 1)
     }
 
+    @Test func deliveriesQueuedTogetherAreCountedEachOnItsOwn() async throws {
+        let queue = self.queue
+        try await queue.prepare()
+        let counts = try await queue.enqueue(groups: [
+            [self.notice(.updated), self.notice(.updated, "m2")], [], [self.notice(.updated), self.notice(.updated, "m3")],
+        ])
+        // The second delivery's m1 joined the first's waiting entry.
+        #expect(counts == [2, 0, 1])
+        #expect(try await queue.length() == 3)
+        #expect(try await queue.enqueue(groups: [[], []]) == [0, 0])
+    }
+
     @Test func aDeletionWinsAndDisagreeingChangeKeysAreDropped() async throws {
         let queue = self.queue
         try await queue.prepare()
