@@ -8,15 +8,27 @@ struct BenchFigure {
     var baselineName: String
     var baselineSamples: [Double]
     var target: String
+    /// Whether figure ÷ baseline means something (not when they measure different things, as memory per account
+    /// beside the node's).
+    var hasRatio: Bool
 
     /// One run's figure and its baseline.
-    init(_ name: String, _ value: Double, unit: String, baseline baselineName: String, _ baseline: Double, target: String) {
+    init(
+        _ name: String,
+        _ value: Double,
+        unit: String,
+        baseline baselineName: String,
+        _ baseline: Double,
+        target: String,
+        hasRatio: Bool = true
+    ) {
         self.name = name
         self.unit = unit
         self.samples = [value]
         self.baselineName = baselineName
         self.baselineSamples = [baseline]
         self.target = target
+        self.hasRatio = hasRatio
     }
 
     static func median(_ values: [Double]) -> Double {
@@ -39,7 +51,7 @@ struct BenchFigure {
 
     /// A Markdown table row.
     var row: String {
-        let ratio = self.baseline == 0 || self.baseline.isNaN ? "—" : String(format: "%.2f", self.median / self.baseline)
+        let ratio = !self.hasRatio || self.baseline == 0 || self.baseline.isNaN ? "—" : String(format: "%.2f", self.median / self.baseline)
         return
             "| \(self.name) | \(Self.format(self.median)) \(self.unit) | \(self.baselineName): \(Self.format(self.baseline)) | \(ratio) | \(self.target) |"
     }

@@ -69,7 +69,8 @@ enum ScaleBench {
                 unit: "KiB",
                 baseline: "the node with \(warm) accounts, KiB",
                 idleBefore.kilobytes,
-                target: "≤ 100 KB"
+                target: "≤ 100 KB",
+                hasRatio: false
             ),
             BenchFigure(
                 "CPU at idle with \(settings.accounts.formatted()) accounts",
