@@ -37,7 +37,12 @@ function showProblem(text) {
 
 if (params.get("status") === "error") {
   const code = params.get("error") || "unknown";
-  showProblem(code === "access_denied" ? "You declined access in Outlook" : `Sign-in failed (${code})`);
+  const reasons = {
+    access_denied: "You declined access in Outlook",
+    mailbox_mismatch: "You signed in to a different mailbox than the one this account mirrors; it keeps its mailbox. Sign in to the same mailbox, or add a new account",
+    login_failed: "Sign-in failed: Outlook did not complete it. Try again",
+  };
+  showProblem(reasons[code] ?? `Sign-in failed (${code})`);
 } else if (accountID) {
   watchAccount(accountID);
 }

@@ -28,13 +28,18 @@ public struct AccessTokenSource: Sendable {
         self.lockTTL = lockTTL
     }
 
+    /// The backplane key of the account's token-refresh lock.
+    public static func lockKey(_ account: AccountID) -> String {
+        "token-refresh:\(account)"
+    }
+
     /// A valid access token; `rejected` is a token the provider just refused, which must not be handed out again.
     public func accessToken(for account: AccountID, rejected: String? = nil) async throws -> String {
         let deadline = ContinuousClock.now + self.lockTTL + .seconds(5)
         while true {
             let tokens = try await self.currentTokens(account)
             if self.isUsable(tokens, rejected: rejected) { return tokens.accessToken }
-            if let grant = try await self.backplane.lock("token-refresh:\(account)", ttl: self.lockTTL) {
+            if let grant = try await self.backplane.lock(Self.lockKey(account), ttl: self.lockTTL) {
                 do {
                     let token = try await self.refreshHoldingLock(account, rejected: rejected)
                     try await self.backplane.unlock(grant)

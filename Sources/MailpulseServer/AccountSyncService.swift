@@ -23,6 +23,11 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
 
     static let lockTTL = Duration.seconds(15)
 
+    /// The backplane key of the account's sync lock.
+    static func lockKey(_ account: AccountID) -> String {
+        "sync:\(account)"
+    }
+
     private let synchronizer: MailboxSynchronizer
     private let subscriptions: SubscriptionManager
     private let store: any MailStore
@@ -79,7 +84,7 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
 
     /// Runs one sync now, on the caller's task (the `resync` command): waits for the account's lock.
     func syncNow(_ account: AccountID) async throws {
-        try await self.withAccountLock(account, wait: true) {
+        try await LockedWork(backplane: self.backplane, ttl: Self.lockTTL).run(Self.lockKey(account), wait: true) {
             try await self.synchronizer.sync(account)
         }
     }
@@ -174,7 +179,7 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
     private func runOnce(_ account: AccountID, initial: Bool, wait: Bool) async {
         let metadata: Logger.Metadata = ["account.id": "\(account)", "sync.initial": "\(initial)"]
         do {
-            let ran = try await self.withAccountLock(account, wait: wait) {
+            let ran = try await LockedWork(backplane: self.backplane, ttl: Self.lockTTL).run(Self.lockKey(account), wait: wait) {
                 self.logger.info("Sync started", metadata: metadata)
                 if initial, try await self.store.account(account)?.subscription == nil {
                     let outcome = try await self.subscriptions.subscribe(account)
@@ -195,40 +200,12 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
             if !ran { self.logger.debug("Sync already running elsewhere", metadata: metadata) }
         } catch is CancellationError {
             return
+        } catch let error as MailStoreError where error.isNotFound {
+            // The account was deleted while it synced: nothing is left to report to.
+            self.logger.info("Sync stopped: the account was deleted", metadata: metadata)
         } catch {
             self.logger.warning("Sync failed", metadata: metadata.merging(["error.type": "\(error)"]) { $1 })
-            await self.events.publish(.activity("Sync failed: \(error)"), for: account)
+            await self.events.publish(.activity("Sync failed. \(ProblemSentence.of(error))"), for: account)
         }
-    }
-
-    /// Runs `body` holding the account's sync lock, extended while it runs; answers `false` when the lock is busy
-    /// and `wait` is false.
-    @discardableResult
-    private func withAccountLock(_ account: AccountID, wait: Bool, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
-        let key = "sync:\(account)"
-        var grant = try await self.backplane.lock(key, ttl: Self.lockTTL)
-        while grant == nil, wait {
-            try await Task.sleep(for: .milliseconds(Int.random(in: 250...750)))
-            grant = try await self.backplane.lock(key, ttl: Self.lockTTL)
-        }
-        guard let grant else { return false }
-        let backplane = self.backplane
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    while true {
-                        try await Task.sleep(for: Self.lockTTL / 3)
-                        _ = try await backplane.extendLock(grant, ttl: Self.lockTTL)
-                    }
-                }
-                try await body()
-                group.cancelAll()
-            }
-        } catch {
-            _ = try? await backplane.unlock(grant)
-            throw error
-        }
-        _ = try? await backplane.unlock(grant)
-        return true
     }
 }

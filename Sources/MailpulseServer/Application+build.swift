@@ -1,7 +1,9 @@
 public import Hummingbird
+internal import HummingbirdCore
 internal import HummingbirdWebSocket
 public import Logging
 internal import MailpulseCore
+internal import NIOCore
 
 /// Builds the service: routes and background services over the adapters of ``MailpulseRuntime``.
 public func buildApplication(configuration: MailpulseConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
@@ -9,19 +11,39 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
     let runtime = try MailpulseRuntime(configuration: configuration, logger: logger)
     let store = runtime.dependencies.store
     let dependencies = runtime.dependencies
-    let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    let removal = AccountRemoval(
+        store: store,
+        tokenVault: dependencies.tokenVault,
+        subscriptions: dependencies.subscriptions,
+        backplane: dependencies.backplane,
+        events: runtime.events
+    )
+    let router = buildRouter(configuration: configuration, dependencies: dependencies, removal: removal)
     router.addRoutes(WebhookController(directory: runtime.directory, queue: runtime.queue).endpoints)
     router.addRoutes(MirrorController(store: store, events: runtime.events).endpoints)
     router.addRoutes(MetricsController(queue: runtime.queue).endpoints)
     // WebSocket upgrades have a router of their own, so ordinary requests never try to match them.
     let webSocketRouter = Router(context: AppRequestContext.self)
-    webSocketRouter.addMiddleware { JSONErrorMiddleware() }
-    LiveEventsController(store: store, events: runtime.events, hub: runtime.hub).register(on: webSocketRouter)
+    let refusals = UpgradeRefusals()
+    webSocketRouter.addMiddleware {
+        UpgradeRefusalMiddleware(refusals: refusals)
+    }
+    LiveEventsController(
+        store: store,
+        events: runtime.events,
+        hub: runtime.hub,
+        allowedOrigins: Set([configuration.resolvedPublicURL].compactMap { CheckedURL($0)?.origin } + configuration.allowedCallbackOrigins),
+        maximumSocketsPerAccount: configuration.maximumSocketsPerAccount
+    )
+    .register(on: webSocketRouter)
+    let sweeper = PendingAccountSweeper(store: store, removal: removal, lifetime: configuration.pendingAccountLifetime, logger: logger)
     var app = Application(
         router: router,
-        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
+        server: server(configuration: configuration, webSocketRouter: webSocketRouter, refusals: refusals),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mailpulse"),
-        services: [RedisClientService(client: runtime.redis), runtime.hub, runtime.syncService, runtime.workerService, runtime.renewalService]
+        services: [
+            RedisClientService(client: runtime.redis), runtime.hub, runtime.syncService, runtime.workerService, runtime.renewalService, sweeper,
+        ]
             + [runtime.tunnelService].compactMap { $0 },
         logger: logger
     )
@@ -41,13 +63,33 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
     return app
 }
 
+/// HTTP/1.1 with WebSocket upgrades, every connection behind a ``RequestHeadGuard`` and closed when idle for
+/// ``MailpulseConfiguration/httpIdleTimeout``; refused upgrades answer with their JSON error.
+func server(configuration: MailpulseConfiguration, webSocketRouter: Router<AppRequestContext>, refusals: UpgradeRefusals) -> HTTPServerBuilder {
+    let idle = TimeAmount.nanoseconds(Int64(configuration.httpIdleTimeout.timeInterval * 1_000_000_000))
+    let webSocketResponder = webSocketRouter.buildResponder()
+    return HTTPServerBuilder { responder in
+        GuardedServerChannel(
+            inner: HTTP1WebSocketUpgradeChannel(
+                responder: responder,
+                webSocketResponder: webSocketResponder,
+                configuration: .init(
+                    http1: .init(additionalChannelHandlers: [UpgradeRefusalHandler(refusals: refusals)], idleTimeout: idle)
+                )
+            ),
+            headDeadline: idle
+        )
+    }
+}
+
 /// The routes and middleware over a set of adapters.
-func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseDependencies) -> Router<AppRequestContext> {
+func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseDependencies, removal: AccountRemoval) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
+        SecurityHeadersMiddleware()
         JSONErrorMiddleware()
         MetricsMiddleware()
-        LogRequestsMiddleware(.info)
+        RequestLogMiddleware()
         RequestBodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes)
         // The pages change with the service: browsers revalidate them (by ETag) rather than run stale code.
         FileMiddleware(
@@ -62,7 +104,11 @@ func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseD
         AccountController(
             dependencies: dependencies,
             publicURL: configuration.resolvedPublicURL,
-            allowedOrigins: configuration.allowedCallbackOrigins
+            allowedOrigins: configuration.allowedCallbackOrigins,
+            adminAPIKey: configuration.adminAPIKey,
+            creationLimit: RateLimit(capacity: configuration.accountsPerClientPerHour, per: .seconds(3600)),
+            clientAddress: ClientAddress(trustedProxies: Set(configuration.trustedProxies)),
+            accounts: removal
         ).endpoints
     )
     return router

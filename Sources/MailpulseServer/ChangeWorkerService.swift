@@ -12,6 +12,7 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
     static let parallelism = 8
 
     private let queue: any ChangeQueue
+    private let store: any MailStore
     private let processor: ChangeProcessor
     private let subscriptions: SubscriptionManager
     private let syncService: AccountSyncService
@@ -24,6 +25,7 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
 
     init(
         queue: any ChangeQueue,
+        store: any MailStore,
         processor: ChangeProcessor,
         subscriptions: SubscriptionManager,
         syncService: AccountSyncService,
@@ -34,6 +36,7 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
         logger: Logger
     ) {
         self.queue = queue
+        self.store = store
         self.processor = processor
         self.subscriptions = subscriptions
         self.syncService = syncService
@@ -104,7 +107,8 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
         for change in batch where change.notice.kind.isMessageChange {
             processed[change.notice.accountID, default: 0] += 1
         }
-        for (account, count) in processed {
+        // An account deleted meanwhile gets no event: its log in Redis is gone and must stay gone.
+        for (account, count) in processed where try await self.store.account(account) != nil {
             await self.events.publish(.activity("Processed \(count) change notification\(count == 1 ? "" : "s")"), for: account)
         }
     }
@@ -125,8 +129,10 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
             // Left unacknowledged: another worker claims the entries.
             throw CancellationError()
         } catch MailProviderError.reauthRequired {
-            // The user must sign in again; the backfill after relinking catches up.
+            // The user must sign in again (or the account was deleted); the backfill after relinking catches up.
             self.logger.info("Notification dropped: account needs reauthentication", metadata: ["account.id": "\(account)"])
+        } catch let error as MailStoreError where error.isNotFound {
+            self.logger.info("Notification dropped: the account was deleted", metadata: ["account.id": "\(account)"])
         } catch {
             self.logger.warning(
                 "Notification failed; dead-lettered, folder backfill scheduled",
@@ -135,7 +141,10 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
             for change in changes {
                 try await self.queue.deadLetter(change, reason: "\(error)")
             }
-            await self.events.publish(.activity("A change notification failed (\(error)); backfilling"), for: account)
+            await self.events.publish(
+                .activity("A change could not be applied; its folders are read again. \(ProblemSentence.of(error))"),
+                for: account
+            )
             self.syncService.requestBackfill(account)
             return
         }

@@ -3,12 +3,15 @@ internal import Logging
 internal import MailpulseCore
 internal import Metrics
 internal import Redis
+internal import RedisBackplane
 internal import ServiceLifecycle
 internal import Synchronization
 
 /// A node's one subscription to every account's event channel (a single PSUBSCRIBE), fanned out to the node's
 /// WebSockets by account. Each listener has its own bounded queue, so a slow page drops its own oldest events
-/// (and recovers them from the log) without holding up the others.
+/// (and recovers them from the log) without holding up the others. When an account is deleted on any node, its
+/// channel carries ``RedisAccountEventPublisher/accountDeletedMessage`` and every node ends that account's streams,
+/// closing its sockets.
 final class LiveEventHub: Service, Sendable {
     private struct Listeners {
         var subscribed = false
@@ -37,9 +40,13 @@ final class LiveEventHub: Service, Sendable {
                     return listeners.byAccount.values.flatMap(\.values)
                 }
                 for continuation in all { continuation.yield(.subscribed) }
-            case .message(let channel, _):
+            case .message(let channel, let payload):
                 guard channel.hasPrefix(self.channelPrefix), let account = AccountID(String(channel.dropFirst(self.channelPrefix.count)))
                 else { continue }
+                if payload == RedisAccountEventPublisher.accountDeletedMessage {
+                    self.disconnect(account)
+                    continue
+                }
                 let targets = self.listeners.withLock { Array(($0.byAccount[account] ?? [:]).values) }
                 for continuation in targets { continuation.yield(event) }
             }
@@ -49,6 +56,17 @@ final class LiveEventHub: Service, Sendable {
             return listeners.byAccount.values.flatMap(\.values)
         }
         for continuation in all { continuation.finish() }
+    }
+
+    /// How many streams of the account are open on this node.
+    func listenerCount(of account: AccountID) -> Int {
+        self.listeners.withLock { $0.byAccount[account]?.count ?? 0 }
+    }
+
+    /// Ends every stream of the account on this node (it was deleted): its sockets close.
+    func disconnect(_ account: AccountID) {
+        let streams = self.listeners.withLock { $0.byAccount.removeValue(forKey: account).map { Array($0.values) } ?? [] }
+        for continuation in streams { continuation.finish() }
     }
 
     /// The account's events from now on, starting with `.subscribed` once the hub is subscribed; ends when the

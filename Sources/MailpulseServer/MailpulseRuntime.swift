@@ -105,6 +105,7 @@ struct MailpulseRuntime {
         self.syncService = syncService
         self.workerService = ChangeWorkerService(
             queue: queue,
+            store: store,
             processor: ChangeProcessor(store: store, provider: provider, tokens: accessTokens, events: events),
             subscriptions: subscriptions,
             syncService: syncService,

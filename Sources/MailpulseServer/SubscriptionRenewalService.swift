@@ -128,7 +128,7 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
                     report.failed += 1
                     Counter(label: "mailpulse_subscription_renewals_total", dimensions: [("outcome", "failed")]).increment()
                     self.logger.warning("Subscription not renewed", metadata: ["account.id": "\(account.id)", "error.type": "\(error)"])
-                    await self.events.publish(.activity("Subscription renewal failed: \(error)"), for: account.id)
+                    await self.events.publish(.activity("Subscription renewal failed. \(ProblemSentence.of(error))"), for: account.id)
                 }
             }
             after = page.count == 500 ? page.last?.id : nil

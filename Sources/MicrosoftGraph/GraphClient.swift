@@ -18,9 +18,13 @@ public struct GraphClient: Sendable {
         try await self.get("me?$select=id,displayName,mail,userPrincipalName", accessToken: accessToken)
     }
 
-    /// GETs a path under the base and decodes the answer; a non-2xx answer throws ``GraphError``.
+    /// GETs a path under the base, or an absolute link Graph gave (a nextLink or deltaLink), and decodes the answer; a
+    /// non-2xx answer throws ``GraphError``.
     public func get<Response: Decodable>(_ pathAndQuery: String, accessToken: String, headers: [(String, String)] = []) async throws -> Response {
-        let url = URL(string: pathAndQuery.hasPrefix("http") ? pathAndQuery : "\(self.baseURL.absoluteString)/\(pathAndQuery)")!
+        let text = pathAndQuery.lowercased().hasPrefix("http") ? pathAndQuery : "\(self.baseURL.absoluteString)/\(pathAndQuery)"
+        guard let url = URL(string: text) else {
+            throw GraphError(status: 0, code: GraphError.untrustedLinkCode, message: "a link Graph gave is not a URL")
+        }
         let response = try await self.send(HTTPRequestData(method: "GET", url: url, headers: headers), accessToken: accessToken)
         do {
             return try JSONDecoder().decode(Response.self, from: response.body)
@@ -29,8 +33,17 @@ public struct GraphClient: Sendable {
         }
     }
 
-    /// Sends a request with the bearer token; a non-2xx answer throws ``GraphError``.
+    /// Sends a request with the bearer token, only to Graph's own origin (the base URL's scheme, host and port): a
+    /// link elsewhere, plain http to an https Graph included, throws ``GraphError`` with
+    /// ``GraphError/untrustedLinkCode`` and sends nothing. A non-2xx answer throws ``GraphError``.
     public func send(_ request: HTTPRequestData, accessToken: String) async throws -> HTTPResponseData {
+        guard Self.origin(of: request.url) == Self.origin(of: self.baseURL) else {
+            throw GraphError(
+                status: 0,
+                code: GraphError.untrustedLinkCode,
+                message: "a link leads away from Graph's origin; the token is not sent there"
+            )
+        }
         var request = request
         request.headers.append(("Authorization", "Bearer \(accessToken)"))
         let response: HTTPResponseData
@@ -45,10 +58,17 @@ public struct GraphClient: Sendable {
                 status: response.status,
                 code: answer?.error.code ?? "HTTP\(response.status)",
                 message: answer?.error.message ?? "",
-                retryAfter: response.header("Retry-After").flatMap(Double.init)
+                retryAfter: GraphError.retryAfterSeconds(response.header("Retry-After"))
             )
         }
         return response
+    }
+
+    /// `scheme://host:port` with the default port spelled out, lower-cased; `nil` without a scheme or host.
+    private static func origin(of url: URL) -> String? {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(), !host.isEmpty else { return nil }
+        let port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+        return "\(scheme)://\(host):\(port)"
     }
 
     private struct ErrorAnswer: Decodable {

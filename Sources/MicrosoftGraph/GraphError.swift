@@ -6,7 +6,8 @@ public struct GraphError: Error, CustomStringConvertible, Sendable {
     public let code: String
     /// Graph's message.
     public let message: String
-    /// `Retry-After` in seconds, for 429 and 503.
+    /// `Retry-After` in whole seconds, for 429 and 503: at most ``maximumRetryAfter``; `nil` when absent or not a
+    /// number of seconds.
     public let retryAfter: Double?
 
     /// Creates an error.
@@ -15,6 +16,20 @@ public struct GraphError: Error, CustomStringConvertible, Sendable {
         self.code = code
         self.message = message
         self.retryAfter = retryAfter
+    }
+
+    /// The longest `Retry-After` taken from an answer, in seconds: a day.
+    public static let maximumRetryAfter = 86_400
+    /// The code of a link that leads away from Graph's origin, refused before any request.
+    public static let untrustedLinkCode = "UntrustedLink"
+
+    /// A `Retry-After` value as seconds: delay-seconds (digits only) up to ``maximumRetryAfter``; anything else
+    /// (`inf`, `nan`, `-1`, `1e999`, a date) is `nil`, so the caller's default applies.
+    public static func retryAfterSeconds(_ text: String?) -> Double? {
+        guard let text, !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            let seconds = Int(text)
+        else { return nil }
+        return Double(min(seconds, Self.maximumRetryAfter))
     }
 
     /// The access token was refused: refresh once and retry.

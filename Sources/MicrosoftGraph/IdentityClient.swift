@@ -17,7 +17,7 @@ public struct IdentityClient: Sendable {
         self.configuration.baseURL.appendingPathComponent(self.configuration.tenant).appendingPathComponent("oauth2/v2.0")
     }
 
-    /// The URL that sends the browser to sign in: code flow, PKCE S256, the given state.
+    /// The URL that sends the browser to sign in: code flow, PKCE S256, the given state, an account picker.
     public func authorizeURL(state: String, pkce: PKCEPair, loginHint: String? = nil) -> URL {
         var components = URLComponents(url: self.endpoint.appendingPathComponent("authorize"), resolvingAgainstBaseURL: false)!
         var items = [
@@ -29,6 +29,8 @@ public struct IdentityClient: Sendable {
             URLQueryItem(name: "state", value: state),
             URLQueryItem(name: "code_challenge", value: pkce.challenge),
             URLQueryItem(name: "code_challenge_method", value: "S256"),
+            // The person sees which mailbox is being connected, even when the browser is signed in to one already.
+            URLQueryItem(name: "prompt", value: "select_account"),
         ]
         if let loginHint { items.append(URLQueryItem(name: "login_hint", value: loginHint)) }
         components.queryItems = items

@@ -65,7 +65,8 @@ extension OutlookProvider {
             case 401: throw MailProviderError.unauthorized(error.message)
             case 404: throw MailProviderError.notFound
             case 410: throw MailProviderError.cursorExpired
-            case 429: throw MailProviderError.throttled(retryAfter: .milliseconds(Int64((error.retryAfter ?? 10) * 1000)))
+            case 429: throw MailProviderError.throttled(retryAfter: .seconds(error.retryAfter ?? 10))
+            case 0 where error.code == GraphError.untrustedLinkCode: throw MailProviderError.failed(error.message)
             case 0, 500..<600: throw MailProviderError.unavailable("\(error.status) \(error.code): \(error.message)")
             default: throw MailProviderError.failed("\(error.status) \(error.code): \(error.message)")
             }

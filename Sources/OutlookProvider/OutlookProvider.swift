@@ -55,7 +55,9 @@ public struct OutlookProvider: MailProvider {
         OAuthTokens(
             accessToken: answer.accessToken,
             refreshToken: answer.refreshToken ?? previousRefreshToken,
-            expiresAt: Date().addingTimeInterval(Double(answer.expiresIn)),
+            // Access tokens live about an hour; a lifetime outside 0 s–1 day is the provider's mistake, not a reason to
+            // keep a token for ever (or to overflow a timestamp later).
+            expiresAt: Date().addingTimeInterval(Double(min(max(answer.expiresIn, 0), 86_400))),
             scope: answer.scope
         )
     }

@@ -5,15 +5,18 @@ internal import Synchronization
 /// A pool of hiredis connections whose blocking calls run on a thread pool of their own.
 ///
 /// Each command borrows one connection for its whole round trip, so no two callers ever share a `redisContext`.
-/// A connection that breaks is dropped; when a command fails on a connection that had been idle in the pool
-/// (the server restarted, say), the pool drops its idle connections and runs the command once more on a new one.
-/// A command may therefore reach the server twice if the connection broke after the server ran it: callers rely
-/// only on idempotent effects or tolerate duplicates (stream entries are deduplicated downstream).
+/// A connection that breaks is dropped, and an idle one the server closed (it restarted, say) is found before use
+/// and replaced. When a command fails on a connection that had been idle in the pool, the pool drops its idle
+/// connections and, only for a command that says it is idempotent (``RedisCommand/isIdempotent``), runs it once
+/// more on a new one: a script or a GETDEL may have run before the connection broke, and must not run twice.
+/// A caller that finds every connection busy waits at most ``RedisConfiguration/checkoutTimeout``.
 public final class RedisClient: RedisClientProtocol, Sendable {
     private struct Pool {
         var idle: [RedisConnection] = []
         var open = 0
-        var waiters: [CheckedContinuation<RedisConnection?, any Error>] = []
+        /// Callers waiting for a connection, oldest first, each with an id its deadline finds it by.
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<RedisConnection?, any Error>)] = []
+        var nextWaiter: UInt64 = 0
         var closed = false
     }
 
@@ -41,19 +44,19 @@ public final class RedisClient: RedisClientProtocol, Sendable {
             return pool.waiters
         }
         for waiter in waiters {
-            waiter.resume(throwing: RedisError.clientClosed())
+            waiter.continuation.resume(throwing: RedisError.clientClosed())
         }
         try? await self.threadPool.shutdownGracefully()
     }
 
     public func execute<Command: RedisCommand>(_ command: Command) async throws -> Command.Response {
-        let value = try await self.send(command.arguments, replyTimeout: command.replyTimeout)
+        let value = try await self.send(command.arguments, replyTimeout: command.replyTimeout, idempotent: command.isIdempotent)
         return try command.response(from: value)
     }
 
     // MARK: Pool
 
-    private func send(_ arguments: [RedisArgument], replyTimeout: Duration?) async throws -> RedisValue {
+    private func send(_ arguments: [RedisArgument], replyTimeout: Duration?, idempotent: Bool) async throws -> RedisValue {
         let (connection, wasIdle) = try await self.checkOut()
         do {
             let value = try await self.threadPool.runIfActive { try connection.send(arguments, replyTimeout: replyTimeout) }
@@ -61,6 +64,7 @@ public final class RedisClient: RedisClientProtocol, Sendable {
             return value
         } catch let error as RedisError where error.isConnectionError && wasIdle {
             self.discard(connection, dropIdle: true)
+            guard idempotent else { throw error }
             self.logger.debug("Retrying on a new Redis connection", metadata: ["error.type": "\(error)"])
             let fresh = try await self.openConnection()
             do {
@@ -93,32 +97,58 @@ public final class RedisClient: RedisClientProtocol, Sendable {
             case open
             case wait
         }
-        let step: Step = try self.pool.withLock { pool in
-            if pool.closed { throw RedisError.clientClosed() }
-            if let connection = pool.idle.popLast() { return .reuse(connection) }
-            if pool.open < self.configuration.maximumConnections {
-                pool.open += 1
-                return .open
-            }
-            return .wait
-        }
-        switch step {
-        case .reuse(let connection):
-            return (connection, true)
-        case .open:
-            return (try await self.openReserved(), false)
-        case .wait:
-            let handed = try await withCheckedThrowingContinuation { continuation in
-                let closed = self.pool.withLock { pool in
-                    if pool.closed { return true }
-                    pool.waiters.append(continuation)
-                    return false
+        while true {
+            let step: Step = try self.pool.withLock { pool in
+                if pool.closed { throw RedisError.clientClosed() }
+                if let connection = pool.idle.popLast() { return .reuse(connection) }
+                if pool.open < self.configuration.maximumConnections {
+                    pool.open += 1
+                    return .open
                 }
-                if closed { continuation.resume(throwing: RedisError.clientClosed()) }
+                return .wait
             }
-            // A waiter gets either a connection or, when one was dropped, the right to open a new one.
-            if let handed { return (handed, true) }
-            return (try await self.openReserved(), false)
+            switch step {
+            case .reuse(let connection):
+                guard connection.isUsable else {
+                    self.discard(connection, dropIdle: false)
+                    continue
+                }
+                return (connection, true)
+            case .open:
+                return (try await self.openReserved(), false)
+            case .wait:
+                // A waiter gets either a connection or, when one was dropped, the right to open a new one.
+                if let handed = try await self.waitForConnection() {
+                    guard handed.isUsable else {
+                        self.discard(handed, dropIdle: false)
+                        continue
+                    }
+                    return (handed, true)
+                }
+                return (try await self.openReserved(), false)
+            }
+        }
+    }
+
+    /// Waits for a returned connection (or a freed slot, `nil`) until the checkout timeout.
+    private func waitForConnection() async throws -> RedisConnection? {
+        try await withCheckedThrowingContinuation { continuation in
+            let id: UInt64? = self.pool.withLock { pool in
+                if pool.closed { return nil }
+                pool.nextWaiter += 1
+                pool.waiters.append((pool.nextWaiter, continuation))
+                return pool.nextWaiter
+            }
+            guard let id else { return continuation.resume(throwing: RedisError.clientClosed()) }
+            let timeout = self.configuration.checkoutTimeout
+            Task {
+                try? await Task.sleep(for: timeout)
+                // Whoever removes the waiter resumes it: a connection handed over first wins.
+                let expired = self.pool.withLock { pool in
+                    pool.waiters.firstIndex { $0.id == id }.map { pool.waiters.remove(at: $0).continuation }
+                }
+                expired?.resume(throwing: RedisError.poolExhausted("every Redis connection stayed busy for \(timeout)"))
+            }
         }
     }
 
@@ -149,7 +179,7 @@ public final class RedisClient: RedisClientProtocol, Sendable {
                 pool.open -= 1
                 return nil
             }
-            if !pool.waiters.isEmpty { return pool.waiters.removeFirst() }
+            if !pool.waiters.isEmpty { return pool.waiters.removeFirst().continuation }
             pool.idle.append(connection)
             return nil
         }
@@ -163,7 +193,7 @@ public final class RedisClient: RedisClientProtocol, Sendable {
                 pool.open -= pool.idle.count
                 pool.idle.removeAll()
             }
-            if !pool.waiters.isEmpty { return pool.waiters.removeFirst() }
+            if !pool.waiters.isEmpty { return pool.waiters.removeFirst().continuation }
             pool.open -= 1
             return nil
         }
@@ -173,7 +203,7 @@ public final class RedisClient: RedisClientProtocol, Sendable {
 
     private func releaseSlot() {
         let waiter: CheckedContinuation<RedisConnection?, any Error>? = self.pool.withLock { pool in
-            if !pool.waiters.isEmpty { return pool.waiters.removeFirst() }
+            if !pool.waiters.isEmpty { return pool.waiters.removeFirst().continuation }
             pool.open -= 1
             return nil
         }

@@ -7,6 +7,7 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
         case unexpectedReply
         case clientClosed
         case invalidURL
+        case poolExhausted
 
         var description: String {
             switch self {
@@ -16,6 +17,7 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
             case .unexpectedReply: "unexpected reply"
             case .clientClosed: "client closed"
             case .invalidURL: "invalid URL"
+            case .poolExhausted: "no connection free"
             }
         }
     }
@@ -55,6 +57,11 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
     /// The Redis URL is malformed.
     public static func invalidURL(_ message: String, fileID: String = #fileID, line: Int = #line) -> RedisError {
         .init(.invalidURL, message, fileID: fileID, line: line)
+    }
+
+    /// Every connection stayed busy for the configured checkout timeout.
+    public static func poolExhausted(_ message: String, fileID: String = #fileID, line: Int = #line) -> RedisError {
+        .init(.poolExhausted, message, fileID: fileID, line: line)
     }
 
     /// Whether the error is about the connection rather than the command: another connection may succeed.

@@ -13,10 +13,10 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     /// The database number.
     public var database: Int
 
-    /// Parses a Redis URL.
+    /// Parses a Redis URL; an error names what is wrong without repeating the text, which may hold a password.
     public init(_ text: String) throws {
         guard text.hasPrefix("redis://") else {
-            throw RedisError.invalidURL("expected redis://host:port[/db], got \(text)")
+            throw RedisError.invalidURL("expected redis://[[user]:password@]host[:port][/db]")
         }
         var rest = Substring(text.dropFirst("redis://".count))
         self.user = nil
@@ -39,7 +39,7 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
             rest = rest[..<slash]
             if !path.isEmpty {
                 guard let database = Int(path), database >= 0 else {
-                    throw RedisError.invalidURL("the database in \(text) is not a number")
+                    throw RedisError.invalidURL("the database (after the last /) is not a number")
                 }
                 self.database = database
             }
@@ -47,13 +47,13 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         self.port = 6379
         if let colon = rest.lastIndex(of: ":") {
             guard let port = Int(rest[rest.index(after: colon)...]), (1...65535).contains(port) else {
-                throw RedisError.invalidURL("the port in \(text) is not a port number")
+                throw RedisError.invalidURL("the port is not a number from 1 to 65535")
             }
             self.port = port
             rest = rest[..<colon]
         }
         guard !rest.isEmpty else {
-            throw RedisError.invalidURL("\(text) names no host")
+            throw RedisError.invalidURL("the URL names no host")
         }
         self.host = String(rest)
     }

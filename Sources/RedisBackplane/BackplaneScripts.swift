@@ -62,13 +62,13 @@ enum BackplaneScripts {
         """
     )
 
-    /// KEYS[1] lock, KEYS[2] fencing counter; ARGV holder, ttl in ms. Answers the fencing token, or nil when held.
+    /// KEYS[1] lock; ARGV holder, ttl in ms. Answers 1 when the lock was free and is now this holder's, else 0.
     static let lock = RedisScript(
         """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-            return redis.call('INCR', KEYS[2])
+            return 1
         end
-        return false
+        return 0
         """
     )
 

@@ -69,6 +69,16 @@ public struct RedisAccountEventPublisher: AccountEventPublisher {
         Int(try await self.client.get("\(self.prefix)events:seq:\(account)") ?? "0") ?? 0
     }
 
+    /// Published on an account's channel when the account is deleted: not an event (it has no sequence number), a
+    /// signal for every node to close the account's sockets.
+    public static let accountDeletedMessage = "{\"type\":\"account.deleted\"}"
+
+    /// Deletes the account's sequence counter and event log, and tells every node's hub that the account is gone.
+    public func forget(_ account: AccountID) async throws {
+        _ = try await self.client.execute(DEL(["\(self.prefix)events:seq:\(account)", "\(self.prefix)events:log:\(account)"]))
+        _ = try await self.client.send(["PUBLISH", RedisArgument(self.channel(of: account)), RedisArgument(Self.accountDeletedMessage)])
+    }
+
     /// The sequence number of a published event (`{"seq":12,…}` → 12).
     public static func sequence(of event: String) -> Int? {
         guard event.hasPrefix("{\"seq\":") else { return nil }

@@ -60,11 +60,10 @@ public struct RedisBackplane: Backplane {
         let holder = UUID().uuidString
         let reply = try await self.client.evaluate(
             BackplaneScripts.lock,
-            keys: [self.key("lock", key), self.key("fence", key)],
+            keys: [self.key("lock", key)],
             arguments: [RedisArgument(holder), RedisArgument(ttl.milliseconds)]
         )
-        guard let token = reply.integer else { return nil }
-        return LockGrant(key: key, holder: holder, fencingToken: token)
+        return reply.integer == 1 ? LockGrant(key: key, holder: holder) : nil
     }
 
     @discardableResult
@@ -92,6 +91,12 @@ public struct RedisBackplane: Backplane {
 
     public func takeSingleUse(_ key: String) async throws -> String? {
         try await self.client.getdel(self.key("once", key))
+    }
+
+    public func forget(_ names: [String]) async throws {
+        guard !names.isEmpty else { return }
+        let keys = names.flatMap { name in ["bucket", "lease", "pause", "lock", "once"].map { self.key($0, name) } }
+        _ = try await self.client.execute(DEL(keys))
     }
 
     private func key(_ kind: String, _ name: String) -> String {

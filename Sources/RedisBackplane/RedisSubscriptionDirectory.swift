@@ -5,7 +5,8 @@ internal import Secrets
 
 /// ``SubscriptionDirectory`` in Redis: one hash per subscription with its account and the SHA-256 of its secret,
 /// expiring a day after the subscription, so a forgotten one cleans itself up. Subscriptions found are remembered
-/// for a minute (``SubscriptionCache``).
+/// for a minute, and ids found missing for a few seconds (``SubscriptionCache``): a flood of notifications naming
+/// made-up subscriptions costs one Redis round trip per delivery, then none.
 public struct RedisSubscriptionDirectory: SubscriptionDirectory {
     private let client: any RedisClientProtocol
     private let prefix: String
@@ -32,20 +33,43 @@ public struct RedisSubscriptionDirectory: SubscriptionDirectory {
         return reply.integer == 1
     }
 
-    public func check(_ subscriptionID: String, clientState: String) async throws -> SubscriptionCheck {
-        let account: AccountID
-        let secret: Data
-        if let cached = self.cache.entry(subscriptionID) {
-            (account, secret) = (cached.account, cached.secret)
-        } else {
-            let fields = try await self.client.hgetall(self.key(subscriptionID))
-            guard let accountText = fields["account"], let found = AccountID(accountText), let secretText = fields["secret"],
-                let digest = Data(base64Encoded: secretText)
-            else { return .unknown }
-            (account, secret) = (found, digest)
-            self.cache.remember(subscriptionID, account: account, secret: secret)
+    public func check(_ claims: [SubscriptionClaim]) async throws -> [SubscriptionCheck] {
+        var found: [String: SubscriptionCache.Entry?] = [:]
+        var unseen: [String] = []
+        for claim in claims where found[claim.subscriptionID] == nil {
+            if let cached = self.cache.entry(claim.subscriptionID) {
+                found[claim.subscriptionID] = .some(cached)
+            } else if self.cache.isKnownMissing(claim.subscriptionID) {
+                found[claim.subscriptionID] = .some(nil)
+            } else {
+                found[claim.subscriptionID] = .some(nil)
+                unseen.append(claim.subscriptionID)
+            }
         }
-        return SecretDigest.constantTimeEqual(secret, SecretDigest.sha256(clientState)) ? .valid(account) : .clientStateMismatch
+        if !unseen.isEmpty {
+            let reply = try await self.client.evaluate(
+                SubscriptionScripts.lookup,
+                keys: unseen.map(self.key),
+                arguments: []
+            )
+            guard let rows = reply.array, rows.count == unseen.count else {
+                throw RedisError.unexpectedReply("the subscription lookup answered \(reply.array?.count ?? 0) rows for \(unseen.count) ids")
+            }
+            for (subscriptionID, row) in zip(unseen, rows) {
+                let fields = row.array ?? []
+                guard fields.count == 2, let accountText = fields[0].string, let account = AccountID(accountText),
+                    let secretText = fields[1].string, let secret = Data(base64Encoded: secretText)
+                else {
+                    self.cache.rememberMissing(subscriptionID)
+                    continue
+                }
+                found[subscriptionID] = self.cache.remember(subscriptionID, account: account, secret: secret)
+            }
+        }
+        return claims.map { claim in
+            guard let entry = found[claim.subscriptionID] ?? nil else { return .unknown }
+            return SecretDigest.constantTimeEqual(entry.secret, SecretDigest.sha256(claim.clientState)) ? .valid(entry.account) : .clientStateMismatch
+        }
     }
 
     public func remove(_ subscriptionID: String) async throws {

@@ -21,6 +21,7 @@ public final class SQLiteMailStore: MailStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            db.add(function: FullTextQuery.indexedTextFunction)
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
@@ -37,7 +38,7 @@ public final class SQLiteMailStore: MailStore {
     // MARK: Accounts
 
     public func createAccount(_ account: Account) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM accounts WHERE id = ?", arguments: [account.id.description]) ?? false
             if exists {
                 throw MailStoreError.conflict("account \(account.id) exists")
@@ -60,7 +61,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func updateAccount(_ account: Account) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             var arguments = Self.accountArguments(account)
             _ = arguments.append(contentsOf: [account.id.description])
             try db.execute(
@@ -79,7 +80,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func deleteAccount(_ id: AccountID) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             for table in ["messages", "mailboxes", "sync_states"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE account_id = ?", arguments: [id.description])
             }
@@ -98,7 +99,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func saveSealedTokens(_ sealed: Data?, for account: AccountID) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             try db.execute(sql: "UPDATE accounts SET sealed_tokens = ? WHERE id = ?", arguments: [sealed, account.description])
             if db.changesCount == 0 {
                 throw MailStoreError.notFound("account \(account) does not exist")
@@ -113,7 +114,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func saveAPITokenHash(_ hash: Data, for account: AccountID) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             try db.execute(sql: "UPDATE accounts SET api_token_hash = ? WHERE id = ?", arguments: [hash, account.description])
             if db.changesCount == 0 {
                 throw MailStoreError.notFound("account \(account) does not exist")
@@ -130,7 +131,7 @@ public final class SQLiteMailStore: MailStore {
     // MARK: Mailboxes
 
     public func upsertMailboxes(_ mailboxes: [Mailbox]) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO mailboxes (account_id, id, parent_id, display_name, well_known_name, total_count, unread_count, is_hidden)
@@ -151,7 +152,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func deleteMailbox(_ id: String, of account: AccountID) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             try db.execute(sql: "DELETE FROM mailboxes WHERE account_id = ? AND id = ?", arguments: [account.description, id])
         }
     }
@@ -181,7 +182,7 @@ public final class SQLiteMailStore: MailStore {
 
     public func upsertMessages(_ messages: [Message]) async throws -> WriteOutcome {
         let rows = try messages.map(MessageRow.init)
-        return try await self.pool.write { db in
+        return try await self.write { db in
             // The WHERE clause is the version guard: a live row is replaced by a version not older than it, and a
             // tombstone only by a version strictly newer than the deletion.
             let statement = try db.cachedStatement(
@@ -209,7 +210,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func deleteMessages(_ deletions: [MessageDeletion]) async throws -> WriteOutcome {
-        try await self.pool.write { db in
+        try await self.write { db in
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO messages (account_id, id, mailbox_id, subject, to_recipients, cc_recipients, received_at, is_read,
@@ -254,10 +255,10 @@ public final class SQLiteMailStore: MailStore {
             _ = arguments.append(contentsOf: [mailboxID])
         }
         if let text = query.text {
-            guard let match = FullTextQuery.match(for: text) else {
+            guard let match = FullTextQuery.match(for: text, account: query.accountID) else {
                 return MessagePage(messages: [], next: nil)
             }
-            sql += " AND rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"
+            sql += " AND rowid IN (SELECT rowid FROM message_words WHERE message_words MATCH ?)"
             _ = arguments.append(contentsOf: [match])
         }
         if let cursor = query.cursor {
@@ -300,7 +301,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func saveSyncState(_ state: SyncState) async throws {
-        try await self.pool.write { db in
+        try await self.write { db in
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO sync_states (account_id, scope, cursor, checkpoint, pages_stored, messages_stored, completed_at)
@@ -322,6 +323,15 @@ public final class SQLiteMailStore: MailStore {
     }
 
     // MARK: Rows
+
+    /// Runs a write transaction; a row refused because its account no longer exists becomes ``MailStoreError/notFound(_:)``.
+    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await self.pool.write(updates)
+        } catch let error as DatabaseError where error.message == SQLiteSchema.accountMissing {
+            throw MailStoreError.notFound("the account does not exist: it was deleted")
+        }
+    }
 
     private static func accountArguments(_ account: Account) -> StatementArguments {
         [

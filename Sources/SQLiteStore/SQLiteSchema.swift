@@ -124,6 +124,57 @@ enum SQLiteSchema {
         migrator.registerMigration("v4-subscription-notification-url") { db in
             try db.execute(sql: "ALTER TABLE accounts ADD COLUMN subscription_notification_url TEXT")
         }
+        migrator.registerMigration("v5-account-scoped-search-and-guards") { db in
+            // The full-text index becomes contentless and its words carry their account's tag (FullTextQuery), so a
+            // search reads only its own account's terms; and a row of an account that no longer exists is refused,
+            // so a sync or worker still running when its account is deleted cannot bring any of it back.
+            let indexed = { (row: String) in
+                "mailpulse_indexed_text(\(row).account_id, \(row).subject, \(row).from_name, \(row).from_address, \(row).body_preview)"
+            }
+            let (old, new) = (indexed("old"), indexed("new"))
+            try db.execute(
+                sql: """
+                    DROP TRIGGER messages_fts_insert;
+                    DROP TRIGGER messages_fts_delete;
+                    DROP TRIGGER messages_fts_update;
+                    DROP TABLE messages_fts;
+
+                    CREATE VIRTUAL TABLE message_words USING fts5(words, content = '', tokenize = 'unicode61 remove_diacritics 2');
+                    INSERT INTO message_words (rowid, words)
+                        SELECT rowid, mailpulse_indexed_text(account_id, subject, from_name, from_address, body_preview)
+                        FROM messages WHERE deleted = 0;
+
+                    CREATE TRIGGER message_words_insert AFTER INSERT ON messages WHEN new.deleted = 0 BEGIN
+                        INSERT INTO message_words (rowid, words) VALUES (new.rowid, \(new));
+                    END;
+                    CREATE TRIGGER message_words_delete AFTER DELETE ON messages WHEN old.deleted = 0 BEGIN
+                        INSERT INTO message_words (message_words, rowid, words) VALUES ('delete', old.rowid, \(old));
+                    END;
+                    CREATE TRIGGER message_words_update AFTER UPDATE ON messages
+                    WHEN old.deleted IS NOT new.deleted
+                        OR old.subject IS NOT new.subject
+                        OR old.from_name IS NOT new.from_name
+                        OR old.from_address IS NOT new.from_address
+                        OR old.body_preview IS NOT new.body_preview
+                    BEGIN
+                        INSERT INTO message_words (message_words, rowid, words) SELECT 'delete', old.rowid, \(old) WHERE old.deleted = 0;
+                        INSERT INTO message_words (rowid, words) SELECT new.rowid, \(new) WHERE new.deleted = 0;
+                    END;
+                    """
+            )
+            for table in ["messages", "mailboxes", "sync_states"] {
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER \(table)_need_account BEFORE INSERT ON \(table)
+                        WHEN NOT EXISTS (SELECT 1 FROM accounts WHERE id = new.account_id)
+                        BEGIN SELECT RAISE(ABORT, '\(Self.accountMissing)'); END;
+                        """
+                )
+            }
+        }
         return migrator
     }
+
+    /// The error a write for an account that does not exist (any more) raises.
+    static let accountMissing = "mailpulse: the account does not exist"
 }

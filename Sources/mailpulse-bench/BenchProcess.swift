@@ -9,7 +9,7 @@ final class BenchProcess: @unchecked Sendable {
         self.process.executableURL = URL(fileURLWithPath: executable)
         self.process.arguments = arguments
         self.process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         self.process.standardOutput = handle
         self.process.standardError = handle

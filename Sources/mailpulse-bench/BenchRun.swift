@@ -38,6 +38,8 @@ struct BenchRun {
         guard let redisURL = TestEnvironment.redisURL else { throw BenchError("REDIS_URL must point at a redis-server") }
         configuration.redisURL = redisURL
         configuration.redisPrefix = TestEnvironment.uniquePrefix()
+        // Every account is created from loopback.
+        configuration.accountsPerClientPerHour = 1_000_000
         configuration.microsoftClientID = simulatorConfiguration.clientID
         configuration.identityBaseURL = "http://127.0.0.1:\(simulatorPort)"
         configuration.graphBaseURL = "http://127.0.0.1:\(simulatorPort)/v1.0"
@@ -95,14 +97,20 @@ struct BenchRun {
     /// One at a time: FoundationNetworking crashes on concurrent redirect responses ("Received callback for HTTP
     /// redirection, but we're not waiting for it").
     func link(_ address: String) async throws -> (AccountID, String, ContinuousClock.Instant) {
-        let (_, created, _) = try await self.send("POST", "\(self.service)/api/accounts", json: "{\"provider\":\"outlook\"}")
+        let (_, created, createdHeaders) = try await self.send("POST", "\(self.service)/api/accounts", json: "{\"provider\":\"outlook\"}")
         guard let id = created["id"] as? String, let account = AccountID(id), let token = created["token"] as? String,
             let login = created["loginUrl"] as? String
         else { throw BenchError("account not created: \(created)") }
+        // The browser binding: the callback links only with the cookie the creation set (several cookies are joined by commas).
+        let binding = "mailpulse_login_\(account.compactText)="
+        guard
+            let cookie = createdHeaders["set-cookie"]?.split(separator: ",").compactMap({ $0.split(separator: ";").first })
+                .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix(binding) })
+        else { throw BenchError("account created without its sign-in cookie") }
         let (status, body, headers) = try await self.send("GET", "\(login)&login_hint=\(address)")
         guard let location = headers["location"] else { throw BenchError("sign-in of \(address) did not redirect: \(status) \(body)") }
         let start = ContinuousClock.now
-        _ = try await self.send("GET", location)
+        _ = try await self.send("GET", location, headers: [("Cookie", cookie)])
         return (account, token, start)
     }
 
@@ -128,11 +136,26 @@ struct BenchRun {
         try await self.send("GET", "\(self.simulator)/sim/stats").1
     }
 
+    /// Graph requests the simulator served so far, by mailbox: all of them, or one endpoint's (one read of the
+    /// counters, however many mailboxes).
+    func requestCounts(endpoint: String? = nil) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for (name, perMailbox) in try await self.stats()["requests"] as? [String: [String: Any]] ?? [:] where endpoint == nil || name == endpoint {
+            for (mailbox, count) in perMailbox { counts[mailbox, default: 0] += count as? Int ?? 0 }
+        }
+        return counts
+    }
+
     /// Graph requests the simulator served for a mailbox: all of them, or one endpoint's.
     func requests(_ mailbox: String, endpoint: String? = nil) async throws -> Int {
-        let stats = try await self.stats()
-        let requests = stats["requests"] as? [String: [String: Any]] ?? [:]
-        return requests.filter { endpoint == nil || $0.key == endpoint }.values.reduce(0) { $0 + ($1[mailbox] as? Int ?? 0) }
+        try await self.requestCounts(endpoint: endpoint)[mailbox] ?? 0
+    }
+
+    /// Records a subscription in the service's directory, as the service does when it subscribes, so the bench can
+    /// post Graph's notifications for `account` itself.
+    func registerSubscription(_ id: String, account: AccountID, clientState: String) async throws {
+        let directory = RedisSubscriptionDirectory(client: TestEnvironment.redisClient(maximumConnections: 1), prefix: self.configuration.redisPrefix)
+        try await directory.register(id, account: account, clientState: clientState, expiresAt: Date(timeIntervalSinceNow: 3600))
     }
 
     /// The simulator's truth: message id → isRead.

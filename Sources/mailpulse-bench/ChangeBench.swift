@@ -171,11 +171,9 @@ enum ChangeBench {
 
     /// Ten concurrent notifications for one message, for each of `ids`; answers the median fetches per burst.
     static func fetchesPerBurst(_ bench: BenchRun, mailbox: String, account: AccountID, ids: [String]) async throws -> Double {
-        let client = TestEnvironment.redisClient(maximumConnections: 4)
-        let directory = RedisSubscriptionDirectory(client: client, prefix: bench.configuration.redisPrefix)
-        try await directory.register("bench", account: account, clientState: "bench", expiresAt: Date(timeIntervalSinceNow: 3600))
+        try await bench.registerSubscription("bench", account: account, clientState: "bench")
         let store = try SQLiteMailStore(path: bench.configuration.sqlitePath)
-        let queue = RedisChangeQueue(client: client, prefix: bench.configuration.redisPrefix)
+        let queue = RedisChangeQueue(client: TestEnvironment.redisClient(maximumConnections: 1), prefix: bench.configuration.redisPrefix)
         var perBurst: [Double] = []
         for id in ids {
             let before = try await bench.requests(mailbox, endpoint: "me/messages/{id}")

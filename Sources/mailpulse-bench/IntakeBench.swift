@@ -42,15 +42,8 @@ enum IntakeBench {
 
     static func run(_ settings: BenchSettings, run: Int) async throws -> [BenchFigure] {
         try await BenchRun.with(configure: Self.configure) { bench in
-            let client = TestEnvironment.redisClient(maximumConnections: 2)
-            let directory = RedisSubscriptionDirectory(client: client, prefix: bench.configuration.redisPrefix)
-            try await directory.register(
-                Self.subscription,
-                account: AccountID.random(),
-                clientState: Self.clientState,
-                expiresAt: Date(timeIntervalSinceNow: 3600)
-            )
-            let queue = RedisChangeQueue(client: client, prefix: bench.configuration.redisPrefix)
+            try await bench.registerSubscription(Self.subscription, account: AccountID.random(), clientState: Self.clientState)
+            let queue = RedisChangeQueue(client: TestEnvironment.redisClient(maximumConnections: 1), prefix: bench.configuration.redisPrefix)
             let load = LoadGenerator(seconds: settings.intakeSeconds)
             let health = try load.run("\(bench.service)/health")
             let single = try load.run("\(bench.service)/webhooks/graph", script: Self.script, arguments: ["1", "single"])

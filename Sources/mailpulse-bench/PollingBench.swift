@@ -80,12 +80,8 @@ enum PollingBench {
 
     /// Graph requests of the mailboxes so far, and how many delta rounds began (each lists the folders once).
     static func requests(_ bench: BenchRun, _ mailboxes: [String]) async throws -> (requests: Int, rounds: Int) {
-        var requests = 0
-        var rounds = 0
-        for mailbox in mailboxes {
-            requests += try await bench.requests(mailbox)
-            rounds += try await bench.requests(mailbox, endpoint: "me/mailfolders/delta")
-        }
-        return (requests, rounds)
+        let requests = try await bench.requestCounts()
+        let rounds = try await bench.requestCounts(endpoint: "me/mailfolders/delta")
+        return (mailboxes.reduce(0) { $0 + (requests[$1] ?? 0) }, mailboxes.reduce(0) { $0 + (rounds[$1] ?? 0) })
     }
 }

@@ -33,6 +33,8 @@ enum ScaleBench {
             "LOG_LEVEL": "error",
             "SYNC_INTERVAL_SECONDS": "0",
             "RENEWAL_INTERVAL_SECONDS": "86400",
+            // Every account is created from loopback.
+            "ACCOUNTS_PER_CLIENT_PER_HOUR": "1000000",
         ]
         let mailpulse = binaries.appendingPathComponent("mailpulse").path
         let service = try BenchProcess(mailpulse, ["serve"], environment: environment, log: folder.appendingPathComponent("mailpulse.log"))

@@ -45,8 +45,8 @@ enum ThrottleBench {
             let series = try await sampler.value
             let stats = try await bench.stats()
             let throttled = stats["throttled"] as? Int ?? 0
-            var total = 0
-            for mailbox in mailboxes { total += try await bench.requests(mailbox) }
+            let counts = try await bench.requestCounts()
+            let total = mailboxes.reduce(0) { $0 + (counts[$1] ?? 0) }
             let rate = Double(Self.bucket) / 10
             let perMailbox = mailboxes.compactMap { mailbox in
                 Self.backlogRate(series.map { ($0.time, $0.counts[mailbox] ?? 0) }, budget: budget)
@@ -83,11 +83,7 @@ enum ThrottleBench {
         let start = ContinuousClock.now
         var samples: [Sample] = []
         while !Task.isCancelled {
-            let stats = try await bench.stats()
-            var counts: [String: Int] = [:]
-            for perMailbox in (stats["requests"] as? [String: [String: Any]] ?? [:]).values {
-                for (mailbox, count) in perMailbox { counts[mailbox, default: 0] += count as? Int ?? 0 }
-            }
+            let counts = try await bench.requestCounts()
             samples.append(Sample(time: (ContinuousClock.now - start).timeInterval, counts: counts))
             try? await Task.sleep(for: .milliseconds(100))
         }

@@ -13,6 +13,13 @@ enum MailFixtures {
         )
     }
 
+    /// A new account, created in the store: stores refuse mail of accounts they do not hold.
+    static func createdAccount(in store: any MailStore) async throws -> AccountID {
+        let account = Self.account()
+        try await store.createAccount(account)
+        return account.id
+    }
+
     static func message(
         _ id: String,
         account: AccountID,

@@ -74,7 +74,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func anOlderVersionNeverOverwritesANewerOne(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         let newer = MailFixtures.message("m1", account: account, subject: "newer", modifiedAt: 2000)
         let older = MailFixtures.message("m1", account: account, subject: "older", modifiedAt: 1000)
         #expect(try await store.upsertMessages([newer]) == WriteOutcome(applied: ["m1"]))
@@ -92,7 +92,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func aTombstoneRefusesOlderUpsertsAndYieldsToNewerOnes(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         _ = try await store.upsertMessages([MailFixtures.message("m1", account: account, modifiedAt: 1000)])
         #expect(try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "m1", deletedAt: 2000)]).applied == ["m1"])
         #expect(try await store.message("m1", of: account) == nil)
@@ -111,7 +111,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func deletingAnUnknownMessageLeavesATombstone(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         #expect(try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "ghost", deletedAt: 5000)]).applied == ["ghost"])
         #expect(try await store.upsertMessages([MailFixtures.message("ghost", account: account, modifiedAt: 4000)]).stale == ["ghost"])
         #expect(try await store.message("ghost", of: account) == nil)
@@ -120,7 +120,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func aDeletionOlderThanTheStoredVersionIsStale(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         _ = try await store.upsertMessages([MailFixtures.message("m1", account: account, modifiedAt: 5000)])
         #expect(try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "m1", deletedAt: 4000)]).stale == ["m1"])
         #expect(try await store.message("m1", of: account) != nil)
@@ -131,7 +131,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func pagesRunNewestFirstAndCoverEveryMessageOnce(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         // Pairs share a received time, so the id must break ties for the order to be total.
         let messages = (0..<25).map { MailFixtures.message(String(format: "m%02d", $0), account: account, receivedAt: Int64(1000 + $0 / 2)) }
         _ = try await store.upsertMessages(messages.shuffled())
@@ -151,7 +151,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func paginationIsStableWhileMessagesArrive(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         let original = (0..<100).map { MailFixtures.message("old\($0)", account: account, receivedAt: Int64(10_000 + $0)) }
         _ = try await store.upsertMessages(original)
 
@@ -183,7 +183,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func listingByMailboxAndCounting(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         _ = try await store.upsertMessages([
             MailFixtures.message("a", account: account, mailbox: "inbox", isRead: false),
             MailFixtures.message("b", account: account, mailbox: "inbox", isRead: true),
@@ -210,7 +210,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func searchMatchesSubjectSenderAndPreview(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         _ = try await store.upsertMessages([
             MailFixtures.message("s1", account: account, subject: "Quarterly budget review", receivedAt: 3),
             MailFixtures.message(
@@ -286,7 +286,8 @@ import Testing
         #expect(try await store.counts(of: account.id, mailbox: nil).total == 0)
         #expect(try await store.mailboxes(of: account.id).isEmpty)
         #expect(try await store.syncStates(of: account.id).isEmpty)
-        // The tombstone went too: a re-linked account starts clean.
+        // The tombstone went too: an account created again under the id starts clean.
+        try await store.createAccount(account)
         #expect(try await store.upsertMessages([MailFixtures.message("gone", account: account.id, modifiedAt: 1)]).applied == ["gone"])
     }
 
@@ -295,7 +296,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func mailboxesAreUpsertedListedAndDeleted(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         var inbox = Mailbox(accountID: account, id: "f1", displayName: "Inbox", wellKnownName: "inbox", totalCount: 10, unreadCount: 2)
         let child = Mailbox(accountID: account, id: "f2", parentID: "f1", displayName: "Receipts")
         try await store.upsertMailboxes([inbox, child])
@@ -309,7 +310,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func syncStateKeepsCursorAndCheckpointPerScope(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         #expect(try await store.syncState(.mailbox("inbox"), of: account) == nil)
         var state = SyncState(
             accountID: account,
@@ -334,7 +335,7 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func aBatchOfTenThousandMessages(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
-        let account = AccountID.random()
+        let account = try await MailFixtures.createdAccount(in: store)
         let batch = (0..<10_000).map { MailFixtures.message("bulk\($0)", account: account, receivedAt: Int64($0), isRead: $0 % 4 == 0) }
         let outcome = try await store.upsertMessages(batch)
         #expect(outcome.applied.count == 10_000 && outcome.stale.isEmpty)

@@ -72,7 +72,15 @@ import Testing
 
     @Test func aKeyFileWithGarbageIsRefused() throws {
         let path = try TestEnvironment.temporaryDirectory().appendingPathComponent("token.key").path
-        FileManager.default.createFile(atPath: path, contents: Data("garbage".utf8))
+        FileManager.default.createFile(atPath: path, contents: Data("garbage".utf8), attributes: [.posixPermissions: 0o600])
         #expect(throws: SecretsError.invalidKey("")) { try TokenKey.loadOrCreate(at: path) }
+    }
+
+    @Test(arguments: [0o644, 0o640, 0o604, 0o660])
+    func aKeyFileOthersMayReadIsRefused(_ mode: Int) throws {
+        let path = try TestEnvironment.temporaryDirectory().appendingPathComponent("token.key").path
+        let key = Data(repeating: 7, count: 32).base64EncodedString()
+        FileManager.default.createFile(atPath: path, contents: Data(key.utf8), attributes: [.posixPermissions: mode])
+        #expect(throws: SecretsError.keyFile("")) { try TokenKey.loadOrCreate(at: path) }
     }
 }

@@ -114,6 +114,8 @@ struct AccountLinkTests {
         try await LinkHarness.run { harness in
             try await harness.createMailbox("ada@outlook.com")
             let (id, firstLogin, token) = try await harness.createAccount()
+            // The browser that started the first sign-in (the relink below starts the second in another one).
+            let firstBrowser = harness.loginCookies.value
             let relinked = try await harness.send("POST", "/api/accounts/\(id)/relink", headers: [("Authorization", "Bearer \(token)")])
             let secondLogin = try #require(relinked.json["loginUrl"] as? String)
             // A code issued for the first sign-in's PKCE challenge, delivered with the second sign-in's state: the verifier does not match.
@@ -126,6 +128,7 @@ struct AccountLinkTests {
             #expect(try await harness.account(id, token: token).json["status"] as? String == "pending")
 
             // The first sign-in completes; its code, replayed under a fresh sign-in, is refused as already redeemed.
+            harness.loginCookies.value = firstBrowser
             #expect(try await harness.returnFromProvider(firstBack).status == 302)
             let third = try await harness.send("POST", "/api/accounts/\(id)/relink", headers: [("Authorization", "Bearer \(token)")])
             let thirdLogin = try #require(third.json["loginUrl"] as? String)

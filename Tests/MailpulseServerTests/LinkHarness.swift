@@ -15,6 +15,9 @@ struct LinkHarness: Sendable {
     let configuration: MailpulseConfiguration
     let logs: LogRecorder
     let transport = URLSessionTransport()
+    /// The sign-in binding cookies the service set, sent back to it as a browser would. Session cookies are not kept:
+    /// tests present the account's token themselves, or nothing.
+    let loginCookies = SharedValue<[String: String]>([:])
 
     struct Reply {
         var status: Int
@@ -128,12 +131,35 @@ struct LinkHarness: Sendable {
     /// Sends a request; a path goes to the service.
     func send(_ method: String, _ url: String, headers: [(String, String)] = [], json: String? = nil) async throws -> Reply {
         let target = url.hasPrefix("/") ? self.service + url : url
+        let toService = target.hasPrefix(self.service)
         var allHeaders = headers
         if json != nil { allHeaders.append(("Content-Type", "application/json")) }
+        let cookies = self.loginCookies.value
+        if toService, !cookies.isEmpty, !headers.contains(where: { $0.0.lowercased() == "cookie" }) {
+            allHeaders.append(("Cookie", cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")))
+        }
         let response = try await self.transport.send(
             HTTPRequestData(method: method, url: URL(string: target)!, headers: allHeaders, body: json.map { Data($0.utf8) }, timeout: .seconds(20))
         )
+        if toService, let setCookie = response.headers["set-cookie"] {
+            self.keepLoginCookies(setCookie)
+        }
         return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// Keeps the `mailpulse_login_…` cookies of a `Set-Cookie` (several are joined by commas), dropping expired ones.
+    private func keepLoginCookies(_ setCookie: String) {
+        for cookie in setCookie.split(separator: ",") {
+            let attributes = cookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let pair = attributes.first, let equals = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<equals])
+            guard name.hasPrefix("mailpulse_login_") else { continue }
+            if attributes.contains("Max-Age=0") {
+                self.loginCookies.value[name] = nil
+            } else {
+                self.loginCookies.value[name] = String(pair[pair.index(after: equals)...])
+            }
+        }
     }
 
     /// Creates a simulated mailbox; answers its id.

@@ -30,6 +30,7 @@ final class ServiceProcess: @unchecked Sendable {
             "MS_CLIENT_ID": configuration.microsoftClientID, "IDENTITY_BASE_URL": configuration.identityBaseURL,
             "GRAPH_BASE_URL": configuration.graphBaseURL, "GRAPH_PAGE_SIZE": "\(configuration.graphPageSize)",
             "SYNC_INTERVAL_SECONDS": "0", "WORKER_CLAIM_IDLE_SECONDS": "2", "LOG_LEVEL": "info",
+            "ACCOUNTS_PER_CLIENT_PER_HOUR": "\(configuration.accountsPerClientPerHour)",
         ]
         for (key, value) in settings { environment[key] = value }
         for (key, value) in extra { environment[key] = value }

@@ -56,6 +56,44 @@ struct RedisClientTests {
         await self.client.close()
     }
 
+    @Test func aCallerWaitsForABusyPoolOnlyUntilTheCheckoutTimeout() async throws {
+        let client = RedisClient(
+            configuration: RedisConfiguration(url: TestEnvironment.redisURL!, maximumConnections: 1, checkoutTimeout: .milliseconds(200)),
+            logger: Logger(label: "test")
+        )
+        let key = self.prefix + "never-filled"
+        // The only connection blocks on an empty list for 3 s.
+        let blocked = Task { try await client.execute(GenericCommand(["BLPOP", RedisArgument(key), "3"], replyTimeout: .seconds(5))) }
+        let blocking = try await TestEnvironment.eventually(timeout: .seconds(2)) {
+            try await self.client.send(["CLIENT", "LIST"]).string?.contains("cmd=blpop") == true
+        }
+        #expect(blocking)
+        let waited = await #expect(throws: RedisError.self) { try await client.get(key) }
+        #expect(waited?.description.contains("no connection free") == true)
+        _ = try await blocked.value
+        #expect(try await client.get(key) == nil, "the pool serves again once the connection is back")
+        await client.close()
+        await self.client.close()
+    }
+
+    @Test func aCommandThatMayHaveRunIsNeverSentTwiceButAReadIsRetried() async throws {
+        let proxy = try ReplyDroppingProxy(upstream: TestEnvironment.redisURL!)
+        defer { proxy.stop() }
+        let client = RedisClient(configuration: RedisConfiguration(url: proxy.url, maximumConnections: 1), logger: Logger(label: "test"))
+        let key = self.prefix + "counter"
+        try await client.ping()
+        // The server increments, the answer is lost on the way: sending INCR again would count twice.
+        proxy.dropNextReply()
+        await #expect(throws: RedisError.self) { try await client.incr(key) }
+        #expect(try await self.client.get(key) == "1")
+        // A read lost the same way is simply asked again, on a new connection.
+        try await client.ping()
+        proxy.dropNextReply()
+        #expect(try await client.get(key) == "1")
+        await client.close()
+        await self.client.close()
+    }
+
     @Test func manyConcurrentCallersShareASmallPool() async throws {
         let key = self.prefix + "counter"
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -27,4 +27,27 @@ struct RedisSubscriptionDirectoryTests {
         try await directory.remove("sub-1")
         #expect(try await directory.check("sub-1", clientState: "s3cret") == .unknown)
     }
+
+    @Test func aDeliveryIsCheckedInOneRoundTripAndMadeUpIdsAreRememberedBriefly() async throws {
+        let counting = CountingRedisClient(self.client)
+        let directory = RedisSubscriptionDirectory(client: counting, prefix: self.prefix)
+        let account = AccountID.random()
+        try await directory.register("real", account: account, clientState: "s3cret", expiresAt: Date(timeIntervalSinceNow: 3600))
+        // A remembered subscription costs nothing: what is measured is the lookup of the made-up ones.
+        let registered = counting.commands
+        let claims =
+            (0..<1_000).map { SubscriptionClaim(subscriptionID: "made-up-\($0)", clientState: "x") }
+            + [SubscriptionClaim(subscriptionID: "real", clientState: "s3cret")]
+        let checks = try await directory.check(claims)
+        #expect(checks.filter { $0 == .unknown }.count == 1_000)
+        #expect(checks.last == .valid(account))
+        // One script call (and loading the script the first time): not a thousand lookups.
+        #expect(counting.commands - registered <= 2)
+
+        // The same made-up ids again, as an attacker replays them: nothing is asked of Redis.
+        let before = counting.commands
+        #expect(try await directory.check(claims).filter { $0 == .unknown }.count == 1_000)
+        #expect(counting.commands == before)
+        await self.client.close()
+    }
 }

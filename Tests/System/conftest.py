@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from selenium import webdriver
@@ -28,33 +29,51 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def request(method, url, body=None, headers=None):
-    """Sends JSON; answers (status, parsed JSON or text)."""
-    data = json.dumps(body).encode() if body is not None else None
-    call = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(call, timeout=20) as reply:
-            status, text = reply.status, reply.read().decode()
-    except urllib.error.HTTPError as error:
-        status, text = error.code, error.read().decode()
-    try:
-        return status, json.loads(text)
-    except ValueError:
-        return status, text
-
-
 class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
 
 
-def location(url):
-    """The Location a GET answers with (a redirect is not followed)."""
+def exchange(method, url, body=None, headers=None):
+    """Sends JSON (bytes as they are) and follows no redirect; answers (status, headers, parsed JSON or text)."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    call = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
     try:
-        with urllib.request.build_opener(NoRedirects).open(url, timeout=20) as reply:
-            return reply.headers.get("Location")
+        with urllib.request.build_opener(NoRedirects).open(call, timeout=20) as reply:
+            return reply.status, reply.headers, parsed(reply.read())
     except urllib.error.HTTPError as error:
-        return error.headers.get("Location")
+        return error.code, error.headers, parsed(error.read())
+
+
+def parsed(body):
+    """A body (bytes) as JSON, or as text when it is not JSON."""
+    text = (body or b"").decode(errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def request(method, url, body=None, headers=None):
+    """Sends JSON; answers (status, parsed JSON or text)."""
+    status, _, answer = exchange(method, url, body, headers)
+    return status, answer
+
+
+def location(url, headers=None):
+    """The Location a GET answers with (a redirect is not followed)."""
+    return exchange("GET", url, headers=headers)[1].get("Location")
+
+
+def set_cookies(headers):
+    """The cookies an answer sets, by name (their attributes left out)."""
+    named = (field.split(";", 1)[0].split("=", 1) for field in headers.get_all("Set-Cookie") or [])
+    return {pair[0].strip(): pair[1].strip() for pair in named if len(pair) == 2}
+
+
+def cookie_header(cookies):
+    """A Cookie request header carrying `cookies` back, as a browser would."""
+    return {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())} if cookies else {}
 
 
 def wait_until(condition, timeout, message):
@@ -83,11 +102,15 @@ class Process:
         self.log = Path(workdir) / f"{name}.log"
         self.child = None
 
-    def start(self, url):
+    def launch(self, url):
+        """Starts the process and waits until it serves or exits: answers its exit code, or None while it serves."""
         with open(self.log, "ab") as log:
             self.child = subprocess.Popen(self.command, env=self.environment, stdout=log, stderr=log, cwd=ROOT, start_new_session=True)
         wait_until(lambda: serving(url) or self.child.poll() is not None, 30, f"{self.name} did not start")
-        if self.child.poll() is not None:
+        return self.child.poll()
+
+    def start(self, url):
+        if self.launch(url) is not None:
             raise AssertionError(f"{self.name} exited with {self.child.returncode}:\n{self.log.read_text()[-4000:]}")
 
     def stop(self):
@@ -101,9 +124,10 @@ class Process:
 
 
 class Stack:
-    """graph-sim and one Mailpulse node, with the control API's calls as methods."""
+    """graph-sim and one Mailpulse node, with the control API's calls as methods. `environment` adds to (or
+    overrides) the node's settings."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, environment=None):
         redis_url = os.environ.get("REDIS_URL")
         if not redis_url:
             pytest.skip("needs REDIS_URL (make test provides it)")
@@ -117,15 +141,20 @@ class Stack:
             dict(os.environ),
             workdir,
         )
-        environment = dict(os.environ)
-        environment.update({
+        self.workdir = Path(workdir)
+        settings = dict(os.environ)
+        settings.update({
             "HTTP_PORT": str(port), "PUBLIC_URL": self.service, "REDIS_URL": redis_url,
-            "REDIS_PREFIX": f"browser-{secrets.token_hex(4)}:", "SQLITE_PATH": str(Path(workdir) / "mailpulse.sqlite"),
-            "TOKEN_KEY_FILE": str(Path(workdir) / "token.key"), "MS_CLIENT_ID": CLIENT_ID, "IDENTITY_BASE_URL": self.simulator,
+            "REDIS_PREFIX": f"browser-{secrets.token_hex(4)}:", "SQLITE_PATH": str(self.workdir / "mailpulse.sqlite"),
+            "TOKEN_KEY_FILE": str(self.workdir / "token.key"), "MS_CLIENT_ID": CLIENT_ID, "IDENTITY_BASE_URL": self.simulator,
             "GRAPH_BASE_URL": f"{self.simulator}/v1.0", "WEB_DIRECTORY": str(ROOT / "Web"), "SYNC_INTERVAL_SECONDS": "0",
             "BACKFILL_GAP_SECONDS": "0", "GRAPH_PAGE_SIZE": "50", "LOG_LEVEL": "info",
+            # The OpenAPI test creates accounts by the hundred from one address.
+            "ACCOUNTS_PER_CLIENT_PER_HOUR": "100000",
         })
-        self.mailpulse = Process("mailpulse", [str(BUILD / "mailpulse"), "serve", "--env-file", "/nonexistent/.env"], environment, workdir)
+        settings.update(environment or {})
+        self.settings = settings
+        self.mailpulse = Process("mailpulse", [str(BUILD / "mailpulse"), "serve", "--env-file", "/nonexistent/.env"], settings, workdir)
 
     def start(self):
         self.graph_sim.start(self.simulator)
@@ -139,19 +168,33 @@ class Stack:
         self.mailpulse.stop()
         self.graph_sim.stop()
 
-    # The simulator's control API: acting as the user in Outlook.
+    # The service's API as a browser uses it.
+
+    def create_account(self, **fields):
+        """`POST /api/accounts` as a browser: answers the created account and the cookies the answer set."""
+        status, headers, created = exchange("POST", f"{self.service}/api/accounts", {"provider": "outlook", **fields})
+        assert status == 201, created
+        return created, set_cookies(headers)
+
+    def account(self, account, token):
+        """`GET /api/accounts/{id}` with the account's token: answers (status, body)."""
+        return request("GET", f"{self.service}/api/accounts/{account}", headers={"Authorization": f"Bearer {token}"})
+
+    def sign_in(self, login_url, address, cookies):
+        """Signs in at the provider as `address` (`login_hint`: no page clicked), then comes back to the service's
+        callback with `cookies`, as the browser that started the sign-in: answers where the callback redirects."""
+        back = location(login_url + f"&login_hint={quote(address)}")
+        assert back and "code=" in back, back
+        return location(back, headers=cookie_header(cookies))
 
     def link_over_http(self, address):
         """Links an account as a browser would, signing in with `login_hint` (no page clicked): answers id and token."""
-        status, created = request("POST", f"{self.service}/api/accounts", {"provider": "outlook"})
-        assert status == 201, created
-        back = location(created["loginUrl"] + f"&login_hint={address}")
-        assert back and "code=" in back, back
-        assert "status=linked" in (location(back) or ""), "the callback links the account"
-        wait_until(lambda: request("GET", f"{self.service}/api/accounts/{created['id']}",
-                                   headers={"Authorization": f"Bearer {created['token']}"})[1].get("status") == "live",
-                   60, f"{address} goes live")
+        created, cookies = self.create_account()
+        assert "status=linked" in (self.sign_in(created["loginUrl"], address, cookies) or ""), "the callback links the account"
+        wait_until(lambda: self.account(created["id"], created["token"])[1].get("status") == "live", 60, f"{address} goes live")
         return created["id"], created["token"]
+
+    # The simulator's control API: acting as the user in Outlook.
 
     def create_mailbox(self, address, name, messages, seed):
         status, body = request("POST", f"{self.simulator}/sim/mailboxes",

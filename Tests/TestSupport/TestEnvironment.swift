@@ -10,9 +10,13 @@ public enum TestEnvironment {
         ProcessInfo.processInfo.environment["REDIS_URL"].flatMap { try? RedisURL($0) }
     }
 
-    /// A client of the provided server; only for suites enabled by ``hasRedis``.
+    /// A client of the provided server; only for suites enabled by ``hasRedis``. Its callers wait for a connection as
+    /// long as it takes: the suites run side by side on a busy machine, and the checkout deadline has a test of its own.
     public static func redisClient(maximumConnections: Int) -> RedisClient {
-        RedisClient(configuration: RedisConfiguration(url: redisURL!, maximumConnections: maximumConnections), logger: Logger(label: "test"))
+        RedisClient(
+            configuration: RedisConfiguration(url: redisURL!, maximumConnections: maximumConnections, checkoutTimeout: .seconds(300)),
+            logger: Logger(label: "test")
+        )
     }
 
     /// Whether a Redis server was provided.

@@ -26,6 +26,12 @@ public struct AccountID: Hashable, Sendable, Codable, CustomStringConvertible {
         self.rawValue.uuidString.lowercased()
     }
 
+    /// The 32 lowercase hex digits without hyphens: for names that allow only letters and digits (cookie names,
+    /// full-text tokens).
+    public var compactText: String {
+        self.description.replacingOccurrences(of: "-", with: "")
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = AccountID(text) else {

@@ -18,7 +18,7 @@ public protocol Backplane: Sendable {
     /// How long the key stays paused; `nil` when it is not paused.
     func remainingPause(_ key: String) async throws -> Duration?
 
-    /// Takes an exclusive lock for `ttl`; `nil` when another holder has it. The grant's fencing token grows with every grant.
+    /// Takes an exclusive lock for `ttl`; `nil` when another holder has it.
     func lock(_ key: String, ttl: Duration) async throws -> LockGrant?
     /// Frees a lock if the grant still holds it; answers whether it did.
     @discardableResult
@@ -30,4 +30,8 @@ public protocol Backplane: Sendable {
     func putSingleUse(_ key: String, value: String, ttl: Duration) async throws -> Bool
     /// Takes a single-use value: the first call gets it, every later call and any call after the ttl gets `nil`.
     func takeSingleUse(_ key: String) async throws -> String?
+
+    /// Removes whatever the backplane keeps under these logical names (buckets, leases, pauses, locks, single-use
+    /// values): for an account that is deleted.
+    func forget(_ names: [String]) async throws
 }

@@ -13,6 +13,21 @@ extension MailpulseConfiguration {
         self.host = settings.string("HTTP_HOST") ?? self.host
         self.port = try settings.integer("HTTP_PORT", in: 0...65535) ?? self.port
         self.maximumBodyBytes = try settings.integer("HTTP_MAX_BODY_BYTES", in: 1024...(64 << 20)) ?? self.maximumBodyBytes
+        self.adminAPIKey = settings.string("ADMIN_API_KEY", isSecret: true)
+        if let key = self.adminAPIKey, key.utf8.count < 16 {
+            throw ConfigurationError(key: "ADMIN_API_KEY", message: "use at least 16 characters (for example: openssl rand -base64 32)")
+        }
+        self.accountsPerClientPerHour = try settings.integer("ACCOUNTS_PER_CLIENT_PER_HOUR", in: 1...1_000_000) ?? self.accountsPerClientPerHour
+        if let proxies = settings.string("TRUSTED_PROXIES") {
+            self.trustedProxies = try proxies.split(separator: ",").map { proxy in
+                let text = proxy.trimmingCharacters(in: .whitespaces)
+                guard let address = ClientAddress.normalized(text) else {
+                    throw ConfigurationError(key: "TRUSTED_PROXIES", message: "'\(text)' is not an IP address such as 10.0.0.2 or fd00::2")
+                }
+                return address
+            }
+        }
+        self.maximumSocketsPerAccount = try settings.integer("WEBSOCKETS_PER_ACCOUNT", in: 1...1000) ?? self.maximumSocketsPerAccount
         if let url = settings.string("REDIS_URL") {
             do {
                 self.redisURL = try RedisURL(url)
@@ -49,13 +64,13 @@ extension MailpulseConfiguration {
         if let origins = settings.string("ALLOWED_CALLBACK_ORIGINS") {
             self.allowedCallbackOrigins = try origins.split(separator: ",").map { origin in
                 let text = origin.trimmingCharacters(in: .whitespaces)
-                guard let parsed = CallbackOrigin(text) else {
+                guard let parsed = CheckedURL(text), parsed.rest.isEmpty || parsed.rest == "/" else {
                     throw ConfigurationError(
                         key: "ALLOWED_CALLBACK_ORIGINS",
                         message: "'\(text)' is not an http(s) origin such as https://app.example.com"
                     )
                 }
-                return parsed.text
+                return parsed.origin
             }
         }
         if let margin = try settings.integer("TOKEN_REFRESH_MARGIN_SECONDS", in: 0...3000) {
@@ -71,6 +86,8 @@ extension MailpulseConfiguration {
             ("SUBSCRIPTION_RENEWAL_MARGIN_SECONDS", 60...(7 * 86_400), \.subscriptionRenewalMargin),
             ("RENEWAL_INTERVAL_SECONDS", 1...86_400, \.renewalInterval),
             ("TUNNEL_CHECK_INTERVAL_SECONDS", 1...3600, \.tunnelCheckInterval),
+            ("HTTP_IDLE_TIMEOUT_SECONDS", 1...3600, \.httpIdleTimeout),
+            ("PENDING_ACCOUNT_TTL_SECONDS", 1...(30 * 86_400), \.pendingAccountLifetime),
         ]
         for (name, range, path) in seconds {
             if let value = try settings.integer(name, in: range) { self[keyPath: path] = .seconds(value) }
@@ -116,7 +133,7 @@ private struct Settings {
 
     func url(_ name: String) throws -> String? {
         guard let text = self.string(name) else { return nil }
-        guard CallbackOrigin(text) != nil else {
+        guard CheckedURL(text) != nil else {
             throw ConfigurationError(key: name, message: "'\(text)' is not an http(s) URL")
         }
         return text.hasSuffix("/") ? String(text.dropLast()) : text

@@ -10,6 +10,21 @@ public struct MailpulseConfiguration: Sendable {
     public var port = 8080
     /// The largest request body accepted, in bytes (`HTTP_MAX_BODY_BYTES`).
     public var maximumBodyBytes = 1 << 20
+    /// A connection that sends nothing for this long is closed (`HTTP_IDLE_TIMEOUT_SECONDS`), so slow or silent
+    /// clients cannot hold the server's connections.
+    public var httpIdleTimeout = Duration.seconds(60)
+    /// When set, only requests carrying this key (`Authorization: Bearer`, or `X-Admin-Key`) may create accounts,
+    /// and they get a one-time start URL for their user's browser (`ADMIN_API_KEY`).
+    public var adminAPIKey: String?
+    /// Accounts one client (IP address) may create per hour (`ACCOUNTS_PER_CLIENT_PER_HOUR`).
+    public var accountsPerClientPerHour = 20
+    /// Proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`, comma-separated IP addresses); from any
+    /// other peer the header is ignored.
+    public var trustedProxies: [String] = []
+    /// An account still `pending` (never signed in) this long after it was created is removed (`PENDING_ACCOUNT_TTL_SECONDS`).
+    public var pendingAccountLifetime = Duration.seconds(3600)
+    /// Live sockets one account may hold open on a node (`WEBSOCKETS_PER_ACCOUNT`).
+    public var maximumSocketsPerAccount = 8
     /// The Redis server (`REDIS_URL`).
     public var redisURL: RedisURL
     /// The namespace of every Redis key (`REDIS_PREFIX`).

@@ -1,16 +1,36 @@
 internal import Foundation
 internal import HTTPTransport
+internal import HTTPTypes
 internal import Hummingbird
 internal import Logging
 internal import MailpulseCore
+internal import Secrets
 
 /// Local accounts and the link to the provider: create, read, delete, relink, and the OAuth callback.
+///
+/// Two ways to create accounts: open (any browser creates one, limited per client address) and, with
+/// ``adminAPIKey``, only a backend holding the key, which hands its user's browser a one-time start URL. Either way a
+/// sign-in links only in the browser that started it (``LoginBinding``), and never replaces an account's mailbox
+/// with another.
 struct AccountController: Sendable {
     static let stateLifetime = Duration.seconds(600)
+    /// The OAuth error codes passed on to the callback URL as they are; any other becomes `provider_error`.
+    static let knownProviderErrors: Set<String> = [
+        "access_denied", "invalid_request", "unauthorized_client", "unsupported_response_type", "invalid_scope", "server_error",
+        "temporarily_unavailable", "consent_required", "interaction_required", "login_required",
+    ]
 
     let dependencies: MailpulseDependencies
     let publicURL: String
     let allowedOrigins: [String]
+    let adminAPIKey: String?
+    /// Accounts one client may create, when anyone may.
+    let creationLimit: RateLimit
+    let clientAddress: ClientAddress
+    let accounts: AccountRemoval
+
+    /// Whether the service is reached over https: cookies are then `Secure` and `__Host-` prefixed.
+    var secureCookies: Bool { self.publicURL.lowercased().hasPrefix("https://") }
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -18,6 +38,7 @@ struct AccountController: Sendable {
         routes.get("api/accounts/:id", use: self.read)
         routes.delete("api/accounts/:id", use: self.delete)
         routes.post("api/accounts/:id/relink", use: self.relink)
+        routes.get("oauth/start", use: self.start)
         routes.get("oauth/callback", use: self.callback)
         return routes
     }
@@ -25,6 +46,14 @@ struct AccountController: Sendable {
     // MARK: API
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let key = self.adminAPIKey {
+            guard let presented = Self.adminKey(in: request), SecretDigest.constantTimeEqual(SecretDigest.sha256(presented), SecretDigest.sha256(key))
+            else {
+                throw HTTPError(.unauthorized, message: "accounts are created by this service's backend: send ADMIN_API_KEY as a bearer token")
+            }
+        } else {
+            try await self.takeCreationToken(request, context: context)
+        }
         let input: CreateAccountRequest
         do {
             input = try await request.decode(as: CreateAccountRequest.self, context: context)
@@ -40,11 +69,22 @@ struct AccountController: Sendable {
         let token = AccountCredentials.newToken()
         try await self.dependencies.store.createAccount(account)
         try await self.dependencies.store.saveAPITokenHash(AccountCredentials.hash(token), for: account.id)
-        let loginURL = try await self.startLogin(account.id, callback: callback)
+        let login = try await self.startLogin(account.id, callback: callback)
         context.logger.info("Account created", metadata: ["account.id": "\(account.id)"])
-        var response = try CreatedAccount(id: account.id.description, loginUrl: loginURL, token: token).response(from: request, context: context)
+        var response: Response
+        if self.adminAPIKey != nil {
+            let start = try await self.startURL(for: account.id, login)
+            response = try CreatedAccount(id: account.id.description, loginUrl: start, token: token, startUrl: start).response(
+                from: request,
+                context: context
+            )
+        } else {
+            response = try CreatedAccount(id: account.id.description, loginUrl: login.url, token: token, startUrl: nil)
+                .response(from: request, context: context)
+            response.headers.append(HTTPField(name: .setCookie, value: AccountCredentials.cookie(token, for: account.id, secure: self.secureCookies)))
+            response.headers.append(HTTPField(name: .setCookie, value: LoginBinding.cookie(login.nonce, for: account.id, secure: self.secureCookies)))
+        }
         response.status = .created
-        response.headers[.setCookie] = AccountCredentials.cookie(token, for: account.id, secure: self.publicURL.hasPrefix("https"))
         return response
     }
 
@@ -54,19 +94,11 @@ struct AccountController: Sendable {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let account = try await self.authenticated(request, context)
-        do {
-            try await self.dependencies.subscriptions.unsubscribe(account.id)
-        } catch {
-            // An unrenewed subscription ends by itself; the account is deleted regardless.
-            context.logger.warning("Subscription not removed", metadata: ["account.id": "\(account.id)", "error.type": "\(error)"])
-        }
-        try await self.dependencies.tokenVault.remove(for: account.id)
-        try await self.dependencies.store.deleteAccount(account.id)
-        context.logger.info("Account deleted", metadata: ["account.id": "\(account.id)"])
+        try await self.accounts.remove(account.id, logger: context.logger)
         return .noContent
     }
 
-    @Sendable func relink(_ request: Request, context: AppRequestContext) async throws -> LoginLink {
+    @Sendable func relink(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try await self.authenticated(request, context)
         var callback = "\(self.publicURL)/data.html"
         let body = try await request.body.collect(upTo: 64 * 1024)
@@ -76,14 +108,40 @@ struct AccountController: Sendable {
             }
             callback = try self.checkedCallback(input.callbackUrl)
         }
-        return LoginLink(loginUrl: try await self.startLogin(account.id, callback: callback))
+        let login = try await self.startLogin(account.id, callback: callback)
+        if self.adminAPIKey != nil {
+            let start = try await self.startURL(for: account.id, login)
+            return try LoginLink(loginUrl: start, startUrl: start).response(from: request, context: context)
+        }
+        var response = try LoginLink(loginUrl: login.url, startUrl: nil).response(from: request, context: context)
+        response.headers.append(HTTPField(name: .setCookie, value: LoginBinding.cookie(login.nonce, for: account.id, secure: self.secureCookies)))
+        return response
     }
 
-    // MARK: OAuth callback
+    // MARK: OAuth
+
+    /// `GET /oauth/start?ticket=…`: a backend's one-time start URL, opened by its user's browser: binds the sign-in to
+    /// this browser and sends it to the provider.
+    @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let ticket = request.uri.queryParameters["ticket"].map(String.init), !ticket.isEmpty, ticket.utf8.count <= 128,
+            let stored = try await self.dependencies.backplane.takeSingleUse("login-start:\(ticket)"),
+            let start = try? JSONDecoder().decode(LoginStart.self, from: Data(stored.utf8)), let account = AccountID(start.account)
+        else {
+            return Self.page(
+                .badRequest,
+                "Sign-in link not valid",
+                "This sign-in link was used already or has expired: links work once, for 10 minutes. Ask the application for a new one."
+            )
+        }
+        return Response(
+            status: .found,
+            headers: [.location: start.loginUrl, .setCookie: LoginBinding.cookie(start.nonce, for: account, secure: self.secureCookies)]
+        )
+    }
 
     @Sendable func callback(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        guard let state = query["state"].map(String.init), !state.isEmpty else {
+        guard let state = query["state"].map(String.init), !state.isEmpty, state.utf8.count <= 128 else {
             return Self.page(.badRequest, "Sign-in failed", "The provider sent no state: this address is only reached back from the sign-in page.")
         }
         guard let stored = try await self.dependencies.backplane.takeSingleUse("oauth-state:\(state)") else {
@@ -100,12 +158,28 @@ struct AccountController: Sendable {
         else {
             return Self.page(.badRequest, "Sign-in failed", "The account this sign-in was for no longer exists.")
         }
+        guard LoginBinding.isPresented(in: request, for: id, secure: self.secureCookies, expected: pending.binding) else {
+            context.logger.warning("Sign-in refused: not started in this browser", metadata: ["account.id": "\(id)"])
+            return Self.page(
+                .badRequest,
+                "Sign-in not linked",
+                "This sign-in was not started in this browser, so no mailbox was linked. "
+                    + "If you did not ask to connect your mailbox, close this page: someone may have sent you their link. "
+                    + "To add your own mailbox, start from the add-account page."
+            )
+        }
+        let clearBinding = LoginBinding.expiredCookie(for: id, secure: self.secureCookies)
         if let error = query["error"].map(String.init) {
-            context.logger.info("Sign-in refused", metadata: ["account.id": "\(id)", "oauth.error": "\(error)"])
-            return Self.redirect(pending.callbackUrl, [("account", id.description), ("status", "error"), ("error", error)])
+            let code = Self.knownProviderErrors.contains(error) ? error : "provider_error"
+            context.logger.info("Sign-in refused", metadata: ["account.id": "\(id)", "oauth.error": "\(code)"])
+            return Self.redirect(pending.callbackUrl, [("account", id.description), ("status", "error"), ("error", code)], cookie: clearBinding)
         }
         guard let code = query["code"].map(String.init), !code.isEmpty else {
-            return Self.redirect(pending.callbackUrl, [("account", id.description), ("status", "error"), ("error", "invalid_request")])
+            return Self.redirect(
+                pending.callbackUrl,
+                [("account", id.description), ("status", "error"), ("error", "invalid_request")],
+                cookie: clearBinding
+            )
         }
         let tokens: OAuthTokens
         let identity: AccountIdentity
@@ -114,8 +188,21 @@ struct AccountController: Sendable {
             // Through the mailbox's rate limits, so a throttled or failed read of /me is retried: the code is spent.
             identity = try await self.dependencies.provider.identity(of: id, accessToken: tokens.accessToken)
         } catch {
-            context.logger.warning("Sign-in failed", metadata: ["account.id": "\(id)", "error.type": "\(error)"])
-            return Self.redirect(pending.callbackUrl, [("account", id.description), ("status", "error"), ("error", "login_failed")])
+            context.logger.warning("Sign-in failed", metadata: ["account.id": "\(id)", "error.type": "\(type(of: error))"])
+            return Self.redirect(
+                pending.callbackUrl,
+                [("account", id.description), ("status", "error"), ("error", "login_failed")],
+                cookie: clearBinding
+            )
+        }
+        if let linked = account.identity, linked.providerUserID != identity.providerUserID {
+            // Another mailbox's tokens would mix two mailboxes in one mirror: the account keeps its own.
+            context.logger.warning("Relink refused: a different mailbox", metadata: ["account.id": "\(id)"])
+            return Self.redirect(
+                pending.callbackUrl,
+                [("account", id.description), ("status", "error"), ("error", "mailbox_mismatch")],
+                cookie: clearBinding
+            )
         }
         try await self.dependencies.tokenVault.store(tokens, for: id)
         account.identity = identity
@@ -124,7 +211,7 @@ struct AccountController: Sendable {
         try await self.dependencies.store.updateAccount(account)
         context.logger.info("Account linked", metadata: ["account.id": "\(id)"])
         await self.dependencies.linkObserver.accountLinked(id)
-        return Self.redirect(pending.callbackUrl, [("account", id.description), ("status", "linked")])
+        return Self.redirect(pending.callbackUrl, [("account", id.description), ("status", "linked")], cookie: clearBinding)
     }
 
     // MARK: Helpers
@@ -133,35 +220,76 @@ struct AccountController: Sendable {
         try await AccountCredentials.authenticate(request, context: context, store: self.dependencies.store)
     }
 
-    private func startLogin(_ account: AccountID, callback: String) async throws -> String {
+    /// The admin key a request carries: `Authorization: Bearer KEY` or `X-Admin-Key: KEY`.
+    private static func adminKey(in request: Request) -> String? {
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            return String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        }
+        return request.headers[.adminKey]
+    }
+
+    /// Takes one account creation from the client's hourly allowance, or refuses with 429 and `Retry-After`.
+    private func takeCreationToken(_ request: Request, context: AppRequestContext) async throws {
+        let peer = context.remoteAddress?.ipAddress
+        let client = self.clientAddress.of(request, peer: peer) ?? "unknown"
+        let decision = try await self.dependencies.backplane.takeTokens(1, from: "account-creation:\(client)", limit: self.creationLimit)
+        if case .retryAfter(let wait) = decision {
+            let seconds = max(1, Int(wait.components.seconds) + 1)
+            throw HTTPError(
+                .tooManyRequests,
+                headers: [.retryAfter: "\(seconds)"],
+                message: "too many accounts created from this address: at most \(self.creationLimit.capacity) an hour; try again in \(seconds) s"
+            )
+        }
+    }
+
+    /// A sign-in begun: the provider's URL (its `state` stored single-use with the browser binding's digest) and the
+    /// nonce the starting browser must hold.
+    private func startLogin(_ account: AccountID, callback: String) async throws -> (url: String, nonce: String) {
         let state = AccountCredentials.newToken()
+        let nonce = LoginBinding.newNonce()
         let login = self.dependencies.provider.beginLogin(state: state)
-        let pending = String(
-            decoding: try JSONEncoder().encode(PendingLogin(account: account.description, verifier: login.verifier, callbackUrl: callback)),
-            as: UTF8.self
-        )
-        guard try await self.dependencies.backplane.putSingleUse("oauth-state:\(state)", value: pending, ttl: Self.stateLifetime) else {
+        let pending = PendingLogin(account: account.description, verifier: login.verifier, callbackUrl: callback, binding: LoginBinding.digest(nonce))
+        let text = String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)
+        guard try await self.dependencies.backplane.putSingleUse("oauth-state:\(state)", value: text, ttl: Self.stateLifetime) else {
             throw HTTPError(.internalServerError, message: "could not start the sign-in")
         }
-        return login.url
+        return (login.url, nonce)
     }
 
-    /// The callback URL to use: the given one when it is http(s) on an allowed origin, else the data page.
+    /// A one-time URL of this service that sets the binding cookie in whichever browser opens it, then goes on to the
+    /// provider: for backends (``adminAPIKey``), which create accounts for browsers they do not control.
+    private func startURL(for account: AccountID, _ login: (url: String, nonce: String)) async throws -> String {
+        let ticket = AccountCredentials.newToken()
+        let start = LoginStart(account: account.description, loginUrl: login.url, nonce: login.nonce)
+        let text = String(decoding: try JSONEncoder().encode(start), as: UTF8.self)
+        guard try await self.dependencies.backplane.putSingleUse("login-start:\(ticket)", value: text, ttl: Self.stateLifetime) else {
+            throw HTTPError(.internalServerError, message: "could not start the sign-in")
+        }
+        return "\(self.publicURL)/oauth/start?ticket=\(ticket)"
+    }
+
+    /// The callback URL to use: the given one, read strictly and rebuilt, when it is on an allowed origin; else the
+    /// data page.
     private func checkedCallback(_ text: String?) throws -> String {
         guard let text else { return "\(self.publicURL)/data.html" }
-        guard text.count <= 2048, let origin = CallbackOrigin(text) else {
-            throw HTTPError(.badRequest, message: "callbackUrl must be an http(s) URL")
+        guard let url = CheckedURL(text) else {
+            throw HTTPError(
+                .badRequest,
+                message: "callbackUrl must be a plain http(s) URL of at most \(CheckedURL.maximumLength) characters: no user information, "
+                    + "backslashes, spaces or control characters"
+            )
         }
-        let allowed = self.allowedOrigins.isEmpty ? [CallbackOrigin(self.publicURL)?.text].compactMap { $0 } : self.allowedOrigins
-        guard allowed.contains(origin.text) else {
+        let allowed = self.allowedOrigins.isEmpty ? [CheckedURL(self.publicURL)?.origin].compactMap { $0 } : self.allowedOrigins
+        guard allowed.contains(url.origin) else {
             throw HTTPError(.badRequest, message: "callbackUrl must be on an allowed origin (\(allowed.joined(separator: ", ")))")
         }
-        return text
+        return url.text
     }
 
-    private static func redirect(_ target: String, _ items: [(String, String)]) -> Response {
+    private static func redirect(_ target: String, _ items: [(String, String)], cookie: String) -> Response {
         let query = FormURLEncoding.encode(items)
-        return Response(status: .found, headers: [.location: target + (target.contains("?") ? "&" : "?") + query])
+        return Response(status: .found, headers: [.location: target + (target.contains("?") ? "&" : "?") + query, .setCookie: cookie])
     }
 
     private static func page(_ status: HTTPResponse.Status, _ title: String, _ message: String) -> Response {
@@ -171,4 +299,9 @@ struct AccountController: Sendable {
             """
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+}
+
+extension HTTPField.Name {
+    /// `X-Admin-Key`, the other way to present ``MailpulseConfiguration/adminAPIKey``.
+    static let adminKey = Self("X-Admin-Key")!
 }

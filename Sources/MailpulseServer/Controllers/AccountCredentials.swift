@@ -16,13 +16,15 @@ enum AccountCredentials {
         SecretDigest.sha256(token)
     }
 
-    /// The session cookie's name for an account: one cookie per account, so one browser can hold several.
-    static func cookieName(_ account: AccountID) -> String {
-        "mailpulse_\(account.description.replacingOccurrences(of: "-", with: ""))"
+    /// The session cookie's name for an account: one cookie per account, so one browser can hold several. Over https
+    /// it carries the `__Host-` prefix, which browsers accept only from a secure origin, for the whole host, unshared
+    /// with subdomains.
+    static func cookieName(_ account: AccountID, secure: Bool) -> String {
+        (secure ? "__Host-" : "") + "mailpulse_\(account.compactText)"
     }
 
     static func cookie(_ token: String, for account: AccountID, secure: Bool) -> String {
-        "\(Self.cookieName(account))=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000\(secure ? "; Secure" : "")"
+        "\(Self.cookieName(account, secure: secure))=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000\(secure ? "; Secure" : "")"
     }
 
     /// The account named by the route's `:id` that a request may act for; see ``authenticate(_:account:store:)``.
@@ -39,8 +41,8 @@ enum AccountCredentials {
         var presented: String?
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             presented = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        } else if let cookie = request.cookies[Self.cookieName(id)]?.value {
-            presented = cookie
+        } else if let cookie = request.cookies[Self.cookieName(id, secure: true)] ?? request.cookies[Self.cookieName(id, secure: false)] {
+            presented = cookie.value
         }
         guard let presented, !presented.isEmpty else {
             throw HTTPError(.unauthorized, message: "this route needs the account's token (Authorization: Bearer) or its session cookie")

@@ -40,16 +40,26 @@ struct RelinkRequest: Decodable {
     var callbackUrl: String?
 }
 
-/// `POST /api/accounts` answer: the token is shown this once.
+/// `POST /api/accounts` answer: the token is shown this once. With an admin key, `loginUrl` is the one-time
+/// `startUrl` for the user's browser.
 struct CreatedAccount: ResponseEncodable {
     var id: String
     var loginUrl: String
     var token: String
+    var startUrl: String?
 }
 
 /// `POST /api/accounts/{id}/relink` answer.
 struct LoginLink: ResponseEncodable {
     var loginUrl: String
+    var startUrl: String?
+}
+
+/// What a backend's one-time start URL stands for, kept single-use in Redis until a browser opens it.
+struct LoginStart: Codable {
+    var account: String
+    var loginUrl: String
+    var nonce: String
 }
 
 /// What a sign-in's `state` stands for, kept single-use in Redis until the callback.
@@ -57,4 +67,6 @@ struct PendingLogin: Codable {
     var account: String
     var verifier: String
     var callbackUrl: String
+    /// The digest of the browser binding's nonce (``LoginBinding``).
+    var binding: String
 }

@@ -11,25 +11,69 @@ internal import RedisBackplane
 /// account's event log after SEQ, and when SEQ is older than the log's horizon the page is told to reload
 /// (`{"type":"reload"}`). Each socket has its own bounded queue in the hub: a slow page falls behind (and catches up
 /// from the log, or reloads) without holding up anyone else.
+///
+/// Before the upgrade: the account's credentials, a `since` within the range sequence numbers can reach, an `Origin`
+/// (when a browser sends one) that is this service's or an allowed one, and at most ``maximumSocketsPerAccount``
+/// sockets of the account on this node.
 struct LiveEventsController: Sendable {
+    /// The largest `since` accepted: sequence numbers are counted in Redis and read by JavaScript, whose integers are
+    /// exact up to 2^53 − 1.
+    static let maximumSince = 9_007_199_254_740_991
+
     let store: any MailStore
     let events: RedisAccountEventPublisher
     let hub: LiveEventHub
+    /// Origins whose pages may open sockets, besides the origin the request itself was sent to.
+    let allowedOrigins: Set<String>
+    let maximumSocketsPerAccount: Int
 
     func register(on router: Router<AppRequestContext>) {
         let store = self.store
         router.ws(
             "api/accounts/:id/live",
             shouldUpgrade: { request, context in
-                _ = try await AccountCredentials.authenticate(request, context: context, store: store)
+                try self.checkOrigin(request)
+                let account = try await AccountCredentials.authenticate(request, context: context, store: store)
+                _ = try Self.since(request)
+                guard self.hub.listenerCount(of: account.id) < self.maximumSocketsPerAccount else {
+                    throw HTTPError(
+                        .tooManyRequests,
+                        message: "this account has \(self.maximumSocketsPerAccount) live sockets open already: close one first"
+                    )
+                }
                 return .upgrade([:])
             },
             onUpgrade: { inbound, outbound, context in
                 guard let id = context.requestContext.parameters.get("id").flatMap(AccountID.init) else { return }
-                let since = context.request.uri.queryParameters.get("since").flatMap { Int($0) }
-                try await self.stream(id, since: since, closingWith: inbound, to: outbound)
+                try await self.stream(id, since: try Self.since(context.request), closingWith: inbound, to: outbound)
             }
         )
+    }
+
+    /// The `since` of a request: absent, or a whole number from 0 to ``maximumSince``.
+    private static func since(_ request: Request) throws -> Int? {
+        guard let text = request.uri.queryParameters.get("since") else { return nil }
+        guard text.utf8.count <= 16, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let value = Int(text),
+            value <= Self.maximumSince
+        else {
+            throw HTTPError(.badRequest, message: "since must be a whole number from 0 to \(Self.maximumSince)")
+        }
+        return value
+    }
+
+    /// Refuses a browser page of another site: its `Origin` must be the address the request was sent to, or allowed.
+    /// Browsers send `scheme://host[:port]` with http(s), or `null` from sandboxed and local pages; other values
+    /// (a native client's `ws://…`) come from programs that could send any header, and prove nothing either way.
+    private func checkOrigin(_ request: Request) throws {
+        guard let origin = request.headers[.origin] else { return }
+        let lowered = origin.lowercased()
+        guard lowered == "null" || lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else { return }
+        if let parsed = CheckedURL(origin) {
+            if self.allowedOrigins.contains(parsed.origin) { return }
+            // The page's own origin: the address the request was sent to (read with the page's scheme).
+            if let host = request.head.authority, CheckedURL("\(parsed.scheme)://\(host)")?.authority == parsed.authority { return }
+        }
+        throw HTTPError(.forbidden, message: "a page of another site may not open this account's live socket")
     }
 
     private func stream(

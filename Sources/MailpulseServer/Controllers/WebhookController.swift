@@ -71,41 +71,38 @@ struct WebhookController: Sendable {
         return response
     }
 
-    /// The notices of the items whose subscription is known and whose secret matches; the rest are counted.
+    /// The notices of the items whose subscription is known and whose secret matches; the rest are counted. Every
+    /// claim of the delivery is checked in one lookup.
     private func checked(_ items: [GraphChangeNotification], report: inout WebhookIntakeReport) async throws -> [ChangeNotice] {
-        var checks: [String: SubscriptionCheck] = [:]
-        var notices: [ChangeNotice] = []
+        var candidates: [(claim: SubscriptionClaim, kind: ChangeNotice.Kind, item: GraphChangeNotification)] = []
         for item in items {
-            guard let subscriptionID = item.subscriptionId, let clientState = item.clientState, let kind = Self.kind(of: item) else {
+            guard let subscriptionID = item.subscriptionId, let clientState = item.clientState, let kind = Self.kind(of: item),
+                !kind.isMessageChange || item.messageID != nil
+            else {
                 report.malformed += 1
                 continue
             }
-            let messageID = kind.isMessageChange ? item.messageID : nil
-            if kind.isMessageChange && messageID == nil {
-                report.malformed += 1
-                continue
-            }
-            let cacheKey = "\(subscriptionID)\n\(clientState)"
-            let check: SubscriptionCheck
-            if let known = checks[cacheKey] {
-                check = known
-            } else {
-                do {
-                    check = try await self.directory.check(subscriptionID, clientState: clientState)
-                } catch {
-                    throw HTTPError(.serviceUnavailable, message: "the subscription directory is unavailable; deliver again later")
-                }
-                checks[cacheKey] = check
-            }
+            candidates.append((SubscriptionClaim(subscriptionID: subscriptionID, clientState: clientState), kind, item))
+        }
+        guard !candidates.isEmpty else { return [] }
+        let checks: [SubscriptionCheck]
+        do {
+            checks = try await self.directory.check(candidates.map(\.claim))
+        } catch {
+            throw HTTPError(.serviceUnavailable, message: "the subscription directory is unavailable; deliver again later")
+        }
+        var notices: [ChangeNotice] = []
+        for (candidate, check) in zip(candidates, checks) {
             switch check {
             case .valid(let account):
+                let isMessageChange = candidate.kind.isMessageChange
                 notices.append(
                     ChangeNotice(
                         accountID: account,
-                        subscriptionID: subscriptionID,
-                        kind: kind,
-                        messageID: messageID,
-                        changeKey: kind.isMessageChange ? item.changeKey : nil
+                        subscriptionID: candidate.claim.subscriptionID,
+                        kind: candidate.kind,
+                        messageID: isMessageChange ? candidate.item.messageID : nil,
+                        changeKey: isMessageChange ? candidate.item.changeKey : nil
                     )
                 )
             case .unknown: report.unknownSubscription += 1

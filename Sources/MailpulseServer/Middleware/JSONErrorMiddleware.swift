@@ -28,16 +28,20 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// A JSON error response.
     static func response(status: HTTPResponse.Status, message: String) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: Self.body(status: status, message: message))
+        )
+    }
+
+    /// The JSON body of an error: `{"error":{"message":…,"status":…}}`.
+    static func body(status: HTTPResponse.Status, message: String) -> ByteBuffer {
         let body = ["error": JSONErrorBody(status: status.code, message: message)]
         // Sorted keys make equal errors byte-identical, so a missing account and someone else's read the same.
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let data = (try? encoder.encode(body)) ?? Data()
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return ByteBuffer(bytes: (try? encoder.encode(body)) ?? Data())
     }
 }
 

@@ -2,6 +2,7 @@
 public struct PING: RedisCommand {
     public init() {}
     public var arguments: [RedisArgument] { ["PING"] }
+    public var isIdempotent: Bool { true }
     public func response(from value: RedisValue) throws -> String {
         guard let text = value.string else { throw RedisError.unexpectedReply("PING answered \(value)") }
         return text

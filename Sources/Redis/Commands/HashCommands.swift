@@ -21,6 +21,7 @@ public struct HGET: RedisCommand {
         self.field = field
     }
     public var arguments: [RedisArgument] { ["HGET", RedisArgument(self.key), RedisArgument(self.field)] }
+    public var isIdempotent: Bool { true }
     public func response(from value: RedisValue) throws -> String? { value.string }
 }
 
@@ -29,6 +30,7 @@ public struct HGETALL: RedisCommand {
     public var key: String
     public init(_ key: String) { self.key = key }
     public var arguments: [RedisArgument] { ["HGETALL", RedisArgument(self.key)] }
+    public var isIdempotent: Bool { true }
     public func response(from value: RedisValue) throws -> [String: String] {
         guard let elements = value.array, elements.count % 2 == 0 else {
             throw RedisError.unexpectedReply("HGETALL answered \(value)")

@@ -21,6 +21,7 @@ public struct SCRIPT_LOAD: RedisCommand {
     public var source: String
     public init(_ source: String) { self.source = source }
     public var arguments: [RedisArgument] { ["SCRIPT", "LOAD", RedisArgument(self.source)] }
+    public var isIdempotent: Bool { true }
     public func response(from value: RedisValue) throws -> String {
         guard let digest = value.string else { throw RedisError.unexpectedReply("SCRIPT LOAD answered \(value)") }
         return digest

@@ -182,6 +182,7 @@ public struct XLEN: RedisCommand {
     public var key: String
     public init(_ key: String) { self.key = key }
     public var arguments: [RedisArgument] { ["XLEN", RedisArgument(self.key)] }
+    public var isIdempotent: Bool { true }
     public func response(from value: RedisValue) throws -> Int { Int(value.integer ?? 0) }
 }
 

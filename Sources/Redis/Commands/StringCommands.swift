@@ -3,6 +3,7 @@ public struct GET: RedisCommand {
     public var key: String
     public init(_ key: String) { self.key = key }
     public var arguments: [RedisArgument] { ["GET", RedisArgument(self.key)] }
+    public var isIdempotent: Bool { true }
     public func response(from value: RedisValue) throws -> String? { value.string }
 }
 
@@ -62,6 +63,7 @@ public struct PTTL: RedisCommand {
     public var key: String
     public init(_ key: String) { self.key = key }
     public var arguments: [RedisArgument] { ["PTTL", RedisArgument(self.key)] }
+    public var isIdempotent: Bool { true }
     public func response(from value: RedisValue) throws -> Duration? {
         guard let milliseconds = value.integer, milliseconds >= 0 else { return nil }
         return .milliseconds(milliseconds)

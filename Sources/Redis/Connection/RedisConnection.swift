@@ -54,6 +54,20 @@ final class RedisConnection: @unchecked Sendable {
         self.context.pointee.err != 0
     }
 
+    /// Whether the connection may carry a command: hiredis has not marked it broken and the server has not closed it
+    /// while it sat idle (a closed socket reads as end of file, found without a round trip).
+    var isUsable: Bool {
+        guard !self.isBroken else { return false }
+        var descriptor = pollfd(fd: self.context.pointee.fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, 0)
+        if ready == 0 { return true }
+        guard ready > 0, descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) == 0 else { return false }
+        // Readable while no command is outstanding: either the end of the stream or bytes nobody asked for.
+        var byte: UInt8 = 0
+        let peeked = recv(self.context.pointee.fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+    }
+
     /// Sends one command and waits for its reply; a reply timeout other than the default applies to this call only.
     func send(_ arguments: [RedisArgument], replyTimeout: Duration? = nil) throws -> RedisValue {
         let timeout = replyTimeout ?? self.defaultTimeout
