@@ -90,7 +90,7 @@ func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseD
         JSONErrorMiddleware()
         MetricsMiddleware()
         RequestLogMiddleware()
-        RequestBodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes)
+        RequestBodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes, deadline: configuration.httpIdleTimeout)
         // The pages change with the service: browsers revalidate them (by ETag) rather than run stale code.
         FileMiddleware(
             configuration.webDirectory,
@@ -107,7 +107,7 @@ func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseD
             allowedOrigins: configuration.allowedCallbackOrigins,
             adminAPIKey: configuration.adminAPIKey,
             creationLimit: RateLimit(capacity: configuration.accountsPerClientPerHour, per: .seconds(3600)),
-            clientAddress: ClientAddress(trustedProxies: Set(configuration.trustedProxies)),
+            clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies.compactMap(ClientAddress.Block.init)),
             accounts: removal
         ).endpoints
     )

@@ -38,6 +38,16 @@ struct LoadGenerator {
         return Result(requests: Int(total), requestsPerSecond: rate, p50: p50, p99: p99)
     }
 
+    /// ``run(_:script:arguments:)`` on a thread of its own, so the load runs while the caller's tasks go on (wrk's
+    /// wait would otherwise hold one of the few threads Swift's tasks run on).
+    func runAlongside(_ url: String, script: String? = nil, arguments: [String] = []) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try self.run(url, script: script, arguments: arguments) })
+            }
+        }
+    }
+
     private static func number(after label: String, in output: String) -> Double? {
         output.split(separator: "\n").first { $0.contains(label) }.flatMap { line in
             Double(line.components(separatedBy: label)[1].trimmingCharacters(in: .whitespaces))

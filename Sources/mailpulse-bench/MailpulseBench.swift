@@ -23,7 +23,8 @@ enum MailpulseBench {
                 case "intake": figures = try await IntakeBench.run(settings, run: run)
                 case "throttle": figures = try await ThrottleBench.run(settings, run: run)
                 case "polling": figures = try await PollingBench.run(settings, run: run, webhookLatency: webhookLatency)
-                default: figures = try await ScaleBench.run(settings, run: run)
+                case "scale": figures = try await ScaleBench.run(settings, run: run)
+                default: figures = try await SecurityBench.run(settings, run: run)
                 }
                 table.add(figures)
                 for figure in figures { Self.progress("  \(figure.row)") }

@@ -486,6 +486,33 @@ def test_a_half_sent_request_is_closed_after_the_idle_timeout(stack_with):
     assert serving(stack.service)
 
 
+def test_a_trickled_body_gets_408_after_the_idle_timeout(stack_with):
+    """Item 5: a body sent a byte at a time (each byte resetting the connection's idle timer) is answered 408 with a
+    JSON error once HTTP_IDLE_TIMEOUT_SECONDS have passed since it began, rather than holding the connection."""
+    stack = stack_with(HTTP_IDLE_TIMEOUT_SECONDS=2)
+    port = int(stack.service.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=15) as connection:
+        connection.sendall(b"POST /api/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+        answered = threading.Event()
+
+        def trickle():
+            while not answered.wait(0.5):
+                with contextlib.suppress(OSError):
+                    connection.sendall(b" ")
+
+        trickler = threading.Thread(target=trickle)
+        trickler.start()
+        try:
+            reply = http.client.HTTPResponse(connection)
+            reply.begin()
+            status, body = reply.status, parsed(reply.read())
+        finally:
+            answered.set()
+            trickler.join()
+        assert status == 408 and is_json_error(408, body), (status, body)
+    assert serving(stack.service)
+
+
 # 6. Login CSRF.
 
 def cookie_attributes(headers, name):

@@ -40,12 +40,20 @@ public enum TestEnvironment {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// A new empty folder under the system's temporary folder.
+    /// A new empty folder in this process's scratch folder, which goes when the process exits.
     public static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailpulse-tests-\(UUID().uuidString)")
+        let url = Self.scratch.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// One folder per test process under the system's temporary folder, removed at exit with all it holds (the
+    /// processes a test starts are stopped by then), so a run leaves nothing behind.
+    private static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailpulse-tests-\(UUID().uuidString)")
+        atexit { try? FileManager.default.removeItem(at: TestEnvironment.scratch) }
+        return url
+    }()
 
     /// Polls `condition` every 25 ms until it holds or `timeout` has passed; answers whether it held.
     public static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {

@@ -21,10 +21,13 @@ extension MailpulseConfiguration {
         if let proxies = settings.string("TRUSTED_PROXIES") {
             self.trustedProxies = try proxies.split(separator: ",").map { proxy in
                 let text = proxy.trimmingCharacters(in: .whitespaces)
-                guard let address = ClientAddress.normalized(text) else {
-                    throw ConfigurationError(key: "TRUSTED_PROXIES", message: "'\(text)' is not an IP address such as 10.0.0.2 or fd00::2")
+                guard ClientAddress.Block(text) != nil else {
+                    throw ConfigurationError(
+                        key: "TRUSTED_PROXIES",
+                        message: "'\(text)' is not an IP address or block such as 10.0.0.2, 172.16.0.0/12 or fd00::/8"
+                    )
                 }
-                return address
+                return text
             }
         }
         self.maximumSocketsPerAccount = try settings.integer("WEBSOCKETS_PER_ACCOUNT", in: 1...1000) ?? self.maximumSocketsPerAccount

@@ -18,8 +18,8 @@ public struct MailpulseConfiguration: Sendable {
     public var adminAPIKey: String?
     /// Accounts one client (IP address) may create per hour (`ACCOUNTS_PER_CLIENT_PER_HOUR`).
     public var accountsPerClientPerHour = 20
-    /// Proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`, comma-separated IP addresses); from any
-    /// other peer the header is ignored.
+    /// Proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`, comma-separated IP addresses or CIDR
+    /// blocks); from any other peer the header is ignored.
     public var trustedProxies: [String] = []
     /// An account still `pending` (never signed in) this long after it was created is removed (`PENDING_ACCOUNT_TTL_SECONDS`).
     public var pendingAccountLifetime = Duration.seconds(3600)

@@ -247,7 +247,7 @@ struct AccountController: Sendable {
     /// nonce the starting browser must hold.
     private func startLogin(_ account: AccountID, callback: String) async throws -> (url: String, nonce: String) {
         let state = AccountCredentials.newToken()
-        let nonce = LoginBinding.newNonce()
+        let nonce = AccountCredentials.newToken()
         let login = self.dependencies.provider.beginLogin(state: state)
         let pending = PendingLogin(account: account.description, verifier: login.verifier, callbackUrl: callback, binding: LoginBinding.digest(nonce))
         let text = String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)

@@ -16,15 +16,14 @@ enum AccountCredentials {
         SecretDigest.sha256(token)
     }
 
-    /// The session cookie's name for an account: one cookie per account, so one browser can hold several. Over https
-    /// it carries the `__Host-` prefix, which browsers accept only from a secure origin, for the whole host, unshared
-    /// with subdomains.
-    static func cookieName(_ account: AccountID, secure: Bool) -> String {
-        (secure ? "__Host-" : "") + "mailpulse_\(account.compactText)"
+    /// The session cookie of an account: one per account, so one browser can hold several.
+    static func cookie(for account: AccountID, secure: Bool) -> HostCookie {
+        HostCookie(name: "mailpulse_\(account.compactText)", secure: secure)
     }
 
+    /// The `Set-Cookie` that keeps an account's token in the browser for a year.
     static func cookie(_ token: String, for account: AccountID, secure: Bool) -> String {
-        "\(Self.cookieName(account, secure: secure))=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000\(secure ? "; Secure" : "")"
+        Self.cookie(for: account, secure: secure).setting(token, maxAge: 365 * 86_400)
     }
 
     /// The account named by the route's `:id` that a request may act for; see ``authenticate(_:account:store:)``.
@@ -41,7 +40,9 @@ enum AccountCredentials {
         var presented: String?
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             presented = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        } else if let cookie = request.cookies[Self.cookieName(id, secure: true)] ?? request.cookies[Self.cookieName(id, secure: false)] {
+        } else if let cookie = request.cookies[Self.cookie(for: id, secure: true).fullName]
+            ?? request.cookies[Self.cookie(for: id, secure: false).fullName]
+        {
             presented = cookie.value
         }
         guard let presented, !presented.isEmpty else {

@@ -1,13 +1,17 @@
 public import Hummingbird
 
-/// Refuses a request body larger than `maximumBytes` with 413 before any handler sees it.
+/// Refuses a request body larger than `maximumBytes` with 413, or one that has not arrived whole within `deadline`
+/// with 408, before any handler sees it: a client that trickles its body cannot hold a connection for ever.
 public struct RequestBodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The largest body accepted.
     public let maximumBytes: Int
+    /// How long the whole body may take to arrive.
+    public let deadline: Duration
 
     /// Creates the middleware.
-    public init(maximumBytes: Int) {
+    public init(maximumBytes: Int, deadline: Duration) {
         self.maximumBytes = maximumBytes
+        self.deadline = deadline
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -16,9 +20,22 @@ public struct RequestBodyLimitMiddleware<Context: RequestContext>: RouterMiddlew
             throw tooLarge
         }
         var request = request
+        let (body, maximumBytes, deadline) = (request.body, self.maximumBytes, self.deadline)
         do {
             // Collecting here bounds bodies sent without a length (chunked) as well.
-            _ = try await request.collectBody(upTo: self.maximumBytes)
+            let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await body.collect(upTo: maximumBytes) }
+                group.addTask {
+                    try await Task.sleep(for: deadline)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let buffer = first else {
+                    throw HTTPError(.requestTimeout, message: "the request body did not arrive within \(deadline)")
+                }
+                return buffer
+            }
+            request.body = .init(buffer: collected)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw tooLarge
         }
