@@ -33,7 +33,7 @@ enum SecurityBench {
         """
 
     static func run(_ settings: BenchSettings, run: Int) async throws -> [BenchFigure] {
-        let (quiet, attacked) = try await BenchRun.with(configure: { $0.workers = 0 }) { bench in
+        let (quiet, attacked) = try await BenchRun.with(configure: IntakeBench.configure) { bench in
             try await bench.registerSubscription(Self.subscription, account: AccountID.random(), clientState: Self.clientState)
             let quiet = try await Self.deliveries(bench, for: .seconds(settings.intakeSeconds))
             var load = LoadGenerator(seconds: settings.intakeSeconds)
