@@ -33,7 +33,7 @@ enum SecurityBench {
         """
 
     static func run(_ settings: BenchSettings, run: Int) async throws -> [BenchFigure] {
-        let (quiet, attacked) = try await BenchRun.with(configure: IntakeBench.configure) { bench in
+        let (quiet, attacked, flood) = try await BenchRun.with(configure: IntakeBench.configure) { bench in
             try await bench.registerSubscription(Self.subscription, account: AccountID.random(), clientState: Self.clientState)
             let quiet = try await Self.deliveries(bench, for: .seconds(settings.intakeSeconds))
             var load = LoadGenerator(seconds: settings.intakeSeconds)
@@ -41,8 +41,7 @@ enum SecurityBench {
             let url = "\(bench.service)/webhooks/graph"
             async let flood = load.runAlongside(url, script: Self.flood)
             let attacked = try await Self.deliveries(bench, for: .seconds(settings.intakeSeconds))
-            _ = try await flood
-            return (quiet, attacked)
+            return (quiet, attacked, try await flood)
         }
         let crowded = try await Self.searchTime(beside: Self.crowd)
         let alone = try await Self.searchTime(beside: 0)
@@ -62,6 +61,15 @@ enum SecurityBench {
                 baseline: "without the flood, p50",
                 BenchFigure.median(quiet),
                 target: "—"
+            ),
+            BenchFigure(
+                "Flood POSTs answered per second (64 connections, 1,000 unknown subscriptions each)",
+                flood.requestsPerSecond,
+                unit: "requests/s",
+                baseline: "legitimate deliveries answered per second meanwhile",
+                Double(attacked.count) / Double(settings.intakeSeconds),
+                target: "—",
+                hasRatio: false
             ),
             BenchFigure(
                 "Search `a` in a new account of 50 messages beside an account of \(Self.crowd.formatted()) (SQLite)",
