@@ -9,8 +9,9 @@ internal import Synchronization
 /// backfills asked for by the workers and the renewal leader, the syncs interrupted by a restart, a delta round of
 /// every account on a schedule, and more often for accounts that have no notifications (polling).
 ///
-/// One sync at a time per account across all nodes: a Redis lock, kept alive while the sync runs, so a node that
-/// dies frees it within ``lockTTL``. A backfill that must run waits for the lock; a scheduled one skips when busy.
+/// One sync at a time per account across all nodes: a Redis lock, kept alive while the sync runs (``LockedWork``), so
+/// a node that dies frees it within ``lockTTL``, and a sync whose lock is lost stops. A backfill that must run waits
+/// for the lock; a scheduled one skips when busy.
 final class AccountSyncService: Service, AccountLinkObserver, CustomStringConvertible {
     /// Why a sync runs.
     struct Request: Sendable {
