@@ -184,6 +184,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SyncEngineTests",
+            dependencies: ["MailpulseCore", "Secrets"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MailStoreTests",
             dependencies: [
                 "ElasticsearchStore", "HTTPTransport", "MailpulseCore", "SQLiteStore", "Secrets", "TestSupport",

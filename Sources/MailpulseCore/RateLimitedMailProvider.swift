@@ -14,9 +14,11 @@ public struct RateLimitedMailProvider: MailProvider {
     private let retry: RetryPolicy
     private let leaseTTL: Duration
     private let events: (any AccountEventPublisher)?
+    private let clock: any Clock<Duration>
 
     /// Wraps a provider. `limit` and `concurrency` are per mailbox (Graph: 10,000 requests per 10 minutes, 4 at a
-    /// time); a lease whose holder died frees itself after `leaseTTL`. Throttling pauses are told to `events`.
+    /// time); a lease whose holder died frees itself after `leaseTTL`. Throttling pauses are told to `events`. Waits
+    /// (pauses, empty buckets, back-off) run on `clock`, the backplane's.
     public init(
         _ base: any MailProvider,
         backplane: any Backplane,
@@ -24,7 +26,8 @@ public struct RateLimitedMailProvider: MailProvider {
         concurrency: Int = 4,
         retry: RetryPolicy = RetryPolicy(),
         leaseTTL: Duration = .seconds(120),
-        events: (any AccountEventPublisher)? = nil
+        events: (any AccountEventPublisher)? = nil,
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.base = base
         self.backplane = backplane
@@ -33,6 +36,7 @@ public struct RateLimitedMailProvider: MailProvider {
         self.retry = retry
         self.leaseTTL = leaseTTL
         self.events = events
+        self.clock = clock
     }
 
     public var kind: MailProviderKind { self.base.kind }
@@ -137,7 +141,7 @@ public struct RateLimitedMailProvider: MailProvider {
         case .unavailable:
             try await self.backplane.releaseLease(lease)
             if failures >= self.retry.attempts { throw error }
-            try await Task.sleep(for: self.retry.delay(after: failures))
+            try await self.clock.sleep(for: self.retry.delay(after: failures))
         default:
             try? await self.backplane.releaseLease(lease)
             throw error
@@ -148,11 +152,11 @@ public struct RateLimitedMailProvider: MailProvider {
     private func admit(_ key: String) async throws -> Lease {
         while true {
             if let pause = try await self.backplane.remainingPause(key) {
-                try await Task.sleep(for: pause)
+                try await self.clock.sleep(for: pause)
                 continue
             }
             if case .retryAfter(let wait) = try await self.backplane.takeTokens(1, from: key, limit: self.limit) {
-                try await Task.sleep(for: wait)
+                try await self.clock.sleep(for: wait)
                 continue
             }
             while true {
@@ -164,7 +168,7 @@ public struct RateLimitedMailProvider: MailProvider {
                     }
                     return lease
                 }
-                try await Task.sleep(for: .milliseconds(Int.random(in: 5...25)))
+                try await self.clock.sleep(for: .milliseconds(Int.random(in: 5...25)))
             }
         }
     }

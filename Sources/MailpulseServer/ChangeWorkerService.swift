@@ -170,13 +170,8 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
         }
     }
 
-    /// The entries of one message as one notice: a deletion wins; a change key only when all agree.
+    /// The entries of one message as one notice (``ChangeNotice/joining(_:)``).
     private static func merged(_ changes: [QueuedChange]) -> ChangeNotice {
-        var notice = changes[0].notice
-        for change in changes.dropFirst() {
-            if change.notice.kind == .deleted { notice.kind = .deleted }
-            if change.notice.changeKey != notice.changeKey { notice.changeKey = nil }
-        }
-        return notice
+        changes.dropFirst().reduce(changes[0].notice) { $0.joining($1.notice) }
     }
 }

@@ -79,11 +79,16 @@ public struct RedisChangeQueue: ChangeQueue {
             let separator = waiting.firstIndex(of: "|"),
             let kind = ChangeNotice.Kind(rawValue: String(waiting[..<separator]))
         else { return notice }
-        var merged = notice
-        if kind == .deleted { merged.kind = .deleted }
-        let changeKey = waiting[waiting.index(after: separator)...]
-        if changeKey.isEmpty || String(changeKey) != notice.changeKey { merged.changeKey = nil }
-        return merged
+        // The script has merged every notice that waited into this one; it is joined with the worker's own.
+        let changeKey = String(waiting[waiting.index(after: separator)...])
+        let waited = ChangeNotice(
+            accountID: notice.accountID,
+            subscriptionID: notice.subscriptionID,
+            kind: kind,
+            messageID: message,
+            changeKey: changeKey.isEmpty ? nil : changeKey
+        )
+        return notice.joining(waited)
     }
 
     public func acknowledge(_ changes: [QueuedChange]) async throws {

@@ -46,6 +46,9 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
         return store
     }
 
+    /// The in-memory store the engine's tests run on: held to the same contract.
+    static let memory = StoreFactory(name: "memory") { MemoryMailStore() }
+
     /// Every store kind that can run here: Elasticsearch only when `ELASTICSEARCH_URL` names a cluster.
-    static var all: [StoreFactory] { TestEnvironment.elasticsearchURL == nil ? [.sqlite] : [.sqlite, .elasticsearch] }
+    static var all: [StoreFactory] { TestEnvironment.elasticsearchURL == nil ? [.sqlite, .memory] : [.sqlite, .memory, .elasticsearch] }
 }

@@ -43,4 +43,14 @@ public struct ChangeNotice: Sendable, Equatable {
         self.messageID = messageID
         self.changeKey = changeKey
     }
+
+    /// This notice with a later one for the same message joined in: a deletion wins (whatever came first, the message
+    /// is gone or must be looked up), and the change key is kept only when both agree, since arrival order says
+    /// nothing about which change is newer. The one rule of merging; the queue's Lua script mirrors it.
+    public func joining(_ later: ChangeNotice) -> ChangeNotice {
+        var merged = self
+        if later.kind == .deleted { merged.kind = .deleted }
+        if later.changeKey != self.changeKey { merged.changeKey = nil }
+        return merged
+    }
 }

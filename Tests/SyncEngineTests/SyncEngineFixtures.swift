@@ -1,0 +1,85 @@
+import Foundation
+import MailpulseCore
+import Secrets
+
+/// The engine on in-memory adapters: a store, a backplane and a queue on a manual clock, an event log, a sealed token
+/// vault, and a scripted provider, for one linked account.
+struct SyncEngineFixtures {
+    let account: AccountID
+    let clock = ManualClock()
+    let store = MemoryMailStore()
+    let events = MemoryEventLog()
+    let provider: ScriptedProvider
+    let backplane: MemoryBackplane<ManualClock>
+    let vault: AESGCMTokenVault
+    let tokens: AccessTokenSource
+
+    /// A linked account (with a subscription when `subscribed`) whose tokens are valid for an hour.
+    static func linked(subscribed: Bool = true, pageSize: Int = 3) async throws -> SyncEngineFixtures {
+        let fixtures = SyncEngineFixtures(account: .random(), pageSize: pageSize)
+        let subscription = subscribed ? AccountSubscription(id: "subscription", expiresAt: Date() + 86_400) : nil
+        try await fixtures.store.createAccount(
+            Account(id: fixtures.account, provider: .outlook, status: .linked, createdAt: Date(), updatedAt: Date(), subscription: subscription)
+        )
+        try await fixtures.vault.store(Self.tokens(expiresIn: 3600), for: fixtures.account)
+        return fixtures
+    }
+
+    private init(account: AccountID, pageSize: Int) {
+        self.account = account
+        self.provider = ScriptedProvider(account: account, pageSize: pageSize)
+        self.backplane = MemoryBackplane(clock: self.clock)
+        self.vault = AESGCMTokenVault(key: .random(), store: self.store)
+        self.tokens = AccessTokenSource(vault: self.vault, backplane: self.backplane, store: self.store, provider: self.provider)
+    }
+
+    var synchronizer: MailboxSynchronizer {
+        MailboxSynchronizer(store: self.store, provider: self.provider, tokens: self.tokens, events: self.events)
+    }
+
+    var processor: ChangeProcessor {
+        ChangeProcessor(store: self.store, provider: self.provider, tokens: self.tokens, events: self.events)
+    }
+
+    /// The ids of the live messages the store holds for the account, by folder.
+    func stored() async throws -> [String: Set<String>] {
+        let page = try await self.store.messages(MessageQuery(accountID: self.account, limit: 1000))
+        return Dictionary(grouping: page.messages, by: \.mailboxID).mapValues { Set($0.map(\.id)) }
+    }
+
+    static func tokens(expiresIn seconds: TimeInterval, access: String = "access") -> OAuthTokens {
+        OAuthTokens(accessToken: access, refreshToken: "refresh", expiresAt: Date() + seconds, scope: "Mail.Read")
+    }
+
+    static func message(
+        _ id: String,
+        account: AccountID,
+        mailbox: String = "inbox",
+        subject: String = "Hello",
+        modifiedAt: Int64 = 1_700_000_000_000,
+        isRead: Bool = false
+    ) -> Message {
+        Message(
+            accountID: account,
+            id: id,
+            mailboxID: mailbox,
+            internetMessageID: "<\(id)@example.com>",
+            conversationID: nil,
+            subject: subject,
+            from: EmailAddress(name: "Grace Hopper", address: "grace@example.net"),
+            sender: nil,
+            toRecipients: [],
+            ccRecipients: [],
+            receivedAt: modifiedAt,
+            sentAt: nil,
+            isRead: isRead,
+            isDraft: false,
+            flag: .notFlagged,
+            importance: .normal,
+            hasAttachments: false,
+            bodyPreview: "",
+            categories: [],
+            version: MessageVersion(modifiedAt: modifiedAt, changeKey: "key-\(modifiedAt)")
+        )
+    }
+}
