@@ -204,6 +204,14 @@ function upsertMailbox(mailbox) {
   if (old?.displayName !== mailbox.displayName) updateFolderCells(mailbox.id);
 }
 
+/** A folder gone from the provider: out of the filter; a list filtered by it shows every folder again. */
+function removeMailbox(mailboxID) {
+  mailboxes.delete(mailboxID);
+  const filtered = $("folder").value === mailboxID;
+  renderFolders();
+  if (filtered) enqueue(reloadList);
+}
+
 /** Account, folders and the first page of the list, as stored now (at load, and after a "reload" frame). */
 async function reloadAll() {
   const filter = currentFilter();
@@ -264,6 +272,8 @@ function activityLine(event) {
       return event.progress.done ? { text: `Synced ${plural(event.progress.messages, "message")} in ${event.progress.displayName}` } : null;
     case "account.status":
       return { text: `Status: ${event.status}` };
+    case "mailbox.deleted":
+      return { text: "A folder was removed in Outlook" };
     case "message.upserted":
       return { text: describeUpsert(event.message, event.at), group: "upserted", many: (n) => `Stored ${plural(n, "message")}` };
     case "message.deleted": {
@@ -333,6 +343,9 @@ async function handle(event) {
       break;
     case "mailbox.upserted":
       upsertMailbox(event.mailbox);
+      break;
+    case "mailbox.deleted":
+      removeMailbox(event.id);
       break;
     case "account.status":
       setStatus(event.status);

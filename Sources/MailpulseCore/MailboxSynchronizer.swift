@@ -5,7 +5,9 @@ internal import Foundation
 ///
 /// A message reported as gone from a folder is not deleted on that word alone: moves arrive as a removal in one
 /// folder and an addition in another, in either order. If the store still has it in that folder, the provider is
-/// asked where it is now; only a message the provider no longer has is deleted.
+/// asked where it is now; only a message the provider no longer has is deleted. A folder the provider no longer lists
+/// leaves the mirror the same way: its messages are stored where the provider has them now (or become tombstones),
+/// then the folder goes.
 public struct MailboxSynchronizer: Sendable {
     private let store: any MailStore
     private let provider: any MailProvider
@@ -38,6 +40,7 @@ public struct MailboxSynchronizer: Sendable {
         }
         try await self.store.upsertMailboxes(mailboxes)
         await self.events.publish(mailboxes.map(AccountEvent.mailboxUpserted), for: account)
+        try await self.removeFolders(notIn: mailboxes, of: account)
         let ordered = mailboxes.sorted {
             ($0.wellKnownName == "inbox" ? 0 : 1, $0.displayName) < ($1.wellKnownName == "inbox" ? 0 : 1, $1.displayName)
         }
@@ -147,6 +150,22 @@ public struct MailboxSynchronizer: Sendable {
                     await self.events.publish(.messageDeleted(id: id), for: account)
                 }
             }
+        }
+    }
+
+    /// Folders the mirror has and the provider no longer lists (the provider's list is whole: a folder delta from the
+    /// start): their messages are reconciled one by one, then the folder is deleted.
+    private func removeFolders(notIn current: [Mailbox], of account: AccountID) async throws {
+        let listed = Set(current.map(\.id))
+        for folder in try await self.store.mailboxes(of: account) where !listed.contains(folder.id) {
+            var cursor: PageCursor?
+            repeat {
+                let page = try await self.store.messages(MessageQuery(accountID: account, mailboxID: folder.id, limit: 500, cursor: cursor))
+                try await self.reconcile(page.messages.map(\.id), leaving: folder.id, of: account)
+                cursor = page.next
+            } while cursor != nil
+            try await self.store.deleteMailbox(folder.id, of: account)
+            await self.events.publish(.mailboxDeleted(id: folder.id), for: account)
         }
     }
 

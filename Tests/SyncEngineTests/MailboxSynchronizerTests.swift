@@ -131,4 +131,28 @@ import Testing
         #expect(engine.provider.calls.reads == 0)
         #expect(try await engine.store.message("a0", of: engine.account)?.mailboxID == "inbox")
     }
+
+    @Test func aFolderRemovedAtTheProviderLeavesTheMirrorAndItsMailGoesWhereTheProviderPutIt() async throws {
+        let engine = try await SyncEngineFixtures.linked()
+        Self.mailbox(engine)
+        engine.provider.addFolder("deleteditems", "Deleted Items")
+        try await engine.synchronizer.sync(engine.account)
+        engine.provider.removeFolder("archive", movingMessagesTo: "deleteditems", modifiedAt: 1_800_000_000_000)
+        try await engine.synchronizer.sync(engine.account)
+        #expect(try await engine.store.mailboxes(of: engine.account).map(\.id).sorted() == ["deleteditems", "inbox"])
+        #expect(try await engine.stored()["deleteditems"] == ["a0", "a1", "a2", "a3"])
+        #expect(engine.events.events(of: engine.account).contains(.mailboxDeleted(id: "archive")))
+    }
+
+    @Test func theMailOfARemovedFolderTheProviderNoLongerHasBecomesTombstones() async throws {
+        let engine = try await SyncEngineFixtures.linked()
+        Self.mailbox(engine)
+        try await engine.synchronizer.sync(engine.account)
+        engine.provider.removeFolder("archive", movingMessagesTo: nil, modifiedAt: 1_800_000_000_000)
+        try await engine.synchronizer.sync(engine.account)
+        #expect(try await engine.stored()["archive"] == nil)
+        #expect(try await engine.store.counts(of: engine.account, mailbox: nil).total == 7)
+        let stale = try await engine.store.upsertMessages([SyncEngineFixtures.message("a1", account: engine.account, mailbox: "archive")])
+        #expect(stale.stale == ["a1"], "an old page cannot bring a removed folder's mail back")
+    }
 }

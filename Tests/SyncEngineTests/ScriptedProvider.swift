@@ -64,6 +64,21 @@ final class ScriptedProvider: MailProvider {
         }
     }
 
+    /// The user deletes a folder: its messages go to `destination`, or are gone with it.
+    func removeFolder(_ id: String, movingMessagesTo destination: String?, modifiedAt: Int64) {
+        let inside = self.state.withLock { state in
+            state.folders.removeAll { $0.id == id }
+            return state.messages.values.filter { $0.mailboxID == id }.map(\.id)
+        }
+        for message in inside {
+            if let destination {
+                self.move(message, to: destination, modifiedAt: modifiedAt)
+            } else {
+                self.delete(message)
+            }
+        }
+    }
+
     func move(_ id: String, to folder: String, modifiedAt: Int64) {
         let subject = self.state.withLock { $0.messages[id]?.subject } ?? "Hello"
         self.put(id, in: folder, subject: subject, modifiedAt: modifiedAt)

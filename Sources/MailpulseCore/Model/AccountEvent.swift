@@ -1,6 +1,6 @@
 /// Something that happened to an account's mirror, published for the pages that watch it.
 ///
-/// Encoded as JSON with a `type` field (`message.upserted`, `message.deleted`, `mailbox.upserted`,
+/// Encoded as JSON with a `type` field (`message.upserted`, `message.deleted`, `mailbox.upserted`, `mailbox.deleted`,
 /// `sync.progress`, `account.status`, `activity`); the publisher adds the account's sequence number `seq` and the time `at` (ms since 1970).
 public enum AccountEvent: Sendable, Equatable {
     /// A message was stored (new, or a newer version).
@@ -9,6 +9,8 @@ public enum AccountEvent: Sendable, Equatable {
     case messageDeleted(id: String)
     /// A folder was stored.
     case mailboxUpserted(Mailbox)
+    /// A folder is gone from the provider, and from the mirror.
+    case mailboxDeleted(id: String)
     /// A folder's sync advanced.
     case syncProgress(SyncProgress)
     /// The account's status changed.
@@ -22,6 +24,7 @@ public enum AccountEvent: Sendable, Equatable {
         case .messageUpserted: "message.upserted"
         case .messageDeleted: "message.deleted"
         case .mailboxUpserted: "mailbox.upserted"
+        case .mailboxDeleted: "mailbox.deleted"
         case .syncProgress: "sync.progress"
         case .accountStatus: "account.status"
         case .activity: "activity"
@@ -41,6 +44,7 @@ extension AccountEvent: Encodable {
         case .messageUpserted(let message): try container.encode(message, forKey: .message)
         case .messageDeleted(let id): try container.encode(id, forKey: .id)
         case .mailboxUpserted(let mailbox): try container.encode(mailbox, forKey: .mailbox)
+        case .mailboxDeleted(let id): try container.encode(id, forKey: .id)
         case .syncProgress(let progress): try container.encode(progress, forKey: .progress)
         case .accountStatus(let status): try container.encode(status, forKey: .status)
         case .activity(let text): try container.encode(text, forKey: .text)
