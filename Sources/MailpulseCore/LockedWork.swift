@@ -1,37 +1,44 @@
-internal import MailpulseCore
-
 /// Work done under a backplane lock that is kept alive while the work runs. When the lock cannot be extended (the
 /// backplane was unreachable for longer than the lock lives, or another holder took it after it lapsed), the work is
 /// cancelled and ``LockLost`` is thrown: two holders never carry on side by side.
-struct LockedWork {
+public struct LockedWork: Sendable {
     /// The lock could not be kept.
-    struct LockLost: Error, CustomStringConvertible {
-        let key: String
+    public struct LockLost: Error, CustomStringConvertible {
+        /// The lock's key.
+        public let key: String
 
-        var description: String {
+        public var description: String {
             "the lock \(self.key) was lost"
         }
     }
 
-    let backplane: any Backplane
-    /// How long the lock lives without an extension; it is extended every third of that.
-    let ttl: Duration
+    private let backplane: any Backplane
+    private let ttl: Duration
+    private let clock: any Clock<Duration>
+
+    /// Work under locks of `backplane` that live `ttl` without an extension (and are extended every third of that),
+    /// timed by `clock`, the backplane's.
+    public init(backplane: any Backplane, ttl: Duration, clock: any Clock<Duration> = ContinuousClock()) {
+        self.backplane = backplane
+        self.ttl = ttl
+        self.clock = clock
+    }
 
     /// Runs `body` holding the lock `key`; answers `false` when the lock is busy and `wait` is false.
     @discardableResult
-    func run(_ key: String, wait: Bool, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+    public func run(_ key: String, wait: Bool, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
         var grant = try await self.backplane.lock(key, ttl: self.ttl)
         while grant == nil, wait {
-            try await Task.sleep(for: .milliseconds(Int.random(in: 250...750)))
+            try await self.clock.sleep(for: .milliseconds(Int.random(in: 250...750)))
             grant = try await self.backplane.lock(key, ttl: self.ttl)
         }
         guard let grant else { return false }
-        let (backplane, ttl) = (self.backplane, self.ttl)
+        let (backplane, ttl, clock) = (self.backplane, self.ttl, self.clock)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while true {
-                        try await Task.sleep(for: ttl / 3)
+                        try await clock.sleep(for: ttl / 3)
                         guard try await backplane.extendLock(grant, ttl: ttl) else { throw LockLost(key: key) }
                     }
                 }
