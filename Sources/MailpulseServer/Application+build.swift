@@ -19,7 +19,7 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
         events: runtime.events
     )
     let router = buildRouter(configuration: configuration, dependencies: dependencies, removal: removal)
-    router.addRoutes(WebhookController(directory: runtime.directory, queue: runtime.queue).endpoints)
+    router.addRoutes(WebhookController(decoder: runtime.notificationDecoder, directory: runtime.directory, queue: runtime.queue).endpoints)
     router.addRoutes(MirrorController(store: store, events: runtime.events).endpoints)
     router.addRoutes(MetricsController(queue: runtime.queue).endpoints)
     // WebSocket upgrades have a router of their own, so ordinary requests never try to match them.

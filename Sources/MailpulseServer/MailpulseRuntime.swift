@@ -17,6 +17,8 @@ struct MailpulseRuntime {
     let dependencies: MailpulseDependencies
     let queue: RedisChangeQueue
     let directory: RedisSubscriptionDirectory
+    /// Reads the provider's webhook deliveries.
+    let notificationDecoder: any NotificationDecoder = GraphNotificationDecoder()
     let events: RedisAccountEventPublisher
     let hub: LiveEventHub
     let syncService: AccountSyncService

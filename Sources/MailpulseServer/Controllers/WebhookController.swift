@@ -2,21 +2,22 @@ internal import Foundation
 internal import Hummingbird
 internal import Logging
 internal import MailpulseCore
-internal import MicrosoftGraph
 
-/// Graph's webhooks: answers the validation handshake, checks each notification's subscription and secret, and
-/// queues the valid ones for the workers, answering 202 at once. It calls no provider and writes no store, so it
-/// stays within Graph's 3-second budget whatever the load.
+/// Graph's webhooks: answers the validation handshake, has the provider's ``NotificationDecoder`` read the delivery,
+/// checks every notification's subscription and secret at once, and queues the valid ones for the workers, answering
+/// 202 at once. It calls no provider and writes no store, so it stays within Graph's 3-second budget whatever the load.
 struct WebhookController: Sendable {
     /// The largest body accepted; Graph's batches are far smaller.
     static let maximumBodyBytes = 1 << 20
     /// The most notifications accepted in one POST.
     static let maximumNotifications = 1_000
 
+    let decoder: any NotificationDecoder
     let directory: any SubscriptionDirectory
     let queue: ChangeQueueBatcher
 
-    init(directory: any SubscriptionDirectory, queue: any ChangeQueue) {
+    init(decoder: any NotificationDecoder, directory: any SubscriptionDirectory, queue: any ChangeQueue) {
+        self.decoder = decoder
         self.directory = directory
         self.queue = ChangeQueueBatcher(queue: queue)
     }
@@ -37,17 +38,15 @@ struct WebhookController: Sendable {
             )
         }
         let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
-        let collection: GraphNotificationCollection
-        do {
-            collection = try JSONDecoder().decode(GraphNotificationCollection.self, from: Data(body.readableBytesView))
-        } catch {
+        guard let batch = self.decoder.decode(Data(body.readableBytesView)) else {
             throw HTTPError(.badRequest, message: "the body must be a JSON notification collection: {\"value\":[…]}")
         }
-        guard collection.value.count <= Self.maximumNotifications else {
+        guard batch.items.count + batch.malformed <= Self.maximumNotifications else {
             throw HTTPError(.contentTooLarge, message: "at most \(Self.maximumNotifications) notifications per request")
         }
         var report = WebhookIntakeReport()
-        let notices = try await self.checked(collection.value, report: &report)
+        report.malformed = batch.malformed
+        let notices = try await self.checked(batch.items, report: &report)
         do {
             report.queued = try await self.queue.enqueue(notices)
         } catch {
@@ -73,50 +72,23 @@ struct WebhookController: Sendable {
 
     /// The notices of the items whose subscription is known and whose secret matches; the rest are counted. Every
     /// claim of the delivery is checked in one lookup.
-    private func checked(_ items: [GraphChangeNotification], report: inout WebhookIntakeReport) async throws -> [ChangeNotice] {
-        var candidates: [(claim: SubscriptionClaim, kind: ChangeNotice.Kind, item: GraphChangeNotification)] = []
-        for item in items {
-            guard let subscriptionID = item.subscriptionId, let clientState = item.clientState, let kind = Self.kind(of: item),
-                !kind.isMessageChange || item.messageID != nil
-            else {
-                report.malformed += 1
-                continue
-            }
-            candidates.append((SubscriptionClaim(subscriptionID: subscriptionID, clientState: clientState), kind, item))
-        }
-        guard !candidates.isEmpty else { return [] }
+    private func checked(_ items: [NotificationBatch.Item], report: inout WebhookIntakeReport) async throws -> [ChangeNotice] {
+        guard !items.isEmpty else { return [] }
         let checks: [SubscriptionCheck]
         do {
-            checks = try await self.directory.check(candidates.map(\.claim))
+            checks = try await self.directory.check(items.map(\.claim))
         } catch {
             throw HTTPError(.serviceUnavailable, message: "the subscription directory is unavailable; deliver again later")
         }
         var notices: [ChangeNotice] = []
-        for (candidate, check) in zip(candidates, checks) {
+        for (item, check) in zip(items, checks) {
             switch check {
-            case .valid(let account):
-                let isMessageChange = candidate.kind.isMessageChange
-                notices.append(
-                    ChangeNotice(
-                        accountID: account,
-                        subscriptionID: candidate.claim.subscriptionID,
-                        kind: candidate.kind,
-                        messageID: isMessageChange ? candidate.item.messageID : nil,
-                        changeKey: isMessageChange ? candidate.item.changeKey : nil
-                    )
-                )
+            case .valid(let account): notices.append(NotificationBatch.notice(of: item, for: account))
             case .unknown: report.unknownSubscription += 1
             case .clientStateMismatch: report.clientStateMismatch += 1
             }
         }
         return notices
-    }
-
-    private static func kind(of item: GraphChangeNotification) -> ChangeNotice.Kind? {
-        if let event = item.lifecycleEvent {
-            return ChangeNotice.Kind(rawValue: event).flatMap { $0.isMessageChange ? nil : $0 }
-        }
-        return item.changeType.flatMap(ChangeNotice.Kind.init(rawValue:)).flatMap { $0.isMessageChange ? $0 : nil }
     }
 
     /// The decoded `validationToken` of a handshake: form encoding, so `+` is a space before percent-decoding.
