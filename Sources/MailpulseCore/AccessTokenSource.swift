@@ -7,7 +7,7 @@ public struct AccessTokenSource: Sendable {
     private let vault: any TokenVault
     private let backplane: any Backplane
     private let store: any MailStore
-    private let provider: any MailProvider
+    private let provider: any RedirectSignIn
     private let margin: Duration
     private let lockTTL: Duration
 
@@ -16,7 +16,7 @@ public struct AccessTokenSource: Sendable {
         vault: any TokenVault,
         backplane: any Backplane,
         store: any MailStore,
-        provider: any MailProvider,
+        provider: any RedirectSignIn,
         margin: Duration = .seconds(300),
         lockTTL: Duration = .seconds(30)
     ) {
@@ -72,7 +72,7 @@ public struct AccessTokenSource: Sendable {
         let tokens = try await self.currentTokens(account)
         if self.isUsable(tokens, rejected: rejected) { return tokens.accessToken }
         do {
-            let fresh = try await self.provider.refreshTokens(tokens)
+            let fresh = try await self.provider.refreshTokens(tokens, of: account)
             try await self.vault.store(fresh, for: account)
             Counter(label: "mailpulse_token_refreshes_total", dimensions: [("outcome", "ok")]).increment()
             return fresh.accessToken

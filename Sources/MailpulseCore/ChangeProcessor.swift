@@ -3,12 +3,12 @@
 /// under the version guard, then published.
 public struct ChangeProcessor: Sendable {
     private let store: any MailStore
-    private let provider: any MailProvider
+    private let provider: any MailReader
     private let tokens: AccessTokenSource
     private let events: any AccountEventPublisher
 
     /// Creates a processor; `provider` should be rate limited.
-    public init(store: any MailStore, provider: any MailProvider, tokens: AccessTokenSource, events: any AccountEventPublisher) {
+    public init(store: any MailStore, provider: any MailReader, tokens: AccessTokenSource, events: any AccountEventPublisher) {
         self.store = store
         self.provider = provider
         self.tokens = tokens

@@ -10,7 +10,7 @@ internal import Foundation
 /// then the folder goes.
 public struct MailboxSynchronizer: Sendable {
     private let store: any MailStore
-    private let provider: any MailProvider
+    private let provider: any MailReader
     private let tokens: AccessTokenSource
     private let events: any AccountEventPublisher
 
@@ -22,7 +22,7 @@ public struct MailboxSynchronizer: Sendable {
     static let maximumRestarts = 3
 
     /// Creates a synchronizer; `provider` should be rate limited.
-    public init(store: any MailStore, provider: any MailProvider, tokens: AccessTokenSource, events: any AccountEventPublisher) {
+    public init(store: any MailStore, provider: any MailReader, tokens: AccessTokenSource, events: any AccountEventPublisher) {
         self.store = store
         self.provider = provider
         self.tokens = tokens

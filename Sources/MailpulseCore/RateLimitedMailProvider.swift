@@ -41,8 +41,8 @@ public struct RateLimitedMailProvider: MailProvider {
 
     public var kind: MailProviderKind { self.base.kind }
 
-    public func beginLogin(state: String) -> LoginRequest {
-        self.base.beginLogin(state: state)
+    public func beginLogin(for account: AccountID, state: String) -> LoginRequest {
+        self.base.beginLogin(for: account, state: state)
     }
 
     public func redeemLogin(code: String, verifier: String) async throws -> OAuthTokens {
@@ -53,8 +53,8 @@ public struct RateLimitedMailProvider: MailProvider {
         try await self.limited(account, "me") { try await self.base.identity(of: account, accessToken: accessToken) }
     }
 
-    public func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens {
-        try await self.base.refreshTokens(tokens)
+    public func refreshTokens(_ tokens: OAuthTokens, of account: AccountID) async throws -> OAuthTokens {
+        try await self.base.refreshTokens(tokens, of: account)
     }
 
     public func mailboxes(of account: AccountID, accessToken: String) async throws -> [Mailbox] {

@@ -18,7 +18,7 @@ public struct SubscriptionManager: Sendable {
     }
 
     private let store: any MailStore
-    private let provider: any MailProvider
+    private let provider: any WebhookPush
     private let tokens: AccessTokenSource
     private let directory: any SubscriptionDirectory
     private let address: WebhookAddress
@@ -30,7 +30,7 @@ public struct SubscriptionManager: Sendable {
     /// `renewalMargin` are renewed.
     public init(
         store: any MailStore,
-        provider: any MailProvider,
+        provider: any WebhookPush,
         tokens: AccessTokenSource,
         directory: any SubscriptionDirectory,
         address: WebhookAddress,

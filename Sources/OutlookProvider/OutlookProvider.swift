@@ -18,7 +18,7 @@ public struct OutlookProvider: MailProvider {
 
     public var kind: MailProviderKind { .outlook }
 
-    public func beginLogin(state: String) -> LoginRequest {
+    public func beginLogin(for account: AccountID, state: String) -> LoginRequest {
         let pkce = PKCEPair.random()
         return LoginRequest(url: self.identity.authorizeURL(state: state, pkce: pkce).absoluteString, verifier: pkce.verifier)
     }
@@ -38,7 +38,7 @@ public struct OutlookProvider: MailProvider {
         }
     }
 
-    public func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens {
+    public func refreshTokens(_ tokens: OAuthTokens, of account: AccountID) async throws -> OAuthTokens {
         guard let refreshToken = tokens.refreshToken else {
             throw MailProviderError.reauthRequired("no refresh token was granted")
         }

@@ -118,7 +118,7 @@ final class ScriptedProvider: MailProvider {
 
     var kind: MailProviderKind { .outlook }
 
-    func beginLogin(state: String) -> LoginRequest {
+    func beginLogin(for account: AccountID, state: String) -> LoginRequest {
         LoginRequest(url: "https://login.example/authorize?state=\(state)", verifier: "verifier")
     }
 
@@ -130,7 +130,7 @@ final class ScriptedProvider: MailProvider {
         AccountIdentity(providerUserID: "user", displayName: "Ada", address: "ada@example.com")
     }
 
-    func refreshTokens(_ tokens: OAuthTokens) async throws -> OAuthTokens {
+    func refreshTokens(_ tokens: OAuthTokens, of account: AccountID) async throws -> OAuthTokens {
         let refresh = self.state.withLock { state in
             state.calls.refreshes += 1
             return state.refresh

@@ -248,7 +248,7 @@ struct AccountController: Sendable {
     private func startLogin(_ account: AccountID, callback: String) async throws -> (url: String, nonce: String) {
         let state = AccountCredentials.newToken()
         let nonce = AccountCredentials.newToken()
-        let login = self.dependencies.provider.beginLogin(state: state)
+        let login = self.dependencies.provider.beginLogin(for: account, state: state)
         let pending = PendingLogin(account: account.description, verifier: login.verifier, callbackUrl: callback, binding: LoginBinding.digest(nonce))
         let text = String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)
         guard try await self.dependencies.backplane.putSingleUse("oauth-state:\(state)", value: text, ttl: Self.stateLifetime) else {
