@@ -29,7 +29,9 @@ enum ChangeQueueScripts {
             end
             if queue then
                 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
-                    'a', account, 's', subscription, 'k', kind, 'm', message, 'e', changeKey)
+                    '\(ChangeStreamField.account.rawValue)', account, '\(ChangeStreamField.subscription.rawValue)', subscription,
+                    '\(ChangeStreamField.kind.rawValue)', kind, '\(ChangeStreamField.message.rawValue)', message,
+                    '\(ChangeStreamField.changeKey.rawValue)', changeKey)
             end
             added[#added + 1] = queue and 1 or 0
         end

@@ -125,8 +125,11 @@ public struct RedisChangeQueue: ChangeQueue {
 
     private static func fields(of notice: ChangeNotice) -> [(String, String)] {
         [
-            ("a", notice.accountID.description), ("s", notice.subscriptionID), ("k", notice.kind.rawValue),
-            ("m", notice.messageID ?? ""), ("e", notice.changeKey ?? ""),
+            (ChangeStreamField.account.rawValue, notice.accountID.description),
+            (ChangeStreamField.subscription.rawValue, notice.subscriptionID),
+            (ChangeStreamField.kind.rawValue, notice.kind.rawValue),
+            (ChangeStreamField.message.rawValue, notice.messageID ?? ""),
+            (ChangeStreamField.changeKey.rawValue, notice.changeKey ?? ""),
         ]
     }
 
@@ -135,15 +138,17 @@ public struct RedisChangeQueue: ChangeQueue {
         var changes: [QueuedChange] = []
         var junk: [String] = []
         for entry in entries {
-            guard let account = entry["a"].flatMap(AccountID.init), let kind = entry["k"].flatMap(ChangeNotice.Kind.init(rawValue:)) else {
+            guard let account = entry[ChangeStreamField.account.rawValue].flatMap(AccountID.init),
+                let kind = entry[ChangeStreamField.kind.rawValue].flatMap(ChangeNotice.Kind.init(rawValue:))
+            else {
                 junk.append(entry.id)
                 continue
             }
-            let message = entry["m"] ?? ""
-            let changeKey = entry["e"] ?? ""
+            let message = entry[ChangeStreamField.message.rawValue] ?? ""
+            let changeKey = entry[ChangeStreamField.changeKey.rawValue] ?? ""
             let notice = ChangeNotice(
                 accountID: account,
-                subscriptionID: entry["s"] ?? "",
+                subscriptionID: entry[ChangeStreamField.subscription.rawValue] ?? "",
                 kind: kind,
                 messageID: message.isEmpty ? nil : message,
                 changeKey: changeKey.isEmpty ? nil : changeKey
