@@ -115,6 +115,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SyncEngine",
+            dependencies: [
+                "MailpulseCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MailpulseServer",
             dependencies: [
                 "ElasticsearchStore",
@@ -126,6 +136,7 @@ let package = Package(
                 "RedisBackplane",
                 "Secrets",
                 "SQLiteStore",
+                "SyncEngine",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -185,7 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncEngineTests",
-            dependencies: ["MailpulseCore", "Secrets"],
+            dependencies: ["MailpulseCore", "Secrets", "SyncEngine", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ internal import Foundation
 internal import Logging
 internal import MailpulseCore
 internal import RedisBackplane
+internal import SyncEngine
 
 /// Deletes an account from everything that holds it: its subscription at the provider, its tokens, its rows in the
 /// store (which from then on refuses any write for it, so a sync or worker still running on some node stops at its

@@ -1,6 +1,7 @@
 internal import Logging
 internal import MailpulseCore
 internal import ServiceLifecycle
+internal import SyncEngine
 
 /// The notification workers of this node: each reads the change queue through the consumer group, merges the
 /// entries of one message into one fetch, and acknowledges an entry only once its change is stored. Entries a dead

@@ -60,16 +60,15 @@ struct ClientAddress: Sendable {
         return self.trustedProxies.contains { $0.contains(bytes) }
     }
 
-    /// The bytes of an IPv4 or IPv6 address, or `nil` when the text is not one.
+    /// The bytes of an IPv4 or IPv6 address, or `nil` when the text is not one (NIO parses it).
     static func bytes(of text: String) -> [UInt8]? {
         guard text.utf8.count <= 64, let address = try? SocketAddress(ipAddress: text, port: 0) else { return nil }
+        // The address's bytes within the system's socket address: after family and port (IPv4), and after family,
+        // port and flow information (IPv6), as Linux and the BSDs lay them out.
         switch address {
-        case .v4(let v4):
-            return withUnsafeBytes(of: v4.address.sin_addr.s_addr) { Array($0) }
-        case .v6(let v6):
-            return withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
-        case .unixDomainSocket:
-            return nil
+        case .v4(let v4): return withUnsafeBytes(of: v4.address) { Array($0[4..<8]) }
+        case .v6(let v6): return withUnsafeBytes(of: v6.address) { Array($0[8..<24]) }
+        case .unixDomainSocket: return nil
         }
     }
 }

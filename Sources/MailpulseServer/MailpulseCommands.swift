@@ -1,6 +1,7 @@
 public import Logging
 public import MailpulseCore
 internal import Redis
+internal import SyncEngine
 
 /// One-shot commands of the `mailpulse` executable.
 public enum MailpulseCommands {

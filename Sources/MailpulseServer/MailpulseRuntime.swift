@@ -9,6 +9,7 @@ internal import Redis
 internal import RedisBackplane
 internal import SQLiteStore
 internal import Secrets
+internal import SyncEngine
 
 /// Every adapter of a node, chosen from the configuration: the one place that picks concrete types for the ports,
 /// shared by the HTTP service and the one-shot commands.
@@ -92,7 +93,12 @@ struct MailpulseRuntime {
             store: store,
             backplane: backplane,
             events: events,
-            configuration: configuration,
+            schedule: SyncSchedule(
+                syncInterval: configuration.syncInterval,
+                pollInterval: configuration.pollInterval,
+                backfillGap: configuration.backfillGap
+            ),
+            describe: ProblemSentence.of,
             logger: logger
         )
         self.redis = redis

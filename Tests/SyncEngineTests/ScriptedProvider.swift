@@ -6,6 +6,7 @@ import Synchronization
 /// cursor, single reads, and token refreshes. The test changes the mailbox as a user would and counts the calls.
 final class ScriptedProvider: MailProvider {
     struct Calls {
+        var folderLists = 0
         var pages = 0
         var reads = 0
         var refreshes = 0
@@ -139,7 +140,10 @@ final class ScriptedProvider: MailProvider {
     }
 
     func mailboxes(of account: AccountID, accessToken: String) async throws -> [Mailbox] {
-        self.state.withLock { $0.folders }
+        self.state.withLock { state in
+            state.calls.folderLists += 1
+            return state.folders
+        }
     }
 
     /// Links are `start:<folder>:<offset>` within a full round, `cursor:<folder>:<log position>` after one.

@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import MailpulseCore
 import Secrets
+import SyncEngine
 
 /// The engine on in-memory adapters: a store, a backplane and a queue on a manual clock, an event log, a sealed token
 /// vault, and a scripted provider, for one linked account.
@@ -13,13 +15,27 @@ struct SyncEngineFixtures {
     let backplane: MemoryBackplane<ManualClock>
     let vault: AESGCMTokenVault
     let tokens: AccessTokenSource
+    let directory = MemorySubscriptionDirectory()
 
     /// A linked account (with a subscription when `subscribed`) whose tokens are valid for an hour.
-    static func linked(subscribed: Bool = true, pageSize: Int = 3) async throws -> SyncEngineFixtures {
+    static func linked(
+        subscribed: Bool = true,
+        status: AccountStatus = .linked,
+        lastSyncedAt: Date? = nil,
+        pageSize: Int = 3
+    ) async throws -> SyncEngineFixtures {
         let fixtures = SyncEngineFixtures(account: .random(), pageSize: pageSize)
         let subscription = subscribed ? AccountSubscription(id: "subscription", expiresAt: Date() + 86_400) : nil
         try await fixtures.store.createAccount(
-            Account(id: fixtures.account, provider: .outlook, status: .linked, createdAt: Date(), updatedAt: Date(), subscription: subscription)
+            Account(
+                id: fixtures.account,
+                provider: .outlook,
+                status: status,
+                createdAt: Date(),
+                updatedAt: Date(),
+                lastSyncedAt: lastSyncedAt,
+                subscription: subscription
+            )
         )
         try await fixtures.vault.store(Self.tokens(expiresIn: 3600), for: fixtures.account)
         return fixtures
@@ -35,6 +51,28 @@ struct SyncEngineFixtures {
 
     var synchronizer: MailboxSynchronizer {
         MailboxSynchronizer(store: self.store, provider: self.provider, tokens: self.tokens, events: self.events)
+    }
+
+    /// The node's sync service on this engine: webhooks reach it at `mail.example` unless `webhooks` is false.
+    func syncService(schedule: SyncSchedule, webhooks: Bool = true) -> AccountSyncService {
+        let subscriptions = SubscriptionManager(
+            store: self.store,
+            provider: self.provider,
+            tokens: self.tokens,
+            directory: self.directory,
+            address: WebhookAddress(webhooks ? WebhookEndpoints(publicURL: "https://mail.example") : nil)
+        )
+        return AccountSyncService(
+            synchronizer: self.synchronizer,
+            subscriptions: subscriptions,
+            store: self.store,
+            backplane: self.backplane,
+            events: self.events,
+            schedule: schedule,
+            clock: self.clock,
+            describe: { _ in "The provider did not answer." },
+            logger: Logger(label: "engine")
+        )
     }
 
     var processor: ChangeProcessor {

@@ -48,6 +48,11 @@ public final class ManualClock: Clock, Sendable {
         self.state.withLock { $0.sleepers.count }
     }
 
+    /// When the sleepers wake, soonest first: a test with several sleepers waits for the one it means to wake.
+    public var deadlines: [Instant] {
+        self.state.withLock { $0.sleepers.values.map(\.deadline).sorted() }
+    }
+
     /// Moves the clock on, waking every sleeper whose deadline has come.
     public func advance(by duration: Duration) {
         let woken = self.state.withLock { state -> [CheckedContinuation<Void, any Error>] in

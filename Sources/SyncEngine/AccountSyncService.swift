@@ -1,8 +1,8 @@
 internal import Foundation
-internal import Logging
-internal import MailpulseCore
+public import Logging
+public import MailpulseCore
 internal import Metrics
-internal import ServiceLifecycle
+public import ServiceLifecycle
 internal import Synchronization
 
 /// Runs syncs in the background: the initial sync of an account that finishes linking (subscribe first, then sync),
@@ -12,7 +12,7 @@ internal import Synchronization
 /// One sync at a time per account across all nodes: a Redis lock, kept alive while the sync runs (``LockedWork``), so
 /// a node that dies frees it within ``lockTTL``, and a sync whose lock is lost stops. A backfill that must run waits
 /// for the lock; a scheduled one skips when busy.
-final class AccountSyncService: Service, AccountLinkObserver, CustomStringConvertible {
+public final class AccountSyncService: Service, AccountLinkObserver, CustomStringConvertible {
     /// Why a sync runs.
     struct Request: Sendable {
         var account: AccountID
@@ -22,10 +22,11 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
         var mustRun: Bool
     }
 
-    static let lockTTL = Duration.seconds(15)
+    /// How long an account's sync lock lives without an extension.
+    public static let lockTTL = Duration.seconds(15)
 
     /// The backplane key of the account's sync lock.
-    static func lockKey(_ account: AccountID) -> String {
+    public static func lockKey(_ account: AccountID) -> String {
         "sync:\(account)"
     }
 
@@ -34,20 +35,26 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
     private let store: any MailStore
     private let backplane: any Backplane
     private let events: any AccountEventPublisher
-    private let configuration: MailpulseConfiguration
+    private let schedule: SyncSchedule
+    private let clock: any Clock<Duration>
+    private let describe: @Sendable (any Error) -> String
     private let logger: Logger
     private let stream: AsyncStream<Request>
     private let continuation: AsyncStream<Request>.Continuation
     /// Accounts syncing on this node, and whether another round was asked for meanwhile.
     private let running = Mutex<[AccountID: Bool]>([:])
 
-    init(
+    /// Creates the service. `describe` turns a failure into the sentence people read in the account's activity;
+    /// `clock` times the schedule and the sync locks (the backplane's).
+    public init(
         synchronizer: MailboxSynchronizer,
         subscriptions: SubscriptionManager,
         store: any MailStore,
         backplane: any Backplane,
         events: any AccountEventPublisher,
-        configuration: MailpulseConfiguration,
+        schedule: SyncSchedule,
+        clock: any Clock<Duration> = ContinuousClock(),
+        describe: @escaping @Sendable (any Error) -> String,
         logger: Logger
     ) {
         self.synchronizer = synchronizer
@@ -55,26 +62,33 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
         self.store = store
         self.backplane = backplane
         self.events = events
-        self.configuration = configuration
+        self.schedule = schedule
+        self.clock = clock
+        self.describe = describe
         self.logger = logger
         (self.stream, self.continuation) = AsyncStream.makeStream(of: Request.self)
     }
 
-    var description: String { "AccountSyncService" }
+    public var description: String { "AccountSyncService" }
 
-    func accountLinked(_ account: AccountID) async {
+    /// The accounts syncing on this node now.
+    public var syncing: Set<AccountID> {
+        self.running.withLock { Set($0.keys) }
+    }
+
+    public func accountLinked(_ account: AccountID) async {
         self.continuation.yield(Request(account: account, initial: true, mustRun: true))
     }
 
     /// Asks for a delta round of every folder of an account (notifications were missed or may have been).
-    func requestBackfill(_ account: AccountID) {
+    public func requestBackfill(_ account: AccountID) {
         self.continuation.yield(Request(account: account, initial: false, mustRun: true))
     }
 
-    func run() async throws {
+    public func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.resumeInterrupted() }
-            group.addTask { await self.schedule() }
+            group.addTask { await self.runSchedule() }
             for await request in self.stream.cancelOnGracefulShutdown() {
                 group.addTask { await self.sync(request) }
             }
@@ -84,10 +98,15 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
     }
 
     /// Runs one sync now, on the caller's task (the `resync` command): waits for the account's lock.
-    func syncNow(_ account: AccountID) async throws {
-        try await LockedWork(backplane: self.backplane, ttl: Self.lockTTL).run(Self.lockKey(account), wait: true) {
+    public func syncNow(_ account: AccountID) async throws {
+        try await self.locked.run(Self.lockKey(account), wait: true) {
             try await self.synchronizer.sync(account)
         }
+    }
+
+    /// Syncs hold the account's lock, kept alive on the service's clock.
+    private var locked: LockedWork {
+        LockedWork(backplane: self.backplane, ttl: Self.lockTTL, clock: self.clock)
     }
 
     // MARK: Triggers
@@ -95,12 +114,14 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
     /// At start-up: initial syncs cut short by a stop or a crash resume from their checkpoints, and accounts not
     /// synced for longer than the backfill gap catch up on what happened while no node ran.
     private func resumeInterrupted() async {
-        let gap = Date().addingTimeInterval(-self.configuration.backfillGap.timeInterval)
+        let gap = Date().addingTimeInterval(-self.schedule.backfillGap.timeInterval)
         await self.forEachAccount { account in
             switch account.status {
             case .linked, .syncing:
                 self.continuation.yield(Request(account: account.id, initial: true, mustRun: true))
-            case .live,
+            // A `where` guards only the pattern it follows: both patterns carry it, or every live account would be
+            // backfilled at every start.
+            case .live where (account.lastSyncedAt ?? .distantPast) < gap,
                 .degraded where (account.lastSyncedAt ?? .distantPast) < gap:
                 self.continuation.yield(Request(account: account.id, initial: false, mustRun: true))
             default:
@@ -110,20 +131,21 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
     }
 
     /// Every poll interval, accounts without notifications; every sync interval, every account.
-    private func schedule() async {
-        let interval = self.configuration.syncInterval
-        let poll = self.configuration.pollInterval
+    private func runSchedule() async {
+        let interval = self.schedule.syncInterval
+        let poll = self.schedule.pollInterval
         guard interval > .zero || poll > .zero else { return }
         let tick = interval > .zero && poll > .zero ? min(interval, poll) : max(interval, poll)
-        var lastFullRound = ContinuousClock.now
+        var sinceFullRound = Duration.zero
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: tick)
+                try await self.clock.sleep(for: tick)
             } catch {
                 return
             }
-            let full = interval > .zero && ContinuousClock.now - lastFullRound >= interval
-            if full { lastFullRound = .now }
+            sinceFullRound += tick
+            let full = interval > .zero && sinceFullRound >= interval
+            if full { sinceFullRound = .zero }
             await self.forEachAccount { account in
                 let polled = poll > .zero && account.status == .degraded
                 if polled || (full && [.linked, .syncing, .live, .degraded].contains(account.status)) {
@@ -180,7 +202,7 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
     private func runOnce(_ account: AccountID, initial: Bool, wait: Bool) async {
         let metadata: Logger.Metadata = ["account.id": "\(account)", "sync.initial": "\(initial)"]
         do {
-            let ran = try await LockedWork(backplane: self.backplane, ttl: Self.lockTTL).run(Self.lockKey(account), wait: wait) {
+            let ran = try await self.locked.run(Self.lockKey(account), wait: wait) {
                 self.logger.info("Sync started", metadata: metadata)
                 if initial, try await self.store.account(account)?.subscription == nil {
                     let outcome = try await self.subscriptions.subscribe(account)
@@ -206,7 +228,7 @@ final class AccountSyncService: Service, AccountLinkObserver, CustomStringConver
             self.logger.info("Sync stopped: the account was deleted", metadata: metadata)
         } catch {
             self.logger.warning("Sync failed", metadata: metadata.merging(["error.type": "\(error)"]) { $1 })
-            await self.events.publish(.activity("Sync failed. \(ProblemSentence.of(error))"), for: account)
+            await self.events.publish(.activity("Sync failed. \(self.describe(error))"), for: account)
         }
     }
 }

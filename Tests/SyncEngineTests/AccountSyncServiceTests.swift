@@ -1,0 +1,122 @@
+import Foundation
+import MailpulseCore
+import SyncEngine
+import TestSupport
+import Testing
+
+/// When the engine syncs an account: on linking (subscribe first), at start-up for interrupted or stale accounts,
+/// every poll interval for accounts without notifications, every sync interval for all; and what a person reads
+/// when a sync fails.
+@Suite struct AccountSyncServiceTests {
+    static let schedule = SyncSchedule(syncInterval: .seconds(900), pollInterval: .seconds(60), backfillGap: .seconds(60))
+
+    static func mailbox(_ engine: SyncEngineFixtures) {
+        engine.provider.addFolder("inbox", "Inbox", wellKnownName: "inbox")
+        for index in 0..<5 { engine.provider.put("i\(index)", in: "inbox") }
+    }
+
+    /// Runs the service while `body` runs.
+    static func running(_ service: AccountSyncService, _ body: () async throws -> Void) async throws {
+        let task = Task { try await service.run() }
+        defer { task.cancel() }
+        try await body()
+    }
+
+    /// Waits until no sync runs (a scheduled round skips an account that is syncing) and the schedule sleeps its next
+    /// tick, then moves the clock one tick on.
+    static func tick(_ engine: SyncEngineFixtures, _ service: AccountSyncService) async {
+        let tick = Duration.seconds(60)
+        while !service.syncing.isEmpty || !engine.clock.deadlines.contains(engine.clock.now.advanced(by: tick)) { await Task.yield() }
+        engine.clock.advance(by: tick)
+    }
+
+    static func status(_ engine: SyncEngineFixtures) async throws -> AccountStatus? {
+        try await engine.store.account(engine.account)?.status
+    }
+
+    @Test func aLinkedAccountIsSubscribedFirstThenSyncedAndGoesLive() async throws {
+        let engine = try await SyncEngineFixtures.linked(subscribed: false)
+        Self.mailbox(engine)
+        let service = engine.syncService(schedule: Self.schedule)
+        try await Self.running(service) {
+            await service.accountLinked(engine.account)
+            let held = try await TestEnvironment.eventually { try await Self.status(engine) == .live }
+            #expect(held)
+        }
+        #expect(engine.directory.subscriptions.values.map { $0 } == [engine.account])
+        #expect(try await engine.stored()["inbox"]?.count == 5)
+        #expect(engine.events.events(of: engine.account).first == .activity("Subscribed to change notifications"))
+    }
+
+    @Test func withoutWebhooksALinkedAccountIsPolled() async throws {
+        let engine = try await SyncEngineFixtures.linked(subscribed: false)
+        Self.mailbox(engine)
+        let service = engine.syncService(schedule: Self.schedule, webhooks: false)
+        try await Self.running(service) {
+            await service.accountLinked(engine.account)
+            let held = try await TestEnvironment.eventually { try await Self.status(engine) == .degraded }
+            #expect(held)
+        }
+        #expect(engine.directory.subscriptions.isEmpty)
+        #expect(engine.events.events(of: engine.account).first == .activity("Change notifications unavailable: polling for changes"))
+    }
+
+    @Test func aPolledAccountIsSyncedEveryPollInterval() async throws {
+        let engine = try await SyncEngineFixtures.linked(subscribed: false, status: .degraded, lastSyncedAt: Date())
+        Self.mailbox(engine)
+        let service = engine.syncService(schedule: Self.schedule)
+        try await Self.running(service) {
+            for round in 1...3 {
+                await Self.tick(engine, service)
+                let held = try await TestEnvironment.eventually { engine.provider.calls.folderLists == round }
+                #expect(held)
+            }
+        }
+    }
+
+    @Test func aLiveAccountWaitsForTheSyncInterval() async throws {
+        let engine = try await SyncEngineFixtures.linked(status: .live, lastSyncedAt: Date())
+        Self.mailbox(engine)
+        let service = engine.syncService(schedule: Self.schedule)
+        try await Self.running(service) {
+            for _ in 1..<15 { await Self.tick(engine, service) }
+            #expect(engine.provider.calls.folderLists == 0, "14 minutes: no round yet")
+            await Self.tick(engine, service)
+            let held = try await TestEnvironment.eventually { engine.provider.calls.folderLists == 1 }
+            #expect(held)
+        }
+    }
+
+    @Test func atStartUpAnInterruptedInitialSyncResumes() async throws {
+        let engine = try await SyncEngineFixtures.linked(status: .syncing)
+        Self.mailbox(engine)
+        try await Self.running(engine.syncService(schedule: Self.schedule)) {
+            let held = try await TestEnvironment.eventually { try await Self.status(engine) == .live }
+            #expect(held)
+        }
+        #expect(try await engine.stored()["inbox"]?.count == 5)
+    }
+
+    @Test func atStartUpAnAccountNotSyncedForLongerThanTheGapCatchesUp() async throws {
+        let engine = try await SyncEngineFixtures.linked(status: .live, lastSyncedAt: Date() - 3600)
+        Self.mailbox(engine)
+        try await Self.running(engine.syncService(schedule: Self.schedule)) {
+            let held = try await TestEnvironment.eventually { engine.provider.calls.folderLists == 1 }
+            #expect(held)
+        }
+    }
+
+    @Test func aFailedSyncTellsThePersonASentenceNotTheError() async throws {
+        let engine = try await SyncEngineFixtures.linked()
+        Self.mailbox(engine)
+        engine.provider.failPage(1)
+        let service = engine.syncService(schedule: Self.schedule)
+        try await Self.running(service) {
+            service.requestBackfill(engine.account)
+            let told = try await TestEnvironment.eventually {
+                engine.events.events(of: engine.account).contains(.activity("Sync failed. The provider did not answer."))
+            }
+            #expect(told)
+        }
+    }
+}
