@@ -121,6 +121,7 @@ struct MailpulseRuntime {
             workers: configuration.workers,
             claimIdle: configuration.workerClaimIdle,
             consumerPrefix: "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+            describe: ProblemSentence.of,
             logger: logger
         )
         self.renewalService = SubscriptionRenewalService(

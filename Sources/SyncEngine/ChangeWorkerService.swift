@@ -1,12 +1,11 @@
-internal import Logging
-internal import MailpulseCore
-internal import ServiceLifecycle
-internal import SyncEngine
+public import Logging
+public import MailpulseCore
+public import ServiceLifecycle
 
 /// The notification workers of this node: each reads the change queue through the consumer group, merges the
 /// entries of one message into one fetch, and acknowledges an entry only once its change is stored. Entries a dead
-/// worker left unacknowledged are claimed after ``MailpulseConfiguration/workerClaimIdle``.
-final class ChangeWorkerService: Service, CustomStringConvertible {
+/// worker left unacknowledged are claimed after `claimIdle`.
+public final class ChangeWorkerService: Service, CustomStringConvertible {
     /// Entries read at once by a worker.
     static let batchSize = 64
     /// Messages of a batch processed at once by a worker (the mailbox's leases bound what reaches the provider).
@@ -21,10 +20,12 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
     private let workers: Int
     private let claimIdle: Duration
     private let consumerPrefix: String
+    private let describe: @Sendable (any Error) -> String
     private let logger: Logger
     private let messages = KeyedSerializer()
 
-    init(
+    /// Creates `workers` workers named `consumerPrefix-N`; `describe` turns a failure into the sentence people read.
+    public init(
         queue: any ChangeQueue,
         store: any MailStore,
         processor: ChangeProcessor,
@@ -34,6 +35,7 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
         workers: Int,
         claimIdle: Duration,
         consumerPrefix: String,
+        describe: @escaping @Sendable (any Error) -> String,
         logger: Logger
     ) {
         self.queue = queue
@@ -45,12 +47,13 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
         self.workers = workers
         self.claimIdle = claimIdle
         self.consumerPrefix = consumerPrefix
+        self.describe = describe
         self.logger = logger
     }
 
-    var description: String { "ChangeWorkerService" }
+    public var description: String { "ChangeWorkerService" }
 
-    func run() async throws {
+    public func run() async throws {
         await withDiscardingTaskGroup { group in
             for index in 0..<self.workers {
                 group.addTask { await self.work(consumer: "\(self.consumerPrefix)-\(index)") }
@@ -143,7 +146,7 @@ final class ChangeWorkerService: Service, CustomStringConvertible {
                 try await self.queue.deadLetter(change, reason: "\(error)")
             }
             await self.events.publish(
-                .activity("A change could not be applied; its folders are read again. \(ProblemSentence.of(error))"),
+                .activity("A change could not be applied; its folders are read again. \(self.describe(error))"),
                 for: account
             )
             self.syncService.requestBackfill(account)
