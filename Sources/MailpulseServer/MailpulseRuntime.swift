@@ -130,6 +130,7 @@ struct MailpulseRuntime {
             backplane: backplane,
             interval: configuration.renewalInterval,
             events: events,
+            describe: ProblemSentence.of,
             logger: logger
         ) { account in
             syncService.requestBackfill(account)

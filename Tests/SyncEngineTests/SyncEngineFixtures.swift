@@ -53,18 +53,25 @@ struct SyncEngineFixtures {
         MailboxSynchronizer(store: self.store, provider: self.provider, tokens: self.tokens, events: self.events)
     }
 
-    /// The node's sync service on this engine: webhooks reach it at `mail.example` unless `webhooks` is false.
-    func syncService(schedule: SyncSchedule, webhooks: Bool = true) -> AccountSyncService {
-        let subscriptions = SubscriptionManager(
+    /// Where this engine's webhooks are reached.
+    static let endpoints = WebhookEndpoints(publicURL: "https://mail.example")
+
+    /// The subscriptions of this engine: webhooks at ``endpoints`` unless `webhooks` is false.
+    func subscriptions(webhooks: Bool = true) -> SubscriptionManager {
+        SubscriptionManager(
             store: self.store,
             provider: self.provider,
             tokens: self.tokens,
             directory: self.directory,
-            address: WebhookAddress(webhooks ? WebhookEndpoints(publicURL: "https://mail.example") : nil)
+            address: WebhookAddress(webhooks ? Self.endpoints : nil)
         )
-        return AccountSyncService(
+    }
+
+    /// The node's sync service on this engine.
+    func syncService(schedule: SyncSchedule, webhooks: Bool = true) -> AccountSyncService {
+        AccountSyncService(
             synchronizer: self.synchronizer,
-            subscriptions: subscriptions,
+            subscriptions: self.subscriptions(webhooks: webhooks),
             store: self.store,
             backplane: self.backplane,
             events: self.events,
@@ -72,6 +79,21 @@ struct SyncEngineFixtures {
             clock: self.clock,
             describe: { _ in "The provider did not answer." },
             logger: Logger(label: "engine")
+        )
+    }
+
+    /// The renewal leader on this engine; `backfill` hears of accounts whose subscription was recreated.
+    func renewalService(backfill: @escaping @Sendable (AccountID) async -> Void) -> SubscriptionRenewalService {
+        SubscriptionRenewalService(
+            subscriptions: self.subscriptions(),
+            store: self.store,
+            backplane: self.backplane,
+            interval: .seconds(300),
+            events: self.events,
+            clock: self.clock,
+            describe: { _ in "The provider did not answer." },
+            logger: Logger(label: "engine"),
+            backfill: backfill
         )
     }
 

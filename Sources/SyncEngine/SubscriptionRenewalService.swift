@@ -1,23 +1,27 @@
 internal import Foundation
-internal import Logging
-internal import MailpulseCore
+public import Logging
+public import MailpulseCore
 internal import Metrics
-internal import ServiceLifecycle
+public import ServiceLifecycle
 
-/// The renewal leader: every ``MailpulseConfiguration/renewalInterval`` one node (whichever takes the Redis lease)
+/// The renewal leader: every `interval` one node (whichever takes the backplane's lease)
 /// makes a pass over the accounts, renewing subscriptions close to expiry, recreating lost ones (then backfilling)
 /// and trying again for accounts that run on polling.
-final class SubscriptionRenewalService: Service, CustomStringConvertible {
+public final class SubscriptionRenewalService: Service, CustomStringConvertible {
     /// What a pass did.
-    struct Report: Sendable, Equatable, CustomStringConvertible {
-        var checked = 0
-        var renewed = 0
-        var polling = 0
-        var failed = 0
+    public struct Report: Sendable, Equatable, CustomStringConvertible {
+        /// Accounts looked at.
+        public var checked = 0
+        /// Subscriptions renewed.
+        public var renewed = 0
+        /// Accounts left on polling.
+        public var polling = 0
+        /// Accounts whose renewal failed.
+        public var failed = 0
         /// Accounts whose subscription was recreated: they need a backfill.
-        var recreatedAccounts: [AccountID] = []
+        public var recreatedAccounts: [AccountID] = []
 
-        var description: String {
+        public var description: String {
             "checked \(self.checked), renewed \(self.renewed), recreated \(self.recreatedAccounts.count), polling \(self.polling), failed \(self.failed)"
         }
     }
@@ -27,15 +31,21 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
     private let backplane: any Backplane
     private let interval: Duration
     private let events: any AccountEventPublisher
+    private let clock: any Clock<Duration>
+    private let describe: @Sendable (any Error) -> String
     private let logger: Logger
     private let backfill: @Sendable (AccountID) async -> Void
 
-    init(
+    /// Creates the leader: a pass every `interval` on `clock` (the backplane's); `describe` turns a failure into the
+    /// sentence people read; `backfill` asks for a delta round of an account whose subscription was recreated.
+    public init(
         subscriptions: SubscriptionManager,
         store: any MailStore,
         backplane: any Backplane,
         interval: Duration,
         events: any AccountEventPublisher,
+        clock: any Clock<Duration> = ContinuousClock(),
+        describe: @escaping @Sendable (any Error) -> String,
         logger: Logger,
         backfill: @escaping @Sendable (AccountID) async -> Void
     ) {
@@ -44,13 +54,15 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
         self.backplane = backplane
         self.interval = interval
         self.events = events
+        self.clock = clock
+        self.describe = describe
         self.logger = logger
         self.backfill = backfill
     }
 
-    var description: String { "SubscriptionRenewalService" }
+    public var description: String { "SubscriptionRenewalService" }
 
-    func run() async throws {
+    public func run() async throws {
         try await cancelWhenGracefulShutdown {
             await self.lead()
         }
@@ -70,13 +82,13 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
             } catch {
                 self.logger.warning("Subscription renewal pass not run", metadata: ["error.type": "\(error)"])
             }
-            try? await Task.sleep(for: self.interval)
+            try? await self.clock.sleep(for: self.interval)
         }
     }
 
     /// A pass right after the webhooks moved (a tunnel's new address), so subscriptions follow within seconds rather
     /// than at the next round; under a short lock of its own, so the nodes that all saw the move run one pass.
-    func passAfterMove() async {
+    public func passAfterMove() async {
         do {
             guard let grant = try await self.backplane.lock("subscription-move", ttl: .seconds(60)) else { return }
             let report = await self.passAndBackfill()
@@ -97,7 +109,7 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
     }
 
     /// One pass over every account; the report names the accounts whose subscription was recreated.
-    func pass() async -> Report {
+    public func pass() async -> Report {
         var report = Report()
         var after: AccountID?
         repeat {
@@ -128,7 +140,7 @@ final class SubscriptionRenewalService: Service, CustomStringConvertible {
                     report.failed += 1
                     Counter(label: "mailpulse_subscription_renewals_total", dimensions: [("outcome", "failed")]).increment()
                     self.logger.warning("Subscription not renewed", metadata: ["account.id": "\(account.id)", "error.type": "\(error)"])
-                    await self.events.publish(.activity("Subscription renewal failed. \(ProblemSentence.of(error))"), for: account.id)
+                    await self.events.publish(.activity("Subscription renewal failed. \(self.describe(error))"), for: account.id)
                 }
             }
             after = page.count == 500 ? page.last?.id : nil
