@@ -7,15 +7,15 @@ public import NIOCore
 public struct AppRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
-    /// The peer of the connection (a proxy's address when one is in front).
-    public let remoteAddress: SocketAddress?
     /// The connection the request came on.
     let channel: any Channel
+
+    /// The peer of the connection (a proxy's address when one is in front).
+    public var remoteAddress: SocketAddress? { self.channel.remoteAddress }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
-        self.remoteAddress = source.channel.remoteAddress
         self.channel = source.channel
     }
 }

@@ -4,6 +4,7 @@ internal import HummingbirdWebSocket
 public import Logging
 internal import MailpulseCore
 internal import NIOCore
+internal import Secrets
 
 /// Builds the service: routes and background services over the adapters of ``MailpulseRuntime``.
 public func buildApplication(configuration: MailpulseConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
@@ -32,7 +33,7 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
         store: store,
         events: runtime.events,
         hub: runtime.hub,
-        allowedOrigins: Set([configuration.resolvedPublicURL].compactMap { CheckedURL($0)?.origin } + configuration.allowedCallbackOrigins),
+        allowedOrigins: Set([configuration.resolvedPublicURL].compactMap { CheckedURL($0)?.origin } + configuration.resolvedCallbackOrigins),
         maximumSocketsPerAccount: configuration.maximumSocketsPerAccount
     )
     .register(on: webSocketRouter)
@@ -104,8 +105,8 @@ func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseD
         AccountController(
             dependencies: dependencies,
             publicURL: configuration.resolvedPublicURL,
-            allowedOrigins: configuration.allowedCallbackOrigins,
-            adminAPIKey: configuration.adminAPIKey,
+            allowedOrigins: configuration.resolvedCallbackOrigins,
+            adminKeyDigest: configuration.adminAPIKey.map(SecretDigest.sha256),
             creationLimit: RateLimit(capacity: configuration.accountsPerClientPerHour, per: .seconds(3600)),
             clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies.compactMap(ClientAddress.Block.init)),
             accounts: removal

@@ -30,15 +30,12 @@ struct PendingAccountSweeper: Service, CustomStringConvertible {
     /// One pass over every account.
     func sweep() async {
         let cutoff = Date().addingTimeInterval(-self.lifetime.timeInterval)
-        var after: AccountID?
         do {
-            repeat {
-                let page = try await self.store.accounts(after: after, limit: 500)
-                for account in page where account.status == .pending && account.createdAt < cutoff {
+            try await self.store.forEachAccount { account in
+                if account.status == .pending && account.createdAt < cutoff {
                     try await self.removal.remove(account.id, logger: self.logger)
                 }
-                after = page.count == 500 ? page.last?.id : nil
-            } while after != nil
+            }
         } catch {
             self.logger.warning("Pending accounts not swept", metadata: ["error.type": "\(type(of: error))"])
         }

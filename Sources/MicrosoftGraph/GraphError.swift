@@ -23,12 +23,11 @@ public struct GraphError: Error, CustomStringConvertible, Sendable {
     /// The code of a link that leads away from Graph's origin, refused before any request.
     public static let untrustedLinkCode = "UntrustedLink"
 
-    /// A `Retry-After` value as seconds: delay-seconds (digits only) up to ``maximumRetryAfter``; anything else
-    /// (`inf`, `nan`, `-1`, `1e999`, a date) is `nil`, so the caller's default applies.
+    /// A `Retry-After` value as seconds: delay-seconds up to ``maximumRetryAfter``; anything else (`inf`, `nan`, `-1`,
+    /// `1e999`, a date) is `nil`, so the caller's default applies.
     public static func retryAfterSeconds(_ text: String?) -> Double? {
-        guard let text, !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-            let seconds = Int(text)
-        else { return nil }
+        // Int(_:) takes only an optional sign and digits, and answers nil past Int's range rather than trap.
+        guard let seconds = text.flatMap({ Int($0) }), seconds >= 0 else { return nil }
         return Double(min(seconds, Self.maximumRetryAfter))
     }
 

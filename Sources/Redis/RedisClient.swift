@@ -107,26 +107,22 @@ public final class RedisClient: RedisClientProtocol, Sendable {
                 }
                 return .wait
             }
+            let idle: RedisConnection
             switch step {
             case .reuse(let connection):
-                guard connection.isUsable else {
-                    self.discard(connection, dropIdle: false)
-                    continue
-                }
-                return (connection, true)
+                idle = connection
             case .open:
                 return (try await self.openReserved(), false)
             case .wait:
                 // A waiter gets either a connection or, when one was dropped, the right to open a new one.
-                if let handed = try await self.waitForConnection() {
-                    guard handed.isUsable else {
-                        self.discard(handed, dropIdle: false)
-                        continue
-                    }
-                    return (handed, true)
-                }
-                return (try await self.openReserved(), false)
+                guard let handed = try await self.waitForConnection() else { return (try await self.openReserved(), false) }
+                idle = handed
             }
+            guard idle.isUsable else {
+                self.discard(idle, dropIdle: false)
+                continue
+            }
+            return (idle, true)
         }
     }
 

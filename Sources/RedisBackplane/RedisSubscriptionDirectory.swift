@@ -34,40 +34,34 @@ public struct RedisSubscriptionDirectory: SubscriptionDirectory {
     }
 
     public func check(_ claims: [SubscriptionClaim]) async throws -> [SubscriptionCheck] {
-        var found: [String: SubscriptionCache.Entry?] = [:]
+        var known: [String: SubscriptionCache.Entry] = [:]
         var unseen: [String] = []
-        for claim in claims where found[claim.subscriptionID] == nil {
-            if let cached = self.cache.entry(claim.subscriptionID) {
-                found[claim.subscriptionID] = .some(cached)
-            } else if self.cache.isKnownMissing(claim.subscriptionID) {
-                found[claim.subscriptionID] = .some(nil)
-            } else {
-                found[claim.subscriptionID] = .some(nil)
-                unseen.append(claim.subscriptionID)
+        var seen = Set<String>()
+        for id in claims.map(\.subscriptionID) where seen.insert(id).inserted {
+            if let cached = self.cache.entry(id) {
+                known[id] = cached
+            } else if !self.cache.isKnownMissing(id) {
+                unseen.append(id)
             }
         }
         if !unseen.isEmpty {
-            let reply = try await self.client.evaluate(
-                SubscriptionScripts.lookup,
-                keys: unseen.map(self.key),
-                arguments: []
-            )
+            let reply = try await self.client.evaluate(SubscriptionScripts.lookup, keys: unseen.map(self.key), arguments: [])
             guard let rows = reply.array, rows.count == unseen.count else {
                 throw RedisError.unexpectedReply("the subscription lookup answered \(reply.array?.count ?? 0) rows for \(unseen.count) ids")
             }
-            for (subscriptionID, row) in zip(unseen, rows) {
+            for (id, row) in zip(unseen, rows) {
                 let fields = row.array ?? []
-                guard fields.count == 2, let accountText = fields[0].string, let account = AccountID(accountText),
-                    let secretText = fields[1].string, let secret = Data(base64Encoded: secretText)
+                guard fields.count == 2, let account = fields[0].string.flatMap(AccountID.init),
+                    let secret = fields[1].string.flatMap({ Data(base64Encoded: $0) })
                 else {
-                    self.cache.rememberMissing(subscriptionID)
+                    self.cache.rememberMissing(id)
                     continue
                 }
-                found[subscriptionID] = self.cache.remember(subscriptionID, account: account, secret: secret)
+                known[id] = self.cache.remember(id, account: account, secret: secret)
             }
         }
         return claims.map { claim in
-            guard let entry = found[claim.subscriptionID] ?? nil else { return .unknown }
+            guard let entry = known[claim.subscriptionID] else { return .unknown }
             return SecretDigest.constantTimeEqual(entry.secret, SecretDigest.sha256(claim.clientState)) ? .valid(entry.account) : .clientStateMismatch
         }
     }

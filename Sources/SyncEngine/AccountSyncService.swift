@@ -157,12 +157,7 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
 
     private func forEachAccount(_ body: (Account) -> Void) async {
         do {
-            var after: AccountID?
-            repeat {
-                let page = try await self.store.accounts(after: after, limit: 500)
-                page.forEach(body)
-                after = page.count == 500 ? page.last?.id : nil
-            } while after != nil
+            try await self.store.forEachAccount { body($0) }
         } catch {
             self.logger.warning("Accounts not listed", metadata: ["error.type": "\(error)"])
         }

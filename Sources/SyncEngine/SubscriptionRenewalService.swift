@@ -111,17 +111,8 @@ public final class SubscriptionRenewalService: Service, CustomStringConvertible 
     /// One pass over every account; the report names the accounts whose subscription was recreated.
     public func pass() async -> Report {
         var report = Report()
-        var after: AccountID?
-        repeat {
-            let page: [Account]
-            do {
-                page = try await self.store.accounts(after: after, limit: 500)
-            } catch {
-                self.logger.warning("Accounts not listed for renewal", metadata: ["error.type": "\(error)"])
-                report.failed += 1
-                return report
-            }
-            for account in page {
+        do {
+            try await self.store.forEachAccount { account in
                 report.checked += 1
                 do {
                     switch try await self.subscriptions.maintain(account) {
@@ -143,8 +134,11 @@ public final class SubscriptionRenewalService: Service, CustomStringConvertible 
                     await self.events.publish(.activity("Subscription renewal failed. \(self.describe(error))"), for: account.id)
                 }
             }
-            after = page.count == 500 ? page.last?.id : nil
-        } while after != nil
+        } catch {
+            // Each account's failure is caught above: what reaches here is the listing's.
+            self.logger.warning("Accounts not listed for renewal", metadata: ["error.type": "\(error)"])
+            report.failed += 1
+        }
         return report
     }
 }

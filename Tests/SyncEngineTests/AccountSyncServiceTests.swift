@@ -24,9 +24,11 @@ import Testing
 
     /// Waits until no sync runs (a scheduled round skips an account that is syncing) and the schedule sleeps its next
     /// tick, then moves the clock one tick on.
-    static func tick(_ engine: SyncEngineFixtures, _ service: AccountSyncService) async {
+    static func tick(_ engine: SyncEngineFixtures, _ service: AccountSyncService) async throws {
         let tick = Duration.seconds(60)
-        while !service.syncing.isEmpty || !engine.clock.deadlines.contains(engine.clock.now.advanced(by: tick)) { await Task.yield() }
+        try await SyncEngineFixtures.until("no sync runs and the schedule sleeps") {
+            service.syncing.isEmpty && engine.clock.deadlines.contains(engine.clock.now.advanced(by: tick))
+        }
         engine.clock.advance(by: tick)
     }
 
@@ -67,7 +69,7 @@ import Testing
         let service = engine.syncService(schedule: Self.schedule)
         try await Self.running(service) {
             for round in 1...3 {
-                await Self.tick(engine, service)
+                try await Self.tick(engine, service)
                 let held = try await TestEnvironment.eventually { engine.provider.calls.folderLists == round }
                 #expect(held)
             }
@@ -79,9 +81,9 @@ import Testing
         Self.mailbox(engine)
         let service = engine.syncService(schedule: Self.schedule)
         try await Self.running(service) {
-            for _ in 1..<15 { await Self.tick(engine, service) }
+            for _ in 1..<15 { try await Self.tick(engine, service) }
             #expect(engine.provider.calls.folderLists == 0, "14 minutes: no round yet")
-            await Self.tick(engine, service)
+            try await Self.tick(engine, service)
             let held = try await TestEnvironment.eventually { engine.provider.calls.folderLists == 1 }
             #expect(held)
         }

@@ -21,7 +21,7 @@ import Testing
             }
         }
         // Body and extender asleep; then the node is cut off for longer than the lock lives.
-        while self.clock.sleepers < 2 { await Task.yield() }
+        try await SyncEngineFixtures.until("the work and its lock keeper sleep") { self.clock.sleepers == 2 }
         self.clock.advance(by: .seconds(16))
         let outcome = await running.result
         #expect(throws: LockedWork.LockLost.self) { try outcome.get() }
@@ -38,7 +38,9 @@ import Testing
             }
         }
         for _ in 0..<6 {
-            while self.clock.sleepers < 1 || finish.withLock({ $0 == nil }) { await Task.yield() }
+            try await SyncEngineFixtures.until("the work runs and its lock keeper sleeps") {
+                self.clock.sleepers == 1 && finish.withLock { $0 != nil }
+            }
             self.clock.advance(by: .seconds(5))
             // A minute later, another node still finds the lock held.
             #expect(try await backplane.lock("sync:a", ttl: .seconds(15)) == nil)
@@ -66,7 +68,7 @@ import Testing
                 ran.withLock { $0 = true }
             }
         }
-        while self.clock.sleepers == 0 { await Task.yield() }
+        try await SyncEngineFixtures.until("the work waits for the lock") { self.clock.sleepers > 0 }
         #expect(!ran.withLock { $0 })
         try await backplane.unlock(held)
         self.clock.advance(by: .seconds(1))

@@ -12,7 +12,7 @@ import Testing
             woke.withLock { $0 = true }
         }
         // The sleeper's deadline counts from when it falls asleep.
-        while clock.sleepers == 0 { await Task.yield() }
+        try await SyncEngineFixtures.until("the task falls asleep") { clock.sleepers > 0 }
         clock.advance(by: .seconds(9))
         #expect(!woke.withLock { $0 })
         clock.advance(by: .seconds(1))

@@ -11,7 +11,7 @@ import Testing
         engine.provider.throttleReads([.seconds(30)])
         let limited = RateLimitedMailProvider(engine.provider, backplane: engine.backplane, events: engine.events, clock: engine.clock)
         let read = Task { try await limited.message("m1", of: engine.account, accessToken: "t") }
-        while engine.clock.sleepers == 0 { await Task.yield() }
+        try await SyncEngineFixtures.until("the call waits on the clock") { engine.clock.sleepers > 0 }
         // Every node sees the pause, and nothing is sent while it lasts.
         #expect(try await engine.backplane.remainingPause(RateLimitedMailProvider.mailboxKey(engine.account)) == .seconds(30))
         #expect(engine.provider.calls.reads == 1)
@@ -33,7 +33,7 @@ import Testing
         )
         for _ in 0..<2 { _ = try await limited.message("m1", of: engine.account, accessToken: "t") }
         let third = Task { try await limited.message("m1", of: engine.account, accessToken: "t") }
-        while engine.clock.sleepers == 0 { await Task.yield() }
+        try await SyncEngineFixtures.until("the call waits on the clock") { engine.clock.sleepers > 0 }
         #expect(engine.provider.calls.reads == 2)
         engine.clock.advance(by: .seconds(30))
         _ = try await third.value

@@ -3,6 +3,8 @@ import Logging
 import MailpulseCore
 import Secrets
 import SyncEngine
+import TestSupport
+import Testing
 
 /// The engine on in-memory adapters: a store, a backplane and a queue on a manual clock, an event log, a sealed token
 /// vault, and a scripted provider, for one linked account.
@@ -105,6 +107,13 @@ struct SyncEngineFixtures {
     func stored() async throws -> [String: Set<String>] {
         let page = try await self.store.messages(MessageQuery(accountID: self.account, limit: 1000))
         return Dictionary(grouping: page.messages, by: \.mailboxID).mapValues { Set($0.map(\.id)) }
+    }
+
+    /// Waits until `condition` holds, polling for at most 20 s: a state that never comes fails the test rather than
+    /// hanging it.
+    static func until(_ what: Comment, _ condition: @escaping @Sendable () -> Bool) async throws {
+        let held = try await TestEnvironment.eventually { condition() }
+        try #require(held, what)
     }
 
     static func tokens(expiresIn seconds: TimeInterval, access: String = "access") -> OAuthTokens {

@@ -113,6 +113,10 @@ public struct MailpulseConfiguration: Sendable {
         let url = self.publicURL ?? "http://\(self.host == "0.0.0.0" ? "127.0.0.1" : self.host):\(self.port)"
         return url.hasSuffix("/") ? String(url.dropLast()) : url
     }
+    /// The origins a callbackUrl may point at: ``allowedCallbackOrigins``, or ``resolvedPublicURL``'s when none are set.
+    public var resolvedCallbackOrigins: [String] {
+        self.allowedCallbackOrigins.isEmpty ? [CheckedURL(self.resolvedPublicURL)?.origin].compactMap { $0 } : self.allowedCallbackOrigins
+    }
     /// The identity platform base in force.
     public var resolvedIdentityBaseURL: String {
         self.identityBaseURL ?? (self.isDemo ? Self.demoSimulatorURL : "https://login.microsoftonline.com")

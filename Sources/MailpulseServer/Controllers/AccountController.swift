@@ -9,7 +9,7 @@ internal import Secrets
 /// Local accounts and the link to the provider: create, read, delete, relink, and the OAuth callback.
 ///
 /// Two ways to create accounts: open (any browser creates one, limited per client address) and, with
-/// ``adminAPIKey``, only a backend holding the key, which hands its user's browser a one-time start URL. Either way a
+/// ``adminKeyDigest``, only a backend holding the key, which hands its user's browser a one-time start URL. Either way a
 /// sign-in links only in the browser that started it (``LoginBinding``), and never replaces an account's mailbox
 /// with another.
 struct AccountController: Sendable {
@@ -22,8 +22,11 @@ struct AccountController: Sendable {
 
     let dependencies: MailpulseDependencies
     let publicURL: String
+    /// Origins a callback URL may point at.
     let allowedOrigins: [String]
-    let adminAPIKey: String?
+    /// The SHA-256 of ``MailpulseConfiguration/adminAPIKey``, when one is set: only requests carrying the key create
+    /// accounts.
+    let adminKeyDigest: Data?
     /// Accounts one client may create, when anyone may.
     let creationLimit: RateLimit
     let clientAddress: ClientAddress
@@ -46,8 +49,9 @@ struct AccountController: Sendable {
     // MARK: API
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let key = self.adminAPIKey {
-            guard let presented = Self.adminKey(in: request), SecretDigest.constantTimeEqual(SecretDigest.sha256(presented), SecretDigest.sha256(key))
+        if let digest = self.adminKeyDigest {
+            guard let presented = AccountCredentials.bearerToken(in: request) ?? request.headers[.adminKey],
+                SecretDigest.constantTimeEqual(SecretDigest.sha256(presented), digest)
             else {
                 throw HTTPError(.unauthorized, message: "accounts are created by this service's backend: send ADMIN_API_KEY as a bearer token")
             }
@@ -69,22 +73,15 @@ struct AccountController: Sendable {
         let token = AccountCredentials.newToken()
         try await self.dependencies.store.createAccount(account)
         try await self.dependencies.store.saveAPITokenHash(AccountCredentials.hash(token), for: account.id)
-        let login = try await self.startLogin(account.id, callback: callback)
+        let handOff = try await self.handOff(try await self.startLogin(account.id, callback: callback), for: account.id)
         context.logger.info("Account created", metadata: ["account.id": "\(account.id)"])
-        var response: Response
-        if self.adminAPIKey != nil {
-            let start = try await self.startURL(for: account.id, login)
-            response = try CreatedAccount(id: account.id.description, loginUrl: start, token: token, startUrl: start).response(
-                from: request,
-                context: context
-            )
-        } else {
-            response = try CreatedAccount(id: account.id.description, loginUrl: login.url, token: token, startUrl: nil)
-                .response(from: request, context: context)
-            response.headers.append(HTTPField(name: .setCookie, value: AccountCredentials.cookie(token, for: account.id, secure: self.secureCookies)))
-            response.headers.append(HTTPField(name: .setCookie, value: LoginBinding.cookie(login.nonce, for: account.id, secure: self.secureCookies)))
-        }
+        var response = try CreatedAccount(id: account.id.description, loginUrl: handOff.url, token: token, startUrl: handOff.startURL)
+            .response(from: request, context: context)
         response.status = .created
+        if let binding = handOff.bindingCookie {
+            response.headers.append(HTTPField(name: .setCookie, value: AccountCredentials.cookie(token, for: account.id, secure: self.secureCookies)))
+            response.headers.append(HTTPField(name: .setCookie, value: binding))
+        }
         return response
     }
 
@@ -108,13 +105,9 @@ struct AccountController: Sendable {
             }
             callback = try self.checkedCallback(input.callbackUrl)
         }
-        let login = try await self.startLogin(account.id, callback: callback)
-        if self.adminAPIKey != nil {
-            let start = try await self.startURL(for: account.id, login)
-            return try LoginLink(loginUrl: start, startUrl: start).response(from: request, context: context)
-        }
-        var response = try LoginLink(loginUrl: login.url, startUrl: nil).response(from: request, context: context)
-        response.headers.append(HTTPField(name: .setCookie, value: LoginBinding.cookie(login.nonce, for: account.id, secure: self.secureCookies)))
+        let handOff = try await self.handOff(try await self.startLogin(account.id, callback: callback), for: account.id)
+        var response = try LoginLink(loginUrl: handOff.url, startUrl: handOff.startURL).response(from: request, context: context)
+        if let binding = handOff.bindingCookie { response.headers.append(HTTPField(name: .setCookie, value: binding)) }
         return response
     }
 
@@ -168,18 +161,19 @@ struct AccountController: Sendable {
                     + "To add your own mailbox, start from the add-account page."
             )
         }
+        // Every answer from here ends the sign-in: the browser's binding cookie goes with it.
         let clearBinding = LoginBinding.expiredCookie(for: id, secure: self.secureCookies)
+        func back(_ status: String, error: String? = nil) -> Response {
+            let items = [("account", id.description), ("status", status)] + (error.map { [("error", $0)] } ?? [])
+            return Self.redirect(pending.callbackUrl, items, cookie: clearBinding)
+        }
         if let error = query["error"].map(String.init) {
             let code = Self.knownProviderErrors.contains(error) ? error : "provider_error"
             context.logger.info("Sign-in refused", metadata: ["account.id": "\(id)", "oauth.error": "\(code)"])
-            return Self.redirect(pending.callbackUrl, [("account", id.description), ("status", "error"), ("error", code)], cookie: clearBinding)
+            return back("error", error: code)
         }
         guard let code = query["code"].map(String.init), !code.isEmpty else {
-            return Self.redirect(
-                pending.callbackUrl,
-                [("account", id.description), ("status", "error"), ("error", "invalid_request")],
-                cookie: clearBinding
-            )
+            return back("error", error: "invalid_request")
         }
         let tokens: OAuthTokens
         let identity: AccountIdentity
@@ -189,20 +183,12 @@ struct AccountController: Sendable {
             identity = try await self.dependencies.provider.identity(of: id, accessToken: tokens.accessToken)
         } catch {
             context.logger.warning("Sign-in failed", metadata: ["account.id": "\(id)", "error.type": "\(type(of: error))"])
-            return Self.redirect(
-                pending.callbackUrl,
-                [("account", id.description), ("status", "error"), ("error", "login_failed")],
-                cookie: clearBinding
-            )
+            return back("error", error: "login_failed")
         }
         if let linked = account.identity, linked.providerUserID != identity.providerUserID {
             // Another mailbox's tokens would mix two mailboxes in one mirror: the account keeps its own.
             context.logger.warning("Relink refused: a different mailbox", metadata: ["account.id": "\(id)"])
-            return Self.redirect(
-                pending.callbackUrl,
-                [("account", id.description), ("status", "error"), ("error", "mailbox_mismatch")],
-                cookie: clearBinding
-            )
+            return back("error", error: "mailbox_mismatch")
         }
         try await self.dependencies.tokenVault.store(tokens, for: id)
         account.identity = identity
@@ -211,21 +197,13 @@ struct AccountController: Sendable {
         try await self.dependencies.store.updateAccount(account)
         context.logger.info("Account linked", metadata: ["account.id": "\(id)"])
         await self.dependencies.linkObserver.accountLinked(id)
-        return Self.redirect(pending.callbackUrl, [("account", id.description), ("status", "linked")], cookie: clearBinding)
+        return back("linked")
     }
 
     // MARK: Helpers
 
     private func authenticated(_ request: Request, _ context: AppRequestContext) async throws -> Account {
         try await AccountCredentials.authenticate(request, context: context, store: self.dependencies.store)
-    }
-
-    /// The admin key a request carries: `Authorization: Bearer KEY` or `X-Admin-Key: KEY`.
-    private static func adminKey(in request: Request) -> String? {
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            return String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        }
-        return request.headers[.adminKey]
     }
 
     /// Takes one account creation from the client's hourly allowance, or refuses with 429 and `Retry-After`.
@@ -250,23 +228,32 @@ struct AccountController: Sendable {
         let nonce = AccountCredentials.newToken()
         let login = self.dependencies.provider.beginLogin(for: account, state: state)
         let pending = PendingLogin(account: account.description, verifier: login.verifier, callbackUrl: callback, binding: LoginBinding.digest(nonce))
-        let text = String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)
-        guard try await self.dependencies.backplane.putSingleUse("oauth-state:\(state)", value: text, ttl: Self.stateLifetime) else {
-            throw HTTPError(.internalServerError, message: "could not start the sign-in")
-        }
+        try await self.keepOnce(pending, as: "oauth-state:\(state)")
         return (login.url, nonce)
     }
 
-    /// A one-time URL of this service that sets the binding cookie in whichever browser opens it, then goes on to the
-    /// provider: for backends (``adminAPIKey``), which create accounts for browsers they do not control.
-    private func startURL(for account: AccountID, _ login: (url: String, nonce: String)) async throws -> String {
+    /// How a begun sign-in reaches the browser. Open mode: the provider's URL, and the binding cookie for the browser
+    /// that asked. With an admin key: a one-time URL of this service that sets the binding cookie in whichever
+    /// browser opens it, then goes on to the provider (backends create accounts for browsers they do not control).
+    private func handOff(
+        _ login: (url: String, nonce: String),
+        for account: AccountID
+    ) async throws -> (url: String, startURL: String?, bindingCookie: String?) {
+        guard self.adminKeyDigest != nil else {
+            return (login.url, nil, LoginBinding.cookie(login.nonce, for: account, secure: self.secureCookies))
+        }
         let ticket = AccountCredentials.newToken()
-        let start = LoginStart(account: account.description, loginUrl: login.url, nonce: login.nonce)
-        let text = String(decoding: try JSONEncoder().encode(start), as: UTF8.self)
-        guard try await self.dependencies.backplane.putSingleUse("login-start:\(ticket)", value: text, ttl: Self.stateLifetime) else {
+        try await self.keepOnce(LoginStart(account: account.description, loginUrl: login.url, nonce: login.nonce), as: "login-start:\(ticket)")
+        let start = "\(self.publicURL)/oauth/start?ticket=\(ticket)"
+        return (start, start, nil)
+    }
+
+    /// Keeps `value` as JSON under `key`, single-use, for the sign-in's lifetime.
+    private func keepOnce(_ value: some Encodable, as key: String) async throws {
+        let text = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        guard try await self.dependencies.backplane.putSingleUse(key, value: text, ttl: Self.stateLifetime) else {
             throw HTTPError(.internalServerError, message: "could not start the sign-in")
         }
-        return "\(self.publicURL)/oauth/start?ticket=\(ticket)"
     }
 
     /// The callback URL to use: the given one, read strictly and rebuilt, when it is on an allowed origin; else the
@@ -280,9 +267,8 @@ struct AccountController: Sendable {
                     + "backslashes, spaces or control characters"
             )
         }
-        let allowed = self.allowedOrigins.isEmpty ? [CheckedURL(self.publicURL)?.origin].compactMap { $0 } : self.allowedOrigins
-        guard allowed.contains(url.origin) else {
-            throw HTTPError(.badRequest, message: "callbackUrl must be on an allowed origin (\(allowed.joined(separator: ", ")))")
+        guard self.allowedOrigins.contains(url.origin) else {
+            throw HTTPError(.badRequest, message: "callbackUrl must be on an allowed origin (\(self.allowedOrigins.joined(separator: ", ")))")
         }
         return url.text
     }

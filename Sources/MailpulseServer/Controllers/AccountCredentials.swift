@@ -26,6 +26,12 @@ enum AccountCredentials {
         Self.cookie(for: account, secure: secure).setting(token, maxAge: 365 * 86_400)
     }
 
+    /// The token of an `Authorization: Bearer …` header, if the request has one.
+    static func bearerToken(in request: Request) -> String? {
+        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+    }
+
     /// The account named by the route's `:id` that a request may act for; see ``authenticate(_:account:store:)``.
     static func authenticate(_ request: Request, context: AppRequestContext, store: any MailStore) async throws -> Account {
         guard let id = context.parameters.get("id").flatMap(AccountID.init) else {
@@ -37,15 +43,8 @@ enum AccountCredentials {
     /// The account a request may act for: 401 without credentials; 404 when the account is missing or the
     /// credentials are not its own, so another account's id looks exactly like a missing one.
     static func authenticate(_ request: Request, account id: AccountID, store: any MailStore) async throws -> Account {
-        var presented: String?
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            presented = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        } else if let cookie = request.cookies[Self.cookie(for: id, secure: true).fullName]
-            ?? request.cookies[Self.cookie(for: id, secure: false).fullName]
-        {
-            presented = cookie.value
-        }
-        guard let presented, !presented.isEmpty else {
+        let cookie = request.cookies[Self.cookie(for: id, secure: true).fullName] ?? request.cookies[Self.cookie(for: id, secure: false).fullName]
+        guard let presented = Self.bearerToken(in: request) ?? cookie?.value, !presented.isEmpty else {
             throw HTTPError(.unauthorized, message: "this route needs the account's token (Authorization: Bearer) or its session cookie")
         }
         let notFound = HTTPError(.notFound, message: "no such account")

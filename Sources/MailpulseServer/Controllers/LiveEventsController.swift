@@ -53,9 +53,8 @@ struct LiveEventsController: Sendable {
     /// The `since` of a request: absent, or a whole number from 0 to ``maximumSince``.
     private static func since(_ request: Request) throws -> Int? {
         guard let text = request.uri.queryParameters.get("since") else { return nil }
-        guard text.utf8.count <= 16, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let value = Int(text),
-            value <= Self.maximumSince
-        else {
+        // Int(_:) takes only an optional sign and digits, and answers nil past Int's range rather than trap.
+        guard let value = Int(text), (0...Self.maximumSince).contains(value) else {
             throw HTTPError(.badRequest, message: "since must be a whole number from 0 to \(Self.maximumSince)")
         }
         return value

@@ -16,8 +16,13 @@ public struct RequestBodyLimitMiddleware<Context: RequestContext>: RouterMiddlew
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let tooLarge = HTTPError(.contentTooLarge, message: "the request body exceeds \(self.maximumBytes) bytes")
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > self.maximumBytes {
+        let length = request.headers[.contentLength].flatMap { Int($0) }
+        if let length, length > self.maximumBytes {
             throw tooLarge
+        }
+        // A request with neither a length nor chunks has no body (HTTP/1.1): nothing to wait for.
+        if length == 0 || (length == nil && request.headers[.transferEncoding] == nil) {
+            return try await next(request, context)
         }
         var request = request
         let (body, maximumBytes, deadline) = (request.body, self.maximumBytes, self.deadline)

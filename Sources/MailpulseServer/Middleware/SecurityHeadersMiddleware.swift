@@ -6,10 +6,9 @@ public import Hummingbird
 /// nobody (`frame-ancestors 'none'`, with `X-Frame-Options: DENY` for older browsers).
 public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The policy of every answer: the pages are served from this origin and use nothing else.
-    static var contentSecurityPolicy: String {
+    private let contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
-    }
+        + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
 
     /// Creates the middleware.
     public init() {}
@@ -17,7 +16,7 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.contentSecurityPolicy] = self.contentSecurityPolicy
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.referrerPolicy] = "no-referrer"
         return response
