@@ -252,6 +252,7 @@ let package = Package(
                 "SQLiteStore",
                 "Secrets",
                 "Redis",
+                "SyncEngine",
                 "TestSupport",
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

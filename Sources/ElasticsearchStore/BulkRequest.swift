@@ -7,8 +7,10 @@ struct BulkRequest {
         var index: String
         var id: String
         var routing: String
-        /// With a version, the write is refused unless the version is at least the stored one (`external_gte`).
+        /// With a version, the write is refused unless the version is above the stored one (`external`), or at least
+        /// it (`external_gte`) when `orEqual`.
         var version: Int64?
+        var orEqual = true
         var document: Data
     }
 
@@ -21,7 +23,7 @@ struct BulkRequest {
             var action: [String: Any] = ["_index": operation.index, "_id": operation.id, "routing": operation.routing]
             if let version = operation.version {
                 action["version"] = version
-                action["version_type"] = "external_gte"
+                action["version_type"] = operation.orEqual ? "external_gte" : "external"
             }
             body.append(try JSONSerialization.data(withJSONObject: ["index": action], options: [.sortedKeys]))
             body.append(0x0A)

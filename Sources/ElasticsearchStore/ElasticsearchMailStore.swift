@@ -181,19 +181,38 @@ public struct ElasticsearchMailStore: MailStore {
 
     // MARK: Messages
 
-    public func upsertMessages(_ messages: [Message]) async throws -> WriteOutcome {
+    public func upsertMessages(_ messages: [Message], settlingTies: Bool) async throws -> WriteOutcome {
         let encoder = JSONEncoder()
-        return try await self.bulk(
+        // An equal external version is refused unless settling (`external`), then told apart from an older one by
+        // reading the stored document: conflicts are rare, so the read costs little.
+        var outcome = try await self.bulk(
             try messages.map { message in
                 BulkRequest.Operation(
                     index: self.indices.messages,
                     id: MessageDocument.documentID(message.accountID, message.id),
                     routing: message.accountID.description,
-                    version: MessageDocument.version(modifiedAt: message.version.modifiedAt),
+                    version: MessageDocument.version(modifiedAt: message.version.sequence),
+                    orEqual: settlingTies,
                     document: try encoder.encode(MessageDocument(message))
                 )
             }
         )
+        let refused = Set(outcome.stale)
+        outcome.stale = []
+        for message in messages where refused.contains(message.id) {
+            let stored = try await self.document(
+                MessageDocument.self,
+                in: self.indices.messages,
+                id: MessageDocument.documentID(message.accountID, message.id),
+                routing: message.accountID
+            )
+            switch stored.flatMap({ $0.deleted == true ? nil : $0.message() }).map({ message.version.ordering(against: $0.version) }) {
+            case .same?: outcome.applied.append(message.id)
+            case .unordered?: outcome.unordered.append(message.id)
+            default: outcome.stale.append(message.id)
+            }
+        }
+        return outcome
     }
 
     public func deleteMessages(_ deletions: [MessageDeletion]) async throws -> WriteOutcome {
@@ -204,7 +223,7 @@ public struct ElasticsearchMailStore: MailStore {
                     index: self.indices.messages,
                     id: MessageDocument.documentID(deletion.accountID, deletion.messageID),
                     routing: deletion.accountID.description,
-                    version: MessageDocument.version(deletedAt: deletion.deletedAt),
+                    version: MessageDocument.version(deletedAt: deletion.version),
                     document: try encoder.encode(MessageDocument(deletion))
                 )
             }

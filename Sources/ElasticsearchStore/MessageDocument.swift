@@ -25,6 +25,7 @@ struct MessageDocument: Codable, Equatable {
     var modifiedAt: Int64?
     var changeKey: String?
     var deleted: Bool
+    /// The sequence of the version deleted (the field's name predates versions without clocks).
     var deletedAt: Int64?
 
     /// The document id: `accountId:providerId`, unique across accounts in the one shared index.
@@ -32,12 +33,12 @@ struct MessageDocument: Codable, Equatable {
         "\(account):\(message)"
     }
 
-    /// The external version that orders writes of one message, so Elasticsearch itself refuses stale ones
-    /// (`version_type=external_gte`: a write succeeds when its version is at least the stored one).
+    /// The external version that orders writes of one message, so Elasticsearch itself refuses stale ones.
     ///
-    /// A live version `m` is `2m` and a deletion at `d` is `2d + 1`: an equal live version re-applies (idempotent),
-    /// a deletion wins over the version it saw (`2d + 1 ≥ 2m` when `d ≥ m`), and only a strictly newer version
-    /// brings a deleted message back (`2m ≥ 2d + 1` when `m > d`) — the same guard as the SQLite store's.
+    /// A live sequence `m` is `2m` and the deletion of sequence `d` is `2d + 1`. Upserts are sent `external` (above
+    /// the stored version; an equal one is then read back to tell the same version from a tie), deletions
+    /// `external_gte`: a deletion wins over the version it deleted (`2d + 1 > 2m` when `d ≥ m`), and only a strictly
+    /// newer sequence brings a deleted message back (`2m > 2d + 1` when `m > d`) — the same guard as the SQLite store's.
     static func version(modifiedAt: Int64) -> Int64 {
         2 * Self.clamped(modifiedAt)
     }
@@ -72,7 +73,7 @@ struct MessageDocument: Codable, Equatable {
         self.hasAttachments = message.hasAttachments
         self.bodyPreview = message.bodyPreview
         self.categories = message.categories
-        self.modifiedAt = message.version.modifiedAt
+        self.modifiedAt = message.version.sequence
         self.changeKey = message.version.changeKey
         self.deleted = false
     }
@@ -82,7 +83,7 @@ struct MessageDocument: Codable, Equatable {
         self.accountId = deletion.accountID.description
         self.id = deletion.messageID
         self.deleted = true
-        self.deletedAt = deletion.deletedAt
+        self.deletedAt = deletion.version
     }
 
     /// The message, or `nil` for a tombstone or a document missing a field a message needs.
@@ -110,7 +111,7 @@ struct MessageDocument: Codable, Equatable {
             hasAttachments: self.hasAttachments ?? false,
             bodyPreview: self.bodyPreview ?? "",
             categories: self.categories ?? [],
-            version: MessageVersion(modifiedAt: modifiedAt, changeKey: self.changeKey ?? "")
+            version: MessageVersion(sequence: modifiedAt, changeKey: self.changeKey ?? "")
         )
     }
 }

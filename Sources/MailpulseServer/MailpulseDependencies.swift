@@ -1,4 +1,5 @@
 internal import MailpulseCore
+internal import SyncEngine
 
 /// The adapters the routes and services work with, chosen once by ``buildApplication(configuration:logger:)``.
 struct MailpulseDependencies: Sendable {

@@ -1,5 +1,6 @@
 internal import MailpulseCore
 internal import Redis
+internal import SyncEngine
 
 /// What a person reads about a failure in the account's activity: a sentence of what happened and what follows,
 /// never an internal error's text (which may name hosts, keys or provider messages; that goes to the log).

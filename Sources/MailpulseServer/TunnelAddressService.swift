@@ -3,6 +3,7 @@ internal import HTTPTransport
 internal import Logging
 internal import MailpulseCore
 internal import ServiceLifecycle
+internal import SyncEngine
 
 /// Follows the public address of the tunnel in front of the webhooks (`TUNNEL_API_URL`): cloudflared's metrics
 /// server (`GET /quicktunnel` → `{"hostname":"….trycloudflare.com"}`) or ngrok's agent API (`GET /api/tunnels` →

@@ -100,7 +100,7 @@ extension OutlookProvider {
             hasAttachments: item.hasAttachments ?? false,
             bodyPreview: item.bodyPreview ?? "",
             categories: item.categories ?? [],
-            version: MessageVersion(modifiedAt: modified.millisecondsSince1970, changeKey: item.changeKey ?? "")
+            version: MessageVersion(sequence: modified.millisecondsSince1970, changeKey: item.changeKey ?? "")
         )
     }
 }

@@ -12,16 +12,20 @@ struct MessageRow {
     ]
 
     let id: String
+    let accountID: String
+    let version: MessageVersion
     let arguments: StatementArguments
 
     init(_ message: Message) throws {
         self.id = message.id
+        self.accountID = message.accountID.description
+        self.version = message.version
         self.arguments = [
             message.accountID.description, message.id, message.mailboxID, message.internetMessageID, message.conversationID,
             message.subject, message.from?.name, message.from?.address, message.sender?.name, message.sender?.address,
             try Self.json(message.toRecipients), try Self.json(message.ccRecipients), message.receivedAt, message.sentAt,
             message.isRead, message.isDraft, message.flag.rawValue, message.importance.rawValue, message.hasAttachments,
-            message.bodyPreview, try Self.json(message.categories), message.version.modifiedAt, message.version.changeKey,
+            message.bodyPreview, try Self.json(message.categories), message.version.sequence, message.version.changeKey,
         ]
     }
 
@@ -50,7 +54,7 @@ struct MessageRow {
             hasAttachments: row["has_attachments"],
             bodyPreview: row["body_preview"],
             categories: try Self.decode(row["categories"]),
-            version: MessageVersion(modifiedAt: row["modified_at"], changeKey: row["change_key"])
+            version: MessageVersion(sequence: row["modified_at"], changeKey: row["change_key"])
         )
     }
 

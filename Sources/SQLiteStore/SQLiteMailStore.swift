@@ -180,11 +180,12 @@ public final class SQLiteMailStore: MailStore {
 
     // MARK: Messages
 
-    public func upsertMessages(_ messages: [Message]) async throws -> WriteOutcome {
+    public func upsertMessages(_ messages: [Message], settlingTies: Bool) async throws -> WriteOutcome {
         let rows = try messages.map(MessageRow.init)
         return try await self.write { db in
-            // The WHERE clause is the version guard: a live row is replaced by a version not older than it, and a
-            // tombstone only by a version strictly newer than the deletion.
+            // The WHERE clause is the version guard (``MessageVersion/ordering(against:)``): a live row is replaced by
+            // a newer sequence or the same version, a tie of change keys only when settling; a tombstone only by a
+            // sequence newer than the version it deleted (`deleted_at` holds that sequence).
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO messages (\(MessageRow.columns.joined(separator: ", ")), deleted, deleted_at)
@@ -192,15 +193,22 @@ public final class SQLiteMailStore: MailStore {
                     ON CONFLICT (account_id, id) DO UPDATE SET
                         \(MessageRow.columns.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
                         deleted = 0, deleted_at = NULL
-                    WHERE excluded.modified_at >= messages.modified_at
-                        AND (messages.deleted = 0 OR excluded.modified_at > messages.deleted_at)
+                    WHERE CASE WHEN messages.deleted = 1 THEN excluded.modified_at > messages.deleted_at
+                        ELSE excluded.modified_at > messages.modified_at
+                            OR (excluded.modified_at = messages.modified_at AND (excluded.change_key = messages.change_key OR ?))
+                        END
                     """
+            )
+            let tie = try db.cachedStatement(
+                sql: "SELECT 1 FROM messages WHERE account_id = ? AND id = ? AND deleted = 0 AND modified_at = ? AND change_key <> ?"
             )
             var outcome = WriteOutcome()
             for row in rows {
-                try statement.execute(arguments: row.arguments)
+                try statement.execute(arguments: row.arguments + [settlingTies])
                 if db.changesCount > 0 {
                     outcome.applied.append(row.id)
+                } else if try Bool.fetchOne(tie, arguments: [row.accountID, row.id, row.version.sequence, row.version.changeKey]) != nil {
+                    outcome.unordered.append(row.id)
                 } else {
                     outcome.stale.append(row.id)
                 }
@@ -223,7 +231,7 @@ public final class SQLiteMailStore: MailStore {
             )
             var outcome = WriteOutcome()
             for deletion in deletions {
-                try statement.execute(arguments: [deletion.accountID.description, deletion.messageID, deletion.deletedAt])
+                try statement.execute(arguments: [deletion.accountID.description, deletion.messageID, deletion.version])
                 if db.changesCount > 0 {
                     outcome.applied.append(deletion.messageID)
                 } else {

@@ -67,7 +67,7 @@ enum SyncBench {
                 hasAttachments: false,
                 bodyPreview: "Numbers for the quarter, message \(index), with a preview of some length like Outlook's.",
                 categories: [],
-                version: MessageVersion(modifiedAt: now, changeKey: "CQAAAB\(index)")
+                version: MessageVersion(sequence: now, changeKey: "CQAAAB\(index)")
             )
         }
     }

@@ -22,7 +22,7 @@ struct ElasticsearchMailStoreTests {
             subject: "Subject \(id)",
             from: EmailAddress(name: "Grace Hopper", address: "grace@navy.mil"),
             receivedAt: receivedAt,
-            version: MessageVersion(modifiedAt: modifiedAt, changeKey: "ck-\(id)")
+            version: MessageVersion(sequence: modifiedAt, changeKey: "ck-\(id)")
         )
     }
 
@@ -60,7 +60,7 @@ struct ElasticsearchMailStoreTests {
         #expect(action["_id"] as? String == "\(Self.account):m/2+")
         #expect(action["routing"] as? String == Self.account.description)
         #expect(action["version"] as? Int == 4_000, "a live version m is 2m")
-        #expect(action["version_type"] as? String == "external_gte")
+        #expect(action["version_type"] as? String == "external", "an equal version is told apart from a tie by reading it")
         #expect(lines[3]["accountId"] as? String == Self.account.description)
         #expect(lines[3]["subject"] as? String == "Subject m/2+")
         #expect(lines[3]["deleted"] as? Bool == false)
@@ -71,7 +71,7 @@ struct ElasticsearchMailStoreTests {
         let cluster = ScriptedCluster { _, _ in
             ScriptedCluster.json(#"{"took":2,"errors":false,"items":[{"index":{"_id":"x","result":"created","status":201}}]}"#)
         }
-        _ = try await Self.store(cluster).deleteMessages([MessageDeletion(accountID: Self.account, messageID: "m1", deletedAt: 5_000)])
+        _ = try await Self.store(cluster).deleteMessages([MessageDeletion(accountID: Self.account, messageID: "m1", version: 5_000)])
         let lines = try Self.lines(try #require(cluster.requests.first))
         #expect((lines[0]["index"] as? [String: Any])?["version"] as? Int == 10_001)
         #expect(lines[1]["deleted"] as? Bool == true)
@@ -83,27 +83,50 @@ struct ElasticsearchMailStoreTests {
         let live = MessageDocument.version(modifiedAt:)
         let tombstone = MessageDocument.version(deletedAt:)
         #expect(live(4) < live(5), "an older version is stale")
-        #expect(tombstone(5) >= live(5), "a deletion wins over the version it saw")
+        #expect(tombstone(5) > live(5), "a deletion wins over the version it deleted")
         #expect(tombstone(4) < live(5), "a deletion older than the stored version is stale")
         #expect(live(5) < tombstone(5), "the same version does not bring a deleted message back")
-        #expect(live(6) >= tombstone(5), "a strictly newer version does")
+        #expect(live(6) > tombstone(5), "a strictly newer version does")
         #expect(tombstone(.max) > 0 && tombstone(.max) > live(.max - 1), "the largest times stay valid, ordered longs")
         #expect(live(-5) == 0)
     }
 
     @Test func aPartialBulkFailureReportsConflictsAsStaleAndSendsRejectedItemsAgain() async throws {
-        let cluster = ScriptedCluster { _, index in
-            index == 0
+        // The conflicting document, read back to tell a tie from an older write: a newer version.
+        let newer = String(decoding: try JSONEncoder().encode(MessageDocument(Self.message("m2", modifiedAt: 1_800_000_000_000))), as: UTF8.self)
+        let cluster = ScriptedCluster { request, index in
+            if request.method == "GET" {
+                return ScriptedCluster.json(#"{"_index":"mailpulse-messages","_id":"x","found":true,"_source":"# + newer + "}")
+            }
+            return index == 0
                 ? ScriptedCluster.fixture("bulk-partial-failure.json")
                 : ScriptedCluster.json(#"{"took":3,"errors":false,"items":[{"index":{"_id":"x","status":201}}]}"#)
         }
         let outcome = try await Self.store(cluster).upsertMessages((1...4).map { Self.message("m\($0)") })
         #expect(outcome.applied == ["m1", "m4", "m3"])
         #expect(outcome.stale == ["m2"], "a version conflict is a stale write, not a failure")
-        #expect(cluster.requests.count == 2)
+        #expect(cluster.requests.count == 3)
         let resent = try Self.lines(cluster.requests[1])
         #expect(resent.count == 2, "only the rejected item is sent again")
         #expect((resent[0]["index"] as? [String: Any])?["_id"] as? String == "\(Self.account):m3")
+    }
+
+    @Test func aConflictWithTheSameSequenceAndAnotherKeyIsUnorderedAndSettlingSendsItAtLeastEqual() async throws {
+        var stored = Self.message("m1", modifiedAt: 2_000)
+        stored.version.changeKey = "another"
+        let source = String(decoding: try JSONEncoder().encode(MessageDocument(stored)), as: UTF8.self)
+        let conflict =
+            #"{"took":1,"errors":true,"items":[{"index":{"_id":"a:m1","status":409,"error":{"type":"version_conflict_engine_exception","reason":"conflict"}}}]}"#
+        let cluster = ScriptedCluster { request, _ in
+            request.method == "GET"
+                ? ScriptedCluster.json(#"{"_index":"mailpulse-messages","_id":"x","found":true,"_source":"# + source + "}")
+                : ScriptedCluster.json(conflict)
+        }
+        let store = Self.store(cluster)
+        #expect(try await store.upsertMessages([Self.message("m1", modifiedAt: 2_000)]) == WriteOutcome(unordered: ["m1"]))
+        _ = try await store.upsertMessages([Self.message("m1", modifiedAt: 2_000)], settlingTies: true)
+        let settling = try Self.lines(cluster.requests[2])
+        #expect((settling[0]["index"] as? [String: Any])?["version_type"] as? String == "external_gte")
     }
 
     @Test func anItemRefusedForAnotherReasonFailsTheCallNamingIt() async throws {

@@ -50,7 +50,7 @@ enum MailFixtures {
             hasAttachments: false,
             bodyPreview: preview,
             categories: ["Blue"],
-            version: MessageVersion(modifiedAt: modifiedAt, changeKey: "ck-\(id)-\(modifiedAt)")
+            version: MessageVersion(sequence: modifiedAt, changeKey: "ck-\(id)-\(modifiedAt)")
         )
     }
 }

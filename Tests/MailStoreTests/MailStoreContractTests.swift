@@ -90,11 +90,50 @@ import Testing
     }
 
     @Test(arguments: StoreFactory.all)
+    func twoVersionsOfOneSequenceAreNotOrderedByArrival(_ factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let account = try await MailFixtures.createdAccount(in: store)
+        let first = MailFixtures.message("m1", account: account, subject: "first", modifiedAt: 2000)
+        var second = MailFixtures.message("m1", account: account, subject: "second", modifiedAt: 2000, isRead: true)
+        second.version.changeKey = "another-key"
+        _ = try await store.upsertMessages([first])
+
+        // Same sequence, another change key: the store does not guess which is newer and keeps what it has.
+        #expect(try await store.upsertMessages([second]) == WriteOutcome(unordered: ["m1"]))
+        #expect(try await store.message("m1", of: account) == first)
+
+        // A read made after both settles it, and the same version again is still harmless.
+        #expect(try await store.upsertMessages([second], settlingTies: true) == WriteOutcome(applied: ["m1"]))
+        #expect(try await store.message("m1", of: account) == second)
+        #expect(try await store.upsertMessages([second]) == WriteOutcome(applied: ["m1"]))
+
+        // Settling never lets an older sequence through.
+        let older = MailFixtures.message("m1", account: account, subject: "older", modifiedAt: 1000)
+        #expect(try await store.upsertMessages([older], settlingTies: true) == WriteOutcome(stale: ["m1"]))
+    }
+
+    @Test(arguments: StoreFactory.all)
+    func aDeletionCarriesTheVersionItDeleted(_ factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let account = try await MailFixtures.createdAccount(in: store)
+        let live = MailFixtures.message("m1", account: account, modifiedAt: 3000)
+        _ = try await store.upsertMessages([live])
+        let deletion = MessageDeletion.of("m1", in: account, stored: live)
+        #expect(deletion.version == 3000)
+        #expect(try await store.deleteMessages([deletion]).applied == ["m1"])
+
+        // The deleted version, or a tie with it, stays deleted even when settling; the next sequence revives it.
+        #expect(try await store.upsertMessages([live], settlingTies: true).stale == ["m1"])
+        #expect(try await store.message("m1", of: account) == nil)
+        #expect(try await store.upsertMessages([MailFixtures.message("m1", account: account, modifiedAt: 3001)]).applied == ["m1"])
+    }
+
+    @Test(arguments: StoreFactory.all)
     func aTombstoneRefusesOlderUpsertsAndYieldsToNewerOnes(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
         let account = try await MailFixtures.createdAccount(in: store)
         _ = try await store.upsertMessages([MailFixtures.message("m1", account: account, modifiedAt: 1000)])
-        #expect(try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "m1", deletedAt: 2000)]).applied == ["m1"])
+        #expect(try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "m1", version: 2000)]).applied == ["m1"])
         #expect(try await store.message("m1", of: account) == nil)
         #expect(try await store.counts(of: account, mailbox: nil) == MessageCounts(total: 0, unread: 0))
 
@@ -105,14 +144,14 @@ import Testing
 
         // A version made after the deletion is a real change (the message came back) and wins.
         #expect(try await store.upsertMessages([MailFixtures.message("m1", account: account, modifiedAt: 2500)]).applied == ["m1"])
-        #expect(try await store.message("m1", of: account)?.version.modifiedAt == 2500)
+        #expect(try await store.message("m1", of: account)?.version.sequence == 2500)
     }
 
     @Test(arguments: StoreFactory.all)
     func deletingAnUnknownMessageLeavesATombstone(_ factory: StoreFactory) async throws {
         let store = try await factory.make()
         let account = try await MailFixtures.createdAccount(in: store)
-        #expect(try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "ghost", deletedAt: 5000)]).applied == ["ghost"])
+        #expect(try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "ghost", version: 5000)]).applied == ["ghost"])
         #expect(try await store.upsertMessages([MailFixtures.message("ghost", account: account, modifiedAt: 4000)]).stale == ["ghost"])
         #expect(try await store.message("ghost", of: account) == nil)
     }
@@ -122,7 +161,7 @@ import Testing
         let store = try await factory.make()
         let account = try await MailFixtures.createdAccount(in: store)
         _ = try await store.upsertMessages([MailFixtures.message("m1", account: account, modifiedAt: 5000)])
-        #expect(try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "m1", deletedAt: 4000)]).stale == ["m1"])
+        #expect(try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "m1", version: 4000)]).stale == ["m1"])
         #expect(try await store.message("m1", of: account) != nil)
     }
 
@@ -236,7 +275,7 @@ import Testing
         #expect(try await ids("   ") == [])
 
         // A deleted message drops out of search; an edited subject is found by its new words only.
-        _ = try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "s1", deletedAt: .max)])
+        _ = try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "s1", version: .max)])
         #expect(try await ids("budget") == [])
         _ = try await store.upsertMessages([MailFixtures.message("s2", account: account, subject: "Dinner", modifiedAt: 1_800_000_000_000)])
         #expect(try await ids("lunch") == [])
@@ -266,7 +305,7 @@ import Testing
         #expect(try await store.syncStates(of: bob.id).isEmpty)
 
         // Bob's deletion and Bob's account removal leave Alice's data alone.
-        _ = try await store.deleteMessages([MessageDeletion(accountID: bob.id, messageID: "shared-id", deletedAt: .max)])
+        _ = try await store.deleteMessages([MessageDeletion(accountID: bob.id, messageID: "shared-id", version: .max)])
         try await store.deleteAccount(bob.id)
         #expect(try await store.message("shared-id", of: alice.id)?.subject == "alice secret")
         #expect(try await store.mailboxes(of: alice.id).count == 1)
@@ -279,7 +318,7 @@ import Testing
         let account = MailFixtures.account()
         try await store.createAccount(account)
         _ = try await store.upsertMessages([MailFixtures.message("m1", account: account.id)])
-        _ = try await store.deleteMessages([MessageDeletion(accountID: account.id, messageID: "gone", deletedAt: 10)])
+        _ = try await store.deleteMessages([MessageDeletion(accountID: account.id, messageID: "gone", version: 10)])
         try await store.upsertMailboxes([Mailbox(accountID: account.id, id: "inbox", displayName: "Inbox")])
         try await store.saveSyncState(SyncState(accountID: account.id, scope: .folders, cursor: "c"))
         try await store.deleteAccount(account.id)

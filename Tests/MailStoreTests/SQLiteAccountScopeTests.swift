@@ -48,7 +48,7 @@ import Testing
             try await store.upsertMessages([MailFixtures.message("after", account: account)])
         }
         await #expect(throws: MailStoreError.notFound("")) {
-            try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "before", deletedAt: 1)])
+            try await store.deleteMessages([MessageDeletion(accountID: account, messageID: "before", version: 1)])
         }
         await #expect(throws: MailStoreError.notFound("")) {
             try await store.upsertMailboxes([Mailbox(accountID: account, id: "inbox", displayName: "Inbox")])

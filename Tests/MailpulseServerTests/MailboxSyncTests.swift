@@ -2,6 +2,7 @@ import Foundation
 import MailpulseCore
 import MailpulseServer
 import SQLiteStore
+import SyncEngine
 import TestSupport
 import Testing
 

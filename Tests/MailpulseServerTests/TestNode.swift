@@ -7,6 +7,7 @@ import OutlookProvider
 import RedisBackplane
 import SQLiteStore
 import Secrets
+import SyncEngine
 import TestSupport
 import Testing
 

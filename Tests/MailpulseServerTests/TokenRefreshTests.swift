@@ -7,6 +7,7 @@ import OutlookProvider
 import RedisBackplane
 import SQLiteStore
 import Secrets
+import SyncEngine
 import Synchronization
 import TestSupport
 import Testing
@@ -72,7 +73,7 @@ struct TokenRefreshTests {
                     mailboxID: "inbox",
                     subject: "kept",
                     receivedAt: 1,
-                    version: MessageVersion(modifiedAt: 1, changeKey: "a")
+                    version: MessageVersion(sequence: 1, changeKey: "a")
                 )
             ])
             // Someone else spends the refresh token (as a revocation would kill it), then the access token expires.

@@ -1,6 +1,7 @@
 import Foundation
 import MailpulseCore
 import Secrets
+import SyncEngine
 import Testing
 
 /// Access tokens: refreshed before they expire, once however many callers ask, and a dead grant marks the account.

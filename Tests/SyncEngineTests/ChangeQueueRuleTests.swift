@@ -1,4 +1,5 @@
 import MailpulseCore
+import SyncEngine
 import Testing
 
 /// How notices of one message become one piece of work: the one merge rule, and the queue's coalescing around it.

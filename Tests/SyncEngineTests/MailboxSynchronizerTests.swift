@@ -1,5 +1,6 @@
 import Foundation
 import MailpulseCore
+import SyncEngine
 import Testing
 
 /// Delta rounds: a first sync brings every folder page by page, a later round only what changed, an interrupted one

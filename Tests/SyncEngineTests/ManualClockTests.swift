@@ -1,4 +1,5 @@
 import MailpulseCore
+import SyncEngine
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import MailpulseCore
+import SyncEngine
 import Testing
 
 /// The coordination rules every node shares (the Redis scripts' rules), on a clock the test moves.

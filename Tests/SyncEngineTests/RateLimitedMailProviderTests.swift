@@ -1,4 +1,5 @@
 import MailpulseCore
+import SyncEngine
 import Testing
 
 /// A mailbox's limits, shared by every node through the backplane: throttling pauses the mailbox for the provider's

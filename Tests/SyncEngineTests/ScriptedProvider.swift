@@ -1,5 +1,6 @@
 import Foundation
 import MailpulseCore
+import SyncEngine
 import Synchronization
 
 /// A provider in memory, shaped as the engine sees one: folders, messages, delta rounds paged from a start or a

@@ -148,7 +148,8 @@ struct SyncEngineFixtures {
             hasAttachments: false,
             bodyPreview: "",
             categories: [],
-            version: MessageVersion(modifiedAt: modifiedAt, changeKey: "key-\(modifiedAt)")
+            // The key follows the content, as a provider's does: two states within one sequence get two keys.
+            version: MessageVersion(sequence: modifiedAt, changeKey: "key-\(modifiedAt)-\(subject)-\(isRead)")
         )
     }
 }

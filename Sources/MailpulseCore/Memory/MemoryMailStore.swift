@@ -7,8 +7,8 @@ internal import Synchronization
 public final class MemoryMailStore: MailStore {
     private struct Stored {
         var message: Message
-        /// When the message was deleted; `nil` while it lives.
-        var deletedAt: Int64?
+        /// The sequence of the version deleted; `nil` while the message lives.
+        var deletedVersion: Int64?
     }
 
     private struct Tenant {
@@ -95,22 +95,30 @@ public final class MemoryMailStore: MailStore {
 
     // MARK: Messages
 
-    public func upsertMessages(_ messages: [Message]) async throws -> WriteOutcome {
+    public func upsertMessages(_ messages: [Message], settlingTies: Bool) async throws -> WriteOutcome {
         try self.tenants.withLock { tenants in
             guard messages.allSatisfy({ tenants[$0.accountID] != nil }) else { throw Self.accountMissing }
             var outcome = WriteOutcome()
             for message in messages {
-                let modifiedAt = message.version.modifiedAt
-                let current = tenants[message.accountID]?.messages[message.id]
-                let newer =
-                    switch current {
-                    case nil: true
-                    case let stored?: modifiedAt >= stored.message.version.modifiedAt && stored.deletedAt.map { modifiedAt > $0 } ?? true
+                let ordering =
+                    switch tenants[message.accountID]?.messages[message.id] {
+                    case nil: VersionOrdering.newer
+                    case let stored?:
+                        if let deleted = stored.deletedVersion {
+                            message.version.sequence > deleted ? VersionOrdering.newer : .older
+                        } else {
+                            message.version.ordering(against: stored.message.version)
+                        }
                     }
-                if newer {
+                switch ordering {
+                // The `where` binds to `.unordered` alone: a tie is settled only by a message read after it.
+                case .newer, .same,
+                    .unordered where settlingTies:
                     tenants[message.accountID]?.messages[message.id] = Stored(message: message)
                     outcome.applied.append(message.id)
-                } else {
+                case .unordered:
+                    outcome.unordered.append(message.id)
+                case .older:
                     outcome.stale.append(message.id)
                 }
             }
@@ -126,16 +134,16 @@ public final class MemoryMailStore: MailStore {
                 guard var stored = tenants[deletion.accountID]?.messages[deletion.messageID] else {
                     tenants[deletion.accountID]?.messages[deletion.messageID] = Stored(
                         message: Self.tombstone(deletion),
-                        deletedAt: deletion.deletedAt
+                        deletedVersion: deletion.version
                     )
                     outcome.applied.append(deletion.messageID)
                     continue
                 }
-                guard deletion.deletedAt >= stored.message.version.modifiedAt else {
+                guard deletion.version >= stored.message.version.sequence else {
                     outcome.stale.append(deletion.messageID)
                     continue
                 }
-                stored.deletedAt = max(stored.deletedAt ?? 0, deletion.deletedAt)
+                stored.deletedVersion = max(stored.deletedVersion ?? 0, deletion.version)
                 tenants[deletion.accountID]?.messages[deletion.messageID] = stored
                 outcome.applied.append(deletion.messageID)
             }
@@ -145,7 +153,7 @@ public final class MemoryMailStore: MailStore {
 
     public func message(_ id: String, of account: AccountID) async throws -> Message? {
         self.tenants.withLock { tenants in
-            tenants[account]?.messages[id].flatMap { $0.deletedAt == nil ? $0.message : nil }
+            tenants[account]?.messages[id].flatMap { $0.deletedVersion == nil ? $0.message : nil }
         }
     }
 
@@ -157,7 +165,7 @@ public final class MemoryMailStore: MailStore {
             guard !words.isEmpty else { return MessagePage(messages: [], next: nil) }
         }
         let live = self.tenants.withLock { tenants in
-            (tenants[query.accountID]?.messages.values.map { $0 } ?? []).filter { $0.deletedAt == nil }.map(\.message)
+            (tenants[query.accountID]?.messages.values.map { $0 } ?? []).filter { $0.deletedVersion == nil }.map(\.message)
         }
         let matching =
             live.filter { message in
@@ -173,7 +181,7 @@ public final class MemoryMailStore: MailStore {
     public func counts(of account: AccountID, mailbox: String?) async throws -> MessageCounts {
         self.tenants.withLock { tenants in
             let live = (tenants[account]?.messages.values.map { $0 } ?? []).filter { stored in
-                stored.deletedAt == nil && (mailbox.map { stored.message.mailboxID == $0 } ?? true)
+                stored.deletedVersion == nil && (mailbox.map { stored.message.mailboxID == $0 } ?? true)
             }
             return MessageCounts(total: live.count, unread: live.filter { !$0.message.isRead }.count)
         }
@@ -242,7 +250,7 @@ public final class MemoryMailStore: MailStore {
             hasAttachments: false,
             bodyPreview: "",
             categories: [],
-            version: MessageVersion(modifiedAt: 0, changeKey: "")
+            version: MessageVersion(sequence: 0, changeKey: "")
         )
     }
 }

@@ -1,25 +1,25 @@
-internal import Foundation
-
-/// A deletion to apply: the message becomes a tombstone that older writes cannot bring back.
+/// A deletion to apply: the message becomes a tombstone that the version it deleted, and any older one, cannot bring
+/// back; only a strictly newer version (a message moved back, a provider that reuses the id) revives it.
+///
+/// The deletion carries the provider's version it deleted, never our clock: comparing our clock with the provider's
+/// would refuse a genuinely newer write whenever the two clocks drift.
 public struct MessageDeletion: Sendable, Equatable, Codable {
     /// The owning local account.
     public var accountID: AccountID
     /// The provider's message id.
     public var messageID: String
-    /// Milliseconds since 1970 when the deletion was observed; upserts not newer than it are refused.
-    public var deletedAt: Int64
+    /// The ``MessageVersion/sequence`` of the newest version known deleted; upserts not newer than it are refused.
+    public var version: Int64
 
     /// Creates a deletion.
-    public init(accountID: AccountID, messageID: String, deletedAt: Int64) {
+    public init(accountID: AccountID, messageID: String, version: Int64) {
         self.accountID = accountID
         self.messageID = messageID
-        self.deletedAt = deletedAt
+        self.version = version
     }
 
-    /// A deletion observed now, never older than the stored version it deletes whatever the clocks (versions are
-    /// the provider's clock, deletions ours).
-    public static func observedNow(of messageID: String, in account: AccountID, stored: Message?) -> MessageDeletion {
-        let now = Date().millisecondsSince1970
-        return MessageDeletion(accountID: account, messageID: messageID, deletedAt: max(now, stored?.version.modifiedAt ?? 0))
+    /// The deletion of the version the store holds (or of any version, when it holds none).
+    public static func of(_ messageID: String, in account: AccountID, stored: Message?) -> MessageDeletion {
+        MessageDeletion(accountID: account, messageID: messageID, version: stored?.version.sequence ?? 0)
     }
 }

@@ -1,17 +1,25 @@
-/// The provider's version of a message: the write guard orders writes by it.
+/// The provider's version of a message: the write guard orders writes by it, with no clock of ours involved.
 ///
-/// Writes are ordered by `modifiedAt` alone (Graph's `lastModifiedDateTime`, in milliseconds since 1970);
-/// `changeKey` is kept to tell two versions apart but carries no order. An incoming write whose `modifiedAt`
-/// is not older than the stored one wins, so replaying the same version is harmless.
+/// `sequence` is a number the provider raises with every change of the message (Graph: `lastModifiedDateTime` in
+/// milliseconds since 1970; IMAP: MODSEQ within the folder's UIDVALIDITY). A higher sequence is newer. Two versions
+/// with the same sequence are the same version when their change keys agree, and of unknown order when they differ
+/// (Graph's times have second precision, so two changes within one second share one): the store refuses to guess
+/// and answers ``WriteOutcome/unordered``, and the engine reads the message again to learn which is current.
 public struct MessageVersion: Sendable, Equatable, Codable {
-    /// Milliseconds since 1970 of the provider's last modification.
-    public var modifiedAt: Int64
-    /// The provider's opaque change key.
+    /// The provider's ordering number of the change.
+    public var sequence: Int64
+    /// The provider's opaque change key: tells two versions of one sequence apart, carries no order.
     public var changeKey: String
 
     /// Creates a version.
-    public init(modifiedAt: Int64, changeKey: String) {
-        self.modifiedAt = modifiedAt
+    public init(sequence: Int64, changeKey: String) {
+        self.sequence = sequence
         self.changeKey = changeKey
+    }
+
+    /// How an incoming version stands against a stored one.
+    public func ordering(against stored: MessageVersion) -> VersionOrdering {
+        if self.sequence != stored.sequence { return self.sequence > stored.sequence ? .newer : .older }
+        return self.changeKey == stored.changeKey ? .same : .unordered
     }
 }

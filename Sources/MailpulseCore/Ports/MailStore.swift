@@ -43,9 +43,11 @@ public protocol MailStore: Sendable {
 
     // MARK: Messages
 
-    /// Writes messages in one transaction under the version guard.
-    func upsertMessages(_ messages: [Message]) async throws -> WriteOutcome
-    /// Turns messages into tombstones in one transaction; a deletion older than the stored version is stale.
+    /// Writes messages in one transaction under the version guard. A message whose version has the stored sequence
+    /// and another change key is ``WriteOutcome/unordered`` and left as it is, unless `settlingTies`: the messages
+    /// were read from the provider after the stored version was written, so they are current and replace it.
+    func upsertMessages(_ messages: [Message], settlingTies: Bool) async throws -> WriteOutcome
+    /// Turns messages into tombstones in one transaction; a deletion of a version older than the stored one is stale.
     func deleteMessages(_ deletions: [MessageDeletion]) async throws -> WriteOutcome
     /// A live message, or `nil` when it is unknown or deleted.
     func message(_ id: String, of account: AccountID) async throws -> Message?
@@ -62,4 +64,11 @@ public protocol MailStore: Sendable {
     func saveSyncState(_ state: SyncState) async throws
     /// Every sync state of an account.
     func syncStates(of account: AccountID) async throws -> [SyncState]
+}
+
+extension MailStore {
+    /// Writes messages in one transaction under the version guard, leaving versions of unknown order as they are.
+    public func upsertMessages(_ messages: [Message]) async throws -> WriteOutcome {
+        try await self.upsertMessages(messages, settlingTies: false)
+    }
 }

@@ -1,3 +1,4 @@
+public import MailpulseCore
 internal import Synchronization
 
 /// Where the provider reaches this node's webhooks now: fixed by configuration, or moved when a tunnel's public

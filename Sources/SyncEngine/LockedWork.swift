@@ -1,3 +1,5 @@
+public import MailpulseCore
+
 /// Work done under a backplane lock that is kept alive while the work runs. When the lock cannot be extended (the
 /// backplane was unreachable for longer than the lock lives, or another holder took it after it lapsed), the work is
 /// cancelled and ``LockLost`` is thrown: two holders never carry on side by side.

@@ -1,4 +1,5 @@
 internal import Foundation
+public import MailpulseCore
 
 /// Brings the store level with the provider by delta rounds: every folder, inbox first, each page stored in one
 /// batch and then its checkpoint saved, so an interrupted sync resumes where it stopped.
@@ -13,6 +14,7 @@ public struct MailboxSynchronizer: Sendable {
     private let provider: any MailReader
     private let tokens: AccessTokenSource
     private let events: any AccountEventPublisher
+    private let writer: MessageWriter
 
     /// Folders synced side by side: one folder's pages are fetched and stored one after another, which leaves a core
     /// of a two-core machine idle half the time.
@@ -27,6 +29,7 @@ public struct MailboxSynchronizer: Sendable {
         self.provider = provider
         self.tokens = tokens
         self.events = events
+        self.writer = MessageWriter(store: store, provider: provider, tokens: tokens, events: events)
     }
 
     /// Syncs every folder of an account. The initial sync shows `syncing` while it runs; a backfill keeps the
@@ -90,12 +93,11 @@ public struct MailboxSynchronizer: Sendable {
             if let next = changes.nextLink {
                 readAhead = Task { try await self.page(next, of: mailbox, account: account) }
             }
-            let outcome = try await self.store.upsertMessages(changes.upserts)
+            try await self.writer.write(changes.upserts, of: account)
             try await self.reconcile(changes.removed, leaving: mailbox, of: account)
             seen?.formUnion(changes.upserts.map(\.id))
             state.pagesStored += 1
             state.messagesStored += changes.upserts.count
-            await self.publish(changes.upserts, applied: outcome.applied, of: account)
             await self.events.publish(
                 .syncProgress(
                     SyncProgress(
@@ -138,18 +140,7 @@ public struct MailboxSynchronizer: Sendable {
     private func reconcile(_ removed: [String], leaving mailbox: String, of account: AccountID) async throws {
         for id in removed {
             guard let stored = try await self.store.message(id, of: account), stored.mailboxID == mailbox else { continue }
-            let current = try await self.tokens.withAccessToken(for: account) { token in
-                try await self.provider.message(id, of: account, accessToken: token)
-            }
-            if let current {
-                let outcome = try await self.store.upsertMessages([current])
-                await self.publish([current], applied: outcome.applied, of: account)
-            } else {
-                let outcome = try await self.store.deleteMessages([.observedNow(of: id, in: account, stored: stored)])
-                if !outcome.applied.isEmpty {
-                    await self.events.publish(.messageDeleted(id: id), for: account)
-                }
-            }
+            try await self.writer.refresh(id, of: account, stored: stored)
         }
     }
 
@@ -187,12 +178,6 @@ public struct MailboxSynchronizer: Sendable {
             cursor = page.next
         } while cursor != nil
         try await self.reconcile(missing, leaving: mailbox, of: account)
-    }
-
-    /// Publishes the messages a write applied (a stale one changed nothing).
-    private func publish(_ messages: [Message], applied: [String], of account: AccountID) async {
-        let applied = Set(applied)
-        await self.events.publish(messages.filter { applied.contains($0.id) }.map(AccountEvent.messageUpserted), for: account)
     }
 
     /// Moves the account to the status `next` picks for it, only from the given ones, so a sync never hides

@@ -1,3 +1,5 @@
+public import MailpulseCore
+
 /// How often and how patiently to retry a call that failed in a way that may pass: exponential backoff with
 /// full jitter, so that many callers that failed together do not retry together.
 public struct RetryPolicy: Sendable, Equatable {

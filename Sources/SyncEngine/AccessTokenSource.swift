@@ -1,4 +1,5 @@
 internal import Foundation
+public import MailpulseCore
 internal import Metrics
 
 /// Hands out valid access tokens, refreshing them before they expire under a per-account lock shared by every

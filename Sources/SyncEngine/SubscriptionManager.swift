@@ -1,4 +1,5 @@
 public import Foundation
+public import MailpulseCore
 
 /// Keeps each account's change-notification subscription alive: creates it (with a fresh secret registered in
 /// the ``SubscriptionDirectory``), renews it within a margin of its expiry, recreates it when the provider lost

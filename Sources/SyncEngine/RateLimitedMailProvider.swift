@@ -1,4 +1,5 @@
 public import Foundation
+public import MailpulseCore
 internal import Metrics
 
 /// Keeps every mailbox within the provider's limits across all nodes: each mailbox call waits out the mailbox's

@@ -1,18 +1,16 @@
+public import MailpulseCore
+
 /// Applies one message's change notifications to the store: a deletion without asking the provider, anything
 /// else by fetching the message as it is now (so the order and number of notifications do not matter), written
 /// under the version guard, then published.
 public struct ChangeProcessor: Sendable {
     private let store: any MailStore
-    private let provider: any MailReader
-    private let tokens: AccessTokenSource
-    private let events: any AccountEventPublisher
+    private let writer: MessageWriter
 
     /// Creates a processor; `provider` should be rate limited.
     public init(store: any MailStore, provider: any MailReader, tokens: AccessTokenSource, events: any AccountEventPublisher) {
         self.store = store
-        self.provider = provider
-        self.tokens = tokens
-        self.events = events
+        self.writer = MessageWriter(store: store, provider: provider, tokens: tokens, events: events)
     }
 
     /// Applies the change of one message: `kind` is the strongest change queued for it, `changeKey` the newest
@@ -20,30 +18,13 @@ public struct ChangeProcessor: Sendable {
     public func apply(_ messageID: String, of account: AccountID, kind: ChangeNotice.Kind, changeKey: String?) async throws {
         let stored = try await self.store.message(messageID, of: account)
         if kind == .deleted {
-            try await self.delete(messageID, of: account, stored: stored)
+            try await self.writer.delete(messageID, of: account, stored: stored)
             return
         }
         // The store holds the version the notification saw (a duplicate): nothing to fetch.
         if let changeKey, let stored, stored.version.changeKey == changeKey {
             return
         }
-        let current = try await self.tokens.withAccessToken(for: account) { token in
-            try await self.provider.message(messageID, of: account, accessToken: token)
-        }
-        guard let current else {
-            try await self.delete(messageID, of: account, stored: stored)
-            return
-        }
-        let outcome = try await self.store.upsertMessages([current])
-        if !outcome.applied.isEmpty {
-            await self.events.publish(.messageUpserted(current), for: account)
-        }
-    }
-
-    private func delete(_ messageID: String, of account: AccountID, stored: Message?) async throws {
-        let outcome = try await self.store.deleteMessages([.observedNow(of: messageID, in: account, stored: stored)])
-        if stored != nil, !outcome.applied.isEmpty {
-            await self.events.publish(.messageDeleted(id: messageID), for: account)
-        }
+        try await self.writer.refresh(messageID, of: account, stored: stored)
     }
 }
