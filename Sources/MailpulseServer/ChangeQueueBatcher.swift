@@ -1,13 +1,13 @@
 internal import MailpulseCore
 
-/// Queues the notices of concurrent webhook deliveries together (group commit): while one call to the queue runs,
+/// Queues the hints of concurrent webhook deliveries together (group commit): while one call to the queue runs,
 /// the deliveries arriving meanwhile wait and go in the next call, so the queue sees one script per batch instead of
-/// one per POST. Each delivery is answered only once its notices are queued, so a 202 still means nothing is lost.
+/// one per POST. Each delivery is answered only once its hints are queued, so a 202 still means nothing is lost.
 actor ChangeQueueBatcher {
     private let queue: any ChangeQueue
-    /// The most notices one call carries (a delivery larger than this goes alone).
+    /// The most hints one call carries (a delivery larger than this goes alone).
     private let maximumNotices: Int
-    private var waiting: [(notices: [ChangeNotice], continuation: CheckedContinuation<Int, any Error>)] = []
+    private var waiting: [(hints: [ChangeHint], continuation: CheckedContinuation<Int, any Error>)] = []
     private var flushing = false
 
     init(queue: any ChangeQueue, maximumNotices: Int = 1_000) {
@@ -15,11 +15,11 @@ actor ChangeQueueBatcher {
         self.maximumNotices = maximumNotices
     }
 
-    /// Queues one delivery's notices with whatever else is waiting; answers how many entries were added for it.
-    func enqueue(_ notices: [ChangeNotice]) async throws -> Int {
-        guard !notices.isEmpty else { return 0 }
+    /// Queues one delivery's hints with whatever else is waiting; answers how many entries were added for it.
+    func enqueue(_ hints: [ChangeHint]) async throws -> Int {
+        guard !hints.isEmpty else { return 0 }
         return try await withCheckedThrowingContinuation { continuation in
-            self.waiting.append((notices, continuation))
+            self.waiting.append((hints, continuation))
             if !self.flushing {
                 self.flushing = true
                 Task { await self.flush() }
@@ -31,14 +31,14 @@ actor ChangeQueueBatcher {
         while !self.waiting.isEmpty {
             var taken = 0
             var count = 0
-            while taken < self.waiting.count, taken == 0 || count + self.waiting[taken].notices.count <= self.maximumNotices {
-                count += self.waiting[taken].notices.count
+            while taken < self.waiting.count, taken == 0 || count + self.waiting[taken].hints.count <= self.maximumNotices {
+                count += self.waiting[taken].hints.count
                 taken += 1
             }
             let batch = self.waiting.prefix(taken)
             self.waiting.removeFirst(taken)
             do {
-                let queued = try await self.queue.enqueue(groups: batch.map(\.notices))
+                let queued = try await self.queue.enqueue(groups: batch.map(\.hints))
                 for (delivery, added) in zip(batch, queued) { delivery.continuation.resume(returning: added) }
             } catch {
                 for delivery in batch { delivery.continuation.resume(throwing: error) }

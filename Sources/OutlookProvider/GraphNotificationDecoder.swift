@@ -32,10 +32,10 @@ public struct GraphNotificationDecoder: NotificationDecoder {
         return NotificationBatch(items: items, malformed: malformed)
     }
 
-    private static func kind(of notification: GraphChangeNotification) -> ChangeNotice.Kind? {
+    private static func kind(of notification: GraphChangeNotification) -> ChangeHint.Kind? {
         if let event = notification.lifecycleEvent {
-            return ChangeNotice.Kind(rawValue: event).flatMap { $0.isMessageChange ? nil : $0 }
+            return ChangeHint.Kind(rawValue: event).flatMap { $0.isMessageChange ? nil : $0 }
         }
-        return notification.changeType.flatMap(ChangeNotice.Kind.init(rawValue:)).flatMap { $0.isMessageChange ? $0 : nil }
+        return notification.changeType.flatMap(ChangeHint.Kind.init(rawValue:)).flatMap { $0.isMessageChange ? $0 : nil }
     }
 }

@@ -2,18 +2,18 @@ internal import Redis
 
 /// The Lua scripts of the change queue and the event log: each one atomic on the server.
 enum ChangeQueueScripts {
-    /// KEYS[1] stream; ARGV maximum length, coalescing ttl in ms, coalescing key prefix, then five values per
-    /// notice: account, subscription, kind, message id, change key. A message notice is queued only when none
-    /// waits for that message: otherwise it joins the waiting one (a deletion wins; differing change keys cancel,
-    /// since arrival order says nothing about which is newer). Answers 1 for each notice queued, 0 for each joined.
+    /// KEYS[1] stream; ARGV maximum length, coalescing ttl in ms, then seven values per hint: coalescing key (empty:
+    /// never coalesced), account, subscription, kind, message id, folder id, change key. A hint is queued only when none
+    /// waits under its key: otherwise it joins the waiting one (a deletion wins; differing change keys cancel, since
+    /// arrival order says nothing about which is newer). Answers 1 for each hint queued, 0 for each joined.
     static let enqueue = RedisScript(
         """
         local added = {}
-        for i = 4, #ARGV, 5 do
-            local account, subscription, kind, message, changeKey = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+        for i = 3, #ARGV, 7 do
+            local key, account, subscription, kind, message, mailbox, changeKey =
+                ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
             local queue = true
-            if message ~= '' then
-                local key = ARGV[3] .. account .. ':' .. message
+            if key ~= '' then
                 local waiting = redis.call('GET', key)
                 if waiting then
                     queue = false
@@ -31,7 +31,7 @@ enum ChangeQueueScripts {
                 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
                     '\(ChangeStreamField.account.rawValue)', account, '\(ChangeStreamField.subscription.rawValue)', subscription,
                     '\(ChangeStreamField.kind.rawValue)', kind, '\(ChangeStreamField.message.rawValue)', message,
-                    '\(ChangeStreamField.changeKey.rawValue)', changeKey)
+                    '\(ChangeStreamField.mailbox.rawValue)', mailbox, '\(ChangeStreamField.changeKey.rawValue)', changeKey)
             end
             added[#added + 1] = queue and 1 or 0
         end

@@ -5,5 +5,6 @@ enum ChangeStreamField: String {
     case subscription = "s"
     case kind = "k"
     case message = "m"
+    case mailbox = "f"
     case changeKey = "e"
 }

@@ -1,7 +1,8 @@
 public import MailpulseCore
 public import Redis
 
-/// ``ChangeQueue`` on a Redis stream read through a consumer group, with a coalescing key per waiting message.
+/// ``ChangeQueue`` on a Redis stream read through a consumer group, with a coalescing key per waiting hint's scope
+/// (``ChangeHint/coalescingKey``).
 public struct RedisChangeQueue: ChangeQueue {
     private let client: any RedisClientProtocol
     private let stream: String
@@ -27,18 +28,16 @@ public struct RedisChangeQueue: ChangeQueue {
         try await self.client.ensureGroup(self.group, on: self.stream)
     }
 
-    public func enqueue(groups: [[ChangeNotice]]) async throws -> [Int] {
-        let notices = groups.flatMap(\.self)
-        guard !notices.isEmpty else { return groups.map { _ in 0 } }
-        var arguments = [RedisArgument(self.maximumLength), RedisArgument(self.coalescingTTL.milliseconds), RedisArgument(self.pendingPrefix)]
-        for notice in notices {
-            arguments += [
-                RedisArgument(notice.accountID.description), RedisArgument(notice.subscriptionID), RedisArgument(notice.kind.rawValue),
-                RedisArgument(notice.messageID ?? ""), RedisArgument(notice.changeKey ?? ""),
-            ]
+    public func enqueue(groups: [[ChangeHint]]) async throws -> [Int] {
+        let hints = groups.flatMap(\.self)
+        guard !hints.isEmpty else { return groups.map { _ in 0 } }
+        var arguments = [RedisArgument(self.maximumLength), RedisArgument(self.coalescingTTL.milliseconds)]
+        for hint in hints {
+            arguments.append(RedisArgument(hint.coalescingKey.map { "\(self.pendingPrefix)\($0)" } ?? ""))
+            arguments += Self.fields(of: hint).map { RedisArgument($0.1) }
         }
         let reply = try await self.client.evaluate(ChangeQueueScripts.enqueue, keys: [self.stream], arguments: arguments)
-        guard let flags = reply.array?.compactMap(\.integer), flags.count == notices.count else {
+        guard let flags = reply.array?.compactMap(\.integer), flags.count == hints.count else {
             throw RedisError.unexpectedReply("the enqueue script answered \(reply)")
         }
         var start = 0
@@ -73,22 +72,18 @@ public struct RedisChangeQueue: ChangeQueue {
         }
     }
 
-    public func begin(_ notice: ChangeNotice) async throws -> ChangeNotice {
-        guard let message = notice.messageID,
-            let waiting = try await self.client.getdel("\(self.pendingPrefix)\(notice.accountID):\(message)"),
+    public func begin(_ hint: ChangeHint) async throws -> ChangeHint {
+        guard let key = hint.coalescingKey,
+            let waiting = try await self.client.getdel("\(self.pendingPrefix)\(key)"),
             let separator = waiting.firstIndex(of: "|"),
-            let kind = ChangeNotice.Kind(rawValue: String(waiting[..<separator]))
-        else { return notice }
-        // The script has merged every notice that waited into this one; it is joined with the worker's own.
+            let kind = ChangeHint.Kind(rawValue: String(waiting[..<separator]))
+        else { return hint }
+        // The script has merged every hint that waited into this one; it is joined with the worker's own.
+        var waited = hint
+        waited.kind = kind
         let changeKey = String(waiting[waiting.index(after: separator)...])
-        let waited = ChangeNotice(
-            accountID: notice.accountID,
-            subscriptionID: notice.subscriptionID,
-            kind: kind,
-            messageID: message,
-            changeKey: changeKey.isEmpty ? nil : changeKey
-        )
-        return notice.joining(waited)
+        waited.changeKey = changeKey.isEmpty ? nil : changeKey
+        return hint.joining(waited)
     }
 
     public func acknowledge(_ changes: [QueuedChange]) async throws {
@@ -107,7 +102,7 @@ public struct RedisChangeQueue: ChangeQueue {
     public func deadLetter(_ change: QueuedChange, reason: String) async throws {
         _ = try await self.client.xadd(
             self.deadLetters,
-            fields: Self.fields(of: change.notice) + [("reason", reason), ("entry", change.entryID)],
+            fields: Self.fields(of: change.hint) + [("reason", reason), ("entry", change.entryID)],
             approximateMaximumLength: 10_000
         )
         try await self.acknowledge([change])
@@ -123,13 +118,15 @@ public struct RedisChangeQueue: ChangeQueue {
         try await self.client.xlen(self.deadLetters)
     }
 
-    private static func fields(of notice: ChangeNotice) -> [(String, String)] {
+    /// The entry's fields, in the order the enqueue script takes them.
+    private static func fields(of hint: ChangeHint) -> [(String, String)] {
         [
-            (ChangeStreamField.account.rawValue, notice.accountID.description),
-            (ChangeStreamField.subscription.rawValue, notice.subscriptionID),
-            (ChangeStreamField.kind.rawValue, notice.kind.rawValue),
-            (ChangeStreamField.message.rawValue, notice.messageID ?? ""),
-            (ChangeStreamField.changeKey.rawValue, notice.changeKey ?? ""),
+            (ChangeStreamField.account.rawValue, hint.accountID.description),
+            (ChangeStreamField.subscription.rawValue, hint.subscriptionID ?? ""),
+            (ChangeStreamField.kind.rawValue, hint.kind.rawValue),
+            (ChangeStreamField.message.rawValue, hint.messageID ?? ""),
+            (ChangeStreamField.mailbox.rawValue, hint.mailboxID ?? ""),
+            (ChangeStreamField.changeKey.rawValue, hint.changeKey ?? ""),
         ]
     }
 
@@ -139,21 +136,23 @@ public struct RedisChangeQueue: ChangeQueue {
         var junk: [String] = []
         for entry in entries {
             guard let account = entry[ChangeStreamField.account.rawValue].flatMap(AccountID.init),
-                let kind = entry[ChangeStreamField.kind.rawValue].flatMap(ChangeNotice.Kind.init(rawValue:))
+                let kind = entry[ChangeStreamField.kind.rawValue].flatMap(ChangeHint.Kind.init(rawValue:))
             else {
                 junk.append(entry.id)
                 continue
             }
-            let message = entry[ChangeStreamField.message.rawValue] ?? ""
-            let changeKey = entry[ChangeStreamField.changeKey.rawValue] ?? ""
-            let notice = ChangeNotice(
+            func field(_ name: ChangeStreamField) -> String? {
+                entry[name.rawValue].flatMap { $0.isEmpty ? nil : $0 }
+            }
+            let hint = ChangeHint(
                 accountID: account,
-                subscriptionID: entry[ChangeStreamField.subscription.rawValue] ?? "",
+                subscriptionID: field(.subscription),
                 kind: kind,
-                messageID: message.isEmpty ? nil : message,
-                changeKey: changeKey.isEmpty ? nil : changeKey
+                messageID: field(.message),
+                mailboxID: field(.mailbox),
+                changeKey: field(.changeKey)
             )
-            changes.append(QueuedChange(entryID: entry.id, notice: notice))
+            changes.append(QueuedChange(entryID: entry.id, hint: hint))
         }
         try await self.acknowledge(entries: junk)
         return changes

@@ -20,6 +20,35 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
         var initial: Bool
         /// Wait for the account's lock rather than skip when another sync holds it.
         var mustRun: Bool
+        /// The folders to run delta rounds of; `nil` for every folder.
+        var folders: Set<String>? = nil
+    }
+
+    /// A sync running on this node.
+    private struct Running {
+        /// The round asked for while it runs.
+        var again: Again?
+    }
+
+    /// A round asked for while one runs on this node: every folder, or some.
+    private enum Again {
+        case everyFolder
+        case folders(Set<String>)
+
+        /// This round and another one, as one.
+        func adding(_ folders: Set<String>?) -> Again {
+            switch (self, folders) {
+            case (.folders(let mine), let theirs?): .folders(mine.union(theirs))
+            default: .everyFolder
+            }
+        }
+
+        var folders: Set<String>? {
+            switch self {
+            case .everyFolder: nil
+            case .folders(let folders): folders
+            }
+        }
     }
 
     /// How long an account's sync lock lives without an extension.
@@ -41,8 +70,8 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
     private let logger: Logger
     private let stream: AsyncStream<Request>
     private let continuation: AsyncStream<Request>.Continuation
-    /// Accounts syncing on this node, and whether another round was asked for meanwhile.
-    private let running = Mutex<[AccountID: Bool]>([:])
+    /// Accounts syncing on this node, each with the round asked for meanwhile, if any.
+    private let running = Mutex<[AccountID: Running]>([:])
 
     /// Creates the service. `describe` turns a failure into the sentence people read in the account's activity;
     /// `clock` times the schedule and the sync locks (the backplane's).
@@ -83,6 +112,11 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
     /// Asks for a delta round of every folder of an account (notifications were missed or may have been).
     public func requestBackfill(_ account: AccountID) {
         self.continuation.yield(Request(account: account, initial: false, mustRun: true))
+    }
+
+    /// Asks for delta rounds of some folders of an account (a folder's doorbell rang).
+    public func requestRound(_ account: AccountID, folders: Set<String>) {
+        self.continuation.yield(Request(account: account, initial: false, mustRun: true, folders: folders))
     }
 
     public func run() async throws {
@@ -169,33 +203,39 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
         let account = request.account
         // One sync per account on this node; a request that must run while one runs asks it for another round.
         let started = self.running.withLock { running -> Bool in
-            if running[account] != nil {
-                if request.mustRun { running[account] = true }
+            if let sync = running[account] {
+                if request.mustRun {
+                    running[account]?.again = sync.again?.adding(request.folders) ?? request.folders.map(Again.folders) ?? .everyFolder
+                }
                 return false
             }
-            running[account] = false
+            running[account] = Running()
             return true
         }
         guard started else { return }
         var initial = request.initial
+        var folders = request.folders
         while true {
-            await self.runOnce(account, initial: initial, wait: request.mustRun)
-            let again = self.running.withLock { running -> Bool in
-                if running[account] == true {
-                    running[account] = false
-                    return true
+            await self.runOnce(account, initial: initial, folders: folders, wait: request.mustRun)
+            let again = self.running.withLock { running -> Again? in
+                guard let next = running[account]?.again else {
+                    running[account] = nil
+                    return nil
                 }
-                running[account] = nil
-                return false
+                running[account] = Running()
+                return next
             }
-            guard again, !Task.isCancelled else { break }
+            guard let again, !Task.isCancelled else { break }
             initial = false
+            folders = again.folders
         }
         if Task.isCancelled { self.running.withLock { $0[account] = nil } }
     }
 
-    private func runOnce(_ account: AccountID, initial: Bool, wait: Bool) async {
-        let metadata: Logger.Metadata = ["account.id": "\(account)", "sync.initial": "\(initial)"]
+    private func runOnce(_ account: AccountID, initial: Bool, folders: Set<String>?, wait: Bool) async {
+        let metadata: Logger.Metadata = [
+            "account.id": "\(account)", "sync.initial": "\(initial)", "sync.folders": "\(folders.map { "\($0.count)" } ?? "all")",
+        ]
         do {
             let ran = try await self.locked.run(Self.lockKey(account), wait: wait) {
                 self.logger.info("Sync started", metadata: metadata)
@@ -210,8 +250,13 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
                     )
                 }
                 let started = ContinuousClock.now
-                try await self.synchronizer.sync(account, initial: initial)
-                Metrics.Timer(label: "mailpulse_sync_duration_seconds", dimensions: [("kind", initial ? "initial" : "backfill")])
+                if let folders {
+                    try await self.synchronizer.sync(folders, of: account)
+                } else {
+                    try await self.synchronizer.sync(account, initial: initial)
+                }
+                let kind = initial ? "initial" : folders == nil ? "backfill" : "folders"
+                Metrics.Timer(label: "mailpulse_sync_duration_seconds", dimensions: [("kind", kind)])
                     .record(duration: ContinuousClock.now - started)
                 self.logger.info("Sync finished", metadata: metadata)
             }

@@ -15,7 +15,7 @@ public struct ChangeProcessor: Sendable {
 
     /// Applies the change of one message: `kind` is the strongest change queued for it, `changeKey` the newest
     /// change key a notification carried (a notification whose change key the store holds is a duplicate).
-    public func apply(_ messageID: String, of account: AccountID, kind: ChangeNotice.Kind, changeKey: String?) async throws {
+    public func apply(_ messageID: String, of account: AccountID, kind: ChangeHint.Kind, changeKey: String?) async throws {
         let stored = try await self.store.message(messageID, of: account)
         if kind == .deleted {
             try await self.writer.delete(messageID, of: account, stored: stored)

@@ -86,12 +86,13 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
         }
     }
 
-    /// Groups a batch by message (lifecycle entries each alone) and processes the groups a few at a time.
+    /// Groups a batch by scope (a message, a folder, the account; lifecycle entries each alone) and processes the groups
+    /// a few at a time.
     private func process(_ batch: [QueuedChange]) async throws {
         var groups: [String: [QueuedChange]] = [:]
         var order: [String] = []
         for change in batch {
-            let key = change.notice.messageID.map { "\(change.notice.accountID):\($0)" } ?? change.entryID
+            let key = change.hint.coalescingKey ?? change.entryID
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(change)
         }
@@ -108,8 +109,8 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
             }
         }
         var processed: [AccountID: Int] = [:]
-        for change in batch where change.notice.kind.isMessageChange {
-            processed[change.notice.accountID, default: 0] += 1
+        for change in batch where change.hint.kind.isMessageChange {
+            processed[change.hint.accountID, default: 0] += 1
         }
         // An account deleted meanwhile gets no event: its log in Redis is gone and must stay gone.
         for (account, count) in processed where try await self.store.account(account) != nil {
@@ -118,16 +119,24 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
     }
 
     private func handle(_ changes: [QueuedChange]) async throws {
-        let notice = changes[0].notice
-        let account = notice.accountID
+        let hint = changes[0].hint
+        let account = hint.accountID
         do {
-            if notice.kind.isMessageChange, let messageID = notice.messageID {
+            switch hint.scope {
+            case .message(let messageID):
                 try await self.messages.run("\(account):\(messageID)") {
                     let merged = try await self.queue.begin(Self.merged(changes))
                     try await self.processor.apply(messageID, of: account, kind: merged.kind, changeKey: merged.changeKey)
                 }
-            } else {
-                try await self.handleLifecycle(notice)
+            case .folder(let mailboxID):
+                // Clears the coalescing key: hints for the folder from now on are queued again.
+                _ = try await self.queue.begin(hint)
+                self.syncService.requestRound(account, folders: [mailboxID])
+            case .account:
+                _ = try await self.queue.begin(hint)
+                fallthrough
+            case .push:
+                try await self.handleLifecycle(hint)
             }
         } catch is CancellationError {
             // Left unacknowledged: another worker claims the entries.
@@ -155,11 +164,11 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
         try await self.queue.acknowledge(changes)
     }
 
-    private func handleLifecycle(_ notice: ChangeNotice) async throws {
-        let account = notice.accountID
-        self.logger.info("Lifecycle notification", metadata: ["account.id": "\(account)", "lifecycle.event": "\(notice.kind)"])
-        await self.events.publish(.activity("Lifecycle event: \(notice.kind.rawValue)"), for: account)
-        switch notice.kind {
+    private func handleLifecycle(_ hint: ChangeHint) async throws {
+        let account = hint.accountID
+        self.logger.info("Lifecycle notification", metadata: ["account.id": "\(account)", "lifecycle.event": "\(hint.kind)"])
+        await self.events.publish(.activity("Lifecycle event: \(hint.kind.rawValue)"), for: account)
+        switch hint.kind {
         case .missed:
             self.syncService.requestBackfill(account)
         case .subscriptionRemoved:
@@ -169,13 +178,13 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
             if try await self.subscriptions.reauthorize(account) == .recreated {
                 self.syncService.requestBackfill(account)
             }
-        case .created, .updated, .deleted:
+        case .created, .updated, .deleted, .folderChanged:
             break
         }
     }
 
-    /// The entries of one message as one notice (``ChangeNotice/joining(_:)``).
-    private static func merged(_ changes: [QueuedChange]) -> ChangeNotice {
-        changes.dropFirst().reduce(changes[0].notice) { $0.joining($1.notice) }
+    /// The entries of one scope as one hint (``ChangeHint/joining(_:)``).
+    private static func merged(_ changes: [QueuedChange]) -> ChangeHint {
+        changes.dropFirst().reduce(changes[0].hint) { $0.joining($1.hint) }
     }
 }

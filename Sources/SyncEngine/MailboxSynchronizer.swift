@@ -59,6 +59,19 @@ public struct MailboxSynchronizer: Sendable {
         try await self.setStatus(account, from: [.linked, .syncing, .live, .degraded], synced: true) { $0.subscription == nil ? .degraded : .live }
     }
 
+    /// Runs delta rounds of some folders of an account (their doorbells rang). A folder the mirror does not know yet
+    /// (created at the provider since the last round) brings a round of every folder, which lists it.
+    public func sync(_ folders: Set<String>, of account: AccountID) async throws {
+        let known = try await self.store.mailboxes(of: account).filter { folders.contains($0.id) }
+        guard known.count == folders.count else {
+            try await self.sync(account)
+            return
+        }
+        for folder in known {
+            try await self.syncFolder(folder, of: account)
+        }
+    }
+
     /// Runs one delta round of a folder from its checkpoint, or its cursor, or the start.
     public func syncFolder(_ folder: Mailbox, of account: AccountID) async throws {
         let mailbox = folder.id

@@ -121,4 +121,32 @@ import Testing
             #expect(told)
         }
     }
+
+    @Test func aFolderRoundReadsThatFolderAlone() async throws {
+        let engine = try await SyncEngineFixtures.linked(status: .live, lastSyncedAt: Date())
+        Self.mailbox(engine)
+        engine.provider.addFolder("archive", "Archive")
+        try await engine.synchronizer.sync(engine.account)
+        let before = engine.provider.calls
+        engine.provider.put("new", in: "archive", subject: "Filed")
+        let service = engine.syncService(schedule: Self.schedule)
+        try await Self.running(service) {
+            service.requestRound(engine.account, folders: ["archive"])
+            let held = try await TestEnvironment.eventually { try await engine.stored()["archive"] == ["new"] }
+            #expect(held)
+        }
+        #expect(engine.provider.calls.folderLists == before.folderLists, "the folder is known: no folder list")
+        #expect(engine.provider.calls.pages == before.pages + 1, "one delta page of the archive, none of the inbox")
+    }
+
+    @Test func aRoundOfAFolderTheMirrorDoesNotKnowListsTheFolders() async throws {
+        let engine = try await SyncEngineFixtures.linked(status: .live, lastSyncedAt: Date())
+        Self.mailbox(engine)
+        try await engine.synchronizer.sync(engine.account)
+        engine.provider.addFolder("projects", "Projects")
+        engine.provider.put("p1", in: "projects")
+        try await engine.synchronizer.sync(["projects"], of: engine.account)
+        #expect(try await engine.store.mailboxes(of: engine.account).map(\.id).contains("projects"))
+        #expect(try await engine.stored()["projects"] == ["p1"])
+    }
 }

@@ -2,7 +2,7 @@ import MailpulseCore
 import SyncEngine
 import Testing
 
-/// What one change notice does to the mirror: the fewest provider calls that make the store true again.
+/// What one change hint does to the mirror: the fewest provider calls that make the store true again.
 @Suite struct ChangeProcessorTests {
     @Test func aDeletionIsAppliedWithoutAskingTheProvider() async throws {
         let engine = try await SyncEngineFixtures.linked()

@@ -1,20 +1,20 @@
 internal import Synchronization
 
-/// ``ChangeQueue`` in one process's memory, with the Redis queue's rules: a message's notice waits once (later ones
-/// join it, ``ChangeNotice/joining(_:)``), an entry received and not acknowledged for `idle` can be claimed by another
+/// ``ChangeQueue`` in one process's memory, with the Redis queue's rules: a hint waits once per scope (later ones
+/// join it, ``ChangeHint/joining(_:)``), an entry received and not acknowledged for `idle` can be claimed by another
 /// consumer, and a dead-lettered entry is set aside. ``receive(consumer:limit:wait:)`` answers at once: in one
 /// process there is nobody to wait for.
 public final class MemoryChangeQueue<C: Clock>: ChangeQueue where C.Duration == Duration {
     private struct Entry {
         var id: String
-        var notice: ChangeNotice
+        var hint: ChangeHint
         var consumer: String?
         var deliveredAt: C.Instant?
     }
 
     private struct State {
         var entries: [Entry] = []
-        var waiting: [String: ChangeNotice] = [:]
+        var waiting: [String: ChangeHint] = [:]
         var deadLetters: [(QueuedChange, String)] = []
         var nextID = 0
     }
@@ -33,20 +33,20 @@ public final class MemoryChangeQueue<C: Clock>: ChangeQueue where C.Duration == 
     /// The entries set aside, with their reasons.
     public var deadLetters: [(change: QueuedChange, reason: String)] { self.state.withLock { $0.deadLetters } }
 
-    public func enqueue(groups: [[ChangeNotice]]) async throws -> [Int] {
+    public func enqueue(groups: [[ChangeHint]]) async throws -> [Int] {
         self.state.withLock { state in
-            groups.map { notices in
+            groups.map { hints in
                 var added = 0
-                for notice in notices {
-                    if let key = Self.waitingKey(notice) {
+                for hint in hints {
+                    if let key = hint.coalescingKey {
                         if let waiting = state.waiting[key] {
-                            state.waiting[key] = waiting.joining(notice)
+                            state.waiting[key] = waiting.joining(hint)
                             continue
                         }
-                        state.waiting[key] = notice
+                        state.waiting[key] = hint
                     }
                     state.nextID += 1
-                    state.entries.append(Entry(id: "\(state.nextID)", notice: notice))
+                    state.entries.append(Entry(id: "\(state.nextID)", hint: hint))
                     added += 1
                 }
                 return added
@@ -61,7 +61,7 @@ public final class MemoryChangeQueue<C: Clock>: ChangeQueue where C.Duration == 
             for index in state.entries.indices where state.entries[index].consumer == nil && received.count < limit {
                 state.entries[index].consumer = consumer
                 state.entries[index].deliveredAt = now
-                received.append(QueuedChange(entryID: state.entries[index].id, notice: state.entries[index].notice))
+                received.append(QueuedChange(entryID: state.entries[index].id, hint: state.entries[index].hint))
             }
             return received
         }
@@ -77,17 +77,17 @@ public final class MemoryChangeQueue<C: Clock>: ChangeQueue where C.Duration == 
                 else { continue }
                 state.entries[index].consumer = consumer
                 state.entries[index].deliveredAt = now
-                claimed.append(QueuedChange(entryID: state.entries[index].id, notice: state.entries[index].notice))
+                claimed.append(QueuedChange(entryID: state.entries[index].id, hint: state.entries[index].hint))
             }
             return claimed
         }
     }
 
-    public func begin(_ notice: ChangeNotice) async throws -> ChangeNotice {
-        guard let key = Self.waitingKey(notice), let waited = self.state.withLock({ $0.waiting.removeValue(forKey: key) }) else {
-            return notice
+    public func begin(_ hint: ChangeHint) async throws -> ChangeHint {
+        guard let key = hint.coalescingKey, let waited = self.state.withLock({ $0.waiting.removeValue(forKey: key) }) else {
+            return hint
         }
-        return notice.joining(waited)
+        return hint.joining(waited)
     }
 
     public func acknowledge(_ changes: [QueuedChange]) async throws {
@@ -98,9 +98,5 @@ public final class MemoryChangeQueue<C: Clock>: ChangeQueue where C.Duration == 
     public func deadLetter(_ change: QueuedChange, reason: String) async throws {
         self.state.withLock { $0.deadLetters.append((change, reason)) }
         try await self.acknowledge([change])
-    }
-
-    private static func waitingKey(_ notice: ChangeNotice) -> String? {
-        notice.messageID.map { "\(notice.accountID):\($0)" }
     }
 }

@@ -6,14 +6,14 @@ public struct NotificationBatch: Sendable, Equatable {
         /// The subscription it names and the secret it carries.
         public var claim: SubscriptionClaim
         /// What happened.
-        public var kind: ChangeNotice.Kind
+        public var kind: ChangeHint.Kind
         /// The message, for message changes.
         public var messageID: String?
         /// The message's change key as the notification saw it.
         public var changeKey: String?
 
         /// Creates an item.
-        public init(claim: SubscriptionClaim, kind: ChangeNotice.Kind, messageID: String? = nil, changeKey: String? = nil) {
+        public init(claim: SubscriptionClaim, kind: ChangeHint.Kind, messageID: String? = nil, changeKey: String? = nil) {
             self.claim = claim
             self.kind = kind
             self.messageID = messageID
@@ -32,9 +32,9 @@ public struct NotificationBatch: Sendable, Equatable {
         self.malformed = malformed
     }
 
-    /// The notice an item becomes once its claim is found to be the account's.
-    public static func notice(of item: Item, for account: AccountID) -> ChangeNotice {
-        ChangeNotice(
+    /// The hint an item becomes once its claim is found to be the account's.
+    public static func hint(of item: Item, for account: AccountID) -> ChangeHint {
+        ChangeHint(
             accountID: account,
             subscriptionID: item.claim.subscriptionID,
             kind: item.kind,

@@ -1,19 +1,19 @@
 /// The durable queue between the webhook intake and the workers, shared by every node.
 ///
-/// Message notices are coalesced: while a notice for a message waits, further notices for it are not queued (a
-/// deletion upgrades the waiting one). A worker calls ``begin(_:)`` before it fetches, so that notices arriving
+/// Message hints are coalesced: while a hint for a message waits, further hints for it are not queued (a
+/// deletion upgrades the waiting one). A worker calls ``begin(_:)`` before it fetches, so that hints arriving
 /// from then on are queued again and no change is lost.
 public protocol ChangeQueue: Sendable {
-    /// Queues the notices of several deliveries in one step; answers, for each delivery, how many entries were added
+    /// Queues the hints of several deliveries in one step; answers, for each delivery, how many entries were added
     /// (the rest joined a waiting one).
-    func enqueue(groups: [[ChangeNotice]]) async throws -> [Int]
+    func enqueue(groups: [[ChangeHint]]) async throws -> [Int]
     /// Up to `limit` new entries for this consumer, waiting at most `wait` for the first.
     func receive(consumer: String, limit: Int, wait: Duration) async throws -> [QueuedChange]
     /// Takes over entries another consumer received and did not acknowledge for `idle` (a dead worker's).
     func claimAbandoned(consumer: String, idle: Duration, limit: Int) async throws -> [QueuedChange]
-    /// Starts work on a message: answers the notice merged from every one queued for it since the last begin (a
-    /// deletion wins; the change key is kept only when all agree), or `notice` itself when none waits.
-    func begin(_ notice: ChangeNotice) async throws -> ChangeNotice
+    /// Starts work on a message: answers the hint merged from every one queued for it since the last begin (a
+    /// deletion wins; the change key is kept only when all agree), or `hint` itself when none waits.
+    func begin(_ hint: ChangeHint) async throws -> ChangeHint
     /// Marks entries done.
     func acknowledge(_ changes: [QueuedChange]) async throws
     /// Moves an entry that keeps failing aside for people to look at, and marks it done.
@@ -21,9 +21,9 @@ public protocol ChangeQueue: Sendable {
 }
 
 extension ChangeQueue {
-    /// Queues notices; answers how many entries were added (the rest joined a waiting one).
+    /// Queues hints; answers how many entries were added (the rest joined a waiting one).
     @discardableResult
-    public func enqueue(_ notices: [ChangeNotice]) async throws -> Int {
-        try await self.enqueue(groups: [notices])[0]
+    public func enqueue(_ hints: [ChangeHint]) async throws -> Int {
+        try await self.enqueue(groups: [hints])[0]
     }
 }

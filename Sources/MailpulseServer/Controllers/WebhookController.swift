@@ -46,15 +46,15 @@ struct WebhookController: Sendable {
         }
         var report = WebhookIntakeReport()
         report.malformed = batch.malformed
-        let notices = try await self.checked(batch.items, report: &report)
+        let hints = try await self.checked(batch.items, report: &report)
         do {
-            report.queued = try await self.queue.enqueue(notices)
+            report.queued = try await self.queue.enqueue(hints)
         } catch {
             // Graph redelivers on 5xx: nothing is lost while the queue is down.
             context.logger.error("Notifications not queued", metadata: ["error.type": "\(error)"])
             throw HTTPError(.serviceUnavailable, message: "the notification queue is unavailable; deliver again later")
         }
-        report.accepted = notices.count
+        report.accepted = hints.count
         report.record()
         if report.unknownSubscription + report.clientStateMismatch + report.malformed > 0 {
             context.logger.warning(
@@ -70,9 +70,9 @@ struct WebhookController: Sendable {
         return response
     }
 
-    /// The notices of the items whose subscription is known and whose secret matches; the rest are counted. Every
+    /// The hints of the items whose subscription is known and whose secret matches; the rest are counted. Every
     /// claim of the delivery is checked in one lookup.
-    private func checked(_ items: [NotificationBatch.Item], report: inout WebhookIntakeReport) async throws -> [ChangeNotice] {
+    private func checked(_ items: [NotificationBatch.Item], report: inout WebhookIntakeReport) async throws -> [ChangeHint] {
         guard !items.isEmpty else { return [] }
         let checks: [SubscriptionCheck]
         do {
@@ -80,15 +80,15 @@ struct WebhookController: Sendable {
         } catch {
             throw HTTPError(.serviceUnavailable, message: "the subscription directory is unavailable; deliver again later")
         }
-        var notices: [ChangeNotice] = []
+        var hints: [ChangeHint] = []
         for (item, check) in zip(items, checks) {
             switch check {
-            case .valid(let account): notices.append(NotificationBatch.notice(of: item, for: account))
+            case .valid(let account): hints.append(NotificationBatch.hint(of: item, for: account))
             case .unknown: report.unknownSubscription += 1
             case .clientStateMismatch: report.clientStateMismatch += 1
             }
         }
-        return notices
+        return hints
     }
 
     /// The decoded `validationToken` of a handshake: form encoding, so `+` is a space before percent-decoding.
