@@ -6,7 +6,7 @@ struct MailpulseDependencies: Sendable {
     let store: any MailStore
     let backplane: any Backplane
     let tokenVault: any TokenVault
-    let provider: any MailProvider
+    let provider: MailProviderRegistry
     let linkObserver: any AccountLinkObserver
     let subscriptions: SubscriptionManager
 }

@@ -56,18 +56,20 @@ struct MailpulseRuntime {
             ),
             transport: transport
         )
-        let provider = RateLimitedMailProvider(
+        let outlook = RateLimitedMailProvider(
             OutlookProvider(
                 identity: identity,
                 graph: GraphClient(baseURL: URL(string: configuration.resolvedGraphBaseURL)!, transport: transport),
                 pageSize: configuration.graphPageSize
             ),
+            kind: .outlook,
             backplane: backplane,
             limit: RateLimit(capacity: configuration.mailboxRequestBudget, per: .seconds(600)),
             concurrency: configuration.mailboxConcurrency,
             leaseTTL: .seconds(30),
             events: events
         )
+        let provider = MailProviderRegistry(store: store, providers: [.outlook: outlook])
         let accessTokens = AccessTokenSource(
             vault: vault,
             backplane: backplane,

@@ -16,14 +16,12 @@ public struct OutlookProvider: MailProvider {
         self.pageSize = pageSize
     }
 
-    public var kind: MailProviderKind { .outlook }
-
     public func beginLogin(for account: AccountID, state: String) -> LoginRequest {
         let pkce = PKCEPair.random()
         return LoginRequest(url: self.identity.authorizeURL(state: state, pkce: pkce).absoluteString, verifier: pkce.verifier)
     }
 
-    public func redeemLogin(code: String, verifier: String) async throws -> OAuthTokens {
+    public func redeemLogin(code: String, verifier: String, for account: AccountID) async throws -> OAuthTokens {
         do {
             return Self.tokens(try await self.identity.redeem(code: code, verifier: verifier), previousRefreshToken: nil)
         } catch let error as IdentityError {

@@ -9,6 +9,7 @@ internal import Metrics
 /// Sign-in and token calls go to the identity platform, which has no mailbox limits: they pass straight through.
 public struct RateLimitedMailProvider: MailProvider {
     private let base: any MailProvider
+    private let kind: MailProviderKind
     private let backplane: any Backplane
     private let limit: RateLimit
     private let concurrency: Int
@@ -17,11 +18,13 @@ public struct RateLimitedMailProvider: MailProvider {
     private let events: (any AccountEventPublisher)?
     private let clock: any Clock<Duration>
 
-    /// Wraps a provider. `limit` and `concurrency` are per mailbox (Graph: 10,000 requests per 10 minutes, 4 at a
-    /// time); a lease whose holder died frees itself after `leaseTTL`. Throttling pauses are told to `events`. Waits
-    /// (pauses, empty buckets, back-off) run on `clock`, the backplane's.
+    /// Wraps the provider of `kind` (the metrics' `provider` label). `limit` and `concurrency` are per mailbox (each
+    /// kind has its own: Graph allows 10,000 requests per 10 minutes, 4 at a time); a lease whose holder died frees
+    /// itself after `leaseTTL`. Throttling pauses are told to `events`. Waits (pauses, empty buckets, back-off) run on
+    /// `clock`, the backplane's.
     public init(
         _ base: any MailProvider,
+        kind: MailProviderKind,
         backplane: any Backplane,
         limit: RateLimit = RateLimit(capacity: 10_000, per: .seconds(600)),
         concurrency: Int = 4,
@@ -31,6 +34,7 @@ public struct RateLimitedMailProvider: MailProvider {
         clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.base = base
+        self.kind = kind
         self.backplane = backplane
         self.limit = limit
         self.concurrency = concurrency
@@ -40,14 +44,12 @@ public struct RateLimitedMailProvider: MailProvider {
         self.clock = clock
     }
 
-    public var kind: MailProviderKind { self.base.kind }
-
-    public func beginLogin(for account: AccountID, state: String) -> LoginRequest {
-        self.base.beginLogin(for: account, state: state)
+    public func beginLogin(for account: AccountID, state: String) async throws -> LoginRequest {
+        try await self.base.beginLogin(for: account, state: state)
     }
 
-    public func redeemLogin(code: String, verifier: String) async throws -> OAuthTokens {
-        try await self.base.redeemLogin(code: code, verifier: verifier)
+    public func redeemLogin(code: String, verifier: String, for account: AccountID) async throws -> OAuthTokens {
+        try await self.base.redeemLogin(code: code, verifier: verifier, for: account)
     }
 
     public func identity(of account: AccountID, accessToken: String) async throws -> AccountIdentity {
@@ -112,11 +114,17 @@ public struct RateLimitedMailProvider: MailProvider {
             let lease = try await self.admit(key)
             do {
                 let result = try await call()
-                Counter(label: "mailpulse_graph_requests_total", dimensions: [("endpoint", endpoint), ("outcome", "ok")]).increment()
+                Counter(
+                    label: "mailpulse_provider_requests_total",
+                    dimensions: [("provider", self.kind.rawValue), ("endpoint", endpoint), ("outcome", "ok")]
+                ).increment()
                 try await self.backplane.releaseLease(lease)
                 return result
             } catch let error as MailProviderError {
-                Counter(label: "mailpulse_graph_requests_total", dimensions: [("endpoint", endpoint), ("outcome", error.outcome)]).increment()
+                Counter(
+                    label: "mailpulse_provider_requests_total",
+                    dimensions: [("provider", self.kind.rawValue), ("endpoint", endpoint), ("outcome", error.outcome)]
+                ).increment()
                 failures += 1
                 try await self.recover(from: error, failures: failures, lease: lease, key: key, account: account)
             } catch {
@@ -134,7 +142,9 @@ public struct RateLimitedMailProvider: MailProvider {
             // Pause before freeing the slot, so that no other caller slips a request in between.
             try await self.backplane.pause(key, for: retryAfter)
             try await self.backplane.releaseLease(lease)
-            FloatingPointCounter(label: "mailpulse_graph_pause_seconds_total").increment(by: retryAfter.timeInterval)
+            FloatingPointCounter(label: "mailpulse_provider_pause_seconds_total", dimensions: [("provider", self.kind.rawValue)]).increment(
+                by: retryAfter.timeInterval
+            )
             let seconds = retryAfter.timeInterval.formatted(.number.precision(.fractionLength(0...1)))
             await self.events?.publish(.activity("Throttled by the provider: requests paused for \(seconds) s"), for: account)
             // Throttling ends by itself: keep waiting, but not forever if the provider never relents.

@@ -18,8 +18,8 @@ struct MetricsTests {
                 #expect(reply.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
                 let text = reply.text
                 for sample in [
-                    #"mailpulse_graph_requests_total{endpoint="messages.delta",outcome="ok"}"#,
-                    #"mailpulse_graph_requests_total{endpoint="subscriptions.create",outcome="ok"}"#,
+                    #"mailpulse_provider_requests_total{provider="outlook",endpoint="messages.delta",outcome="ok"}"#,
+                    #"mailpulse_provider_requests_total{provider="outlook",endpoint="subscriptions.create",outcome="ok"}"#,
                     #"mailpulse_webhook_notifications_total{result="unknown_subscription"}"#,
                     #"mailpulse_account_events_total{type="sync.progress"}"#,
                     #"mailpulse_sync_duration_seconds_count{kind="initial"}"#,

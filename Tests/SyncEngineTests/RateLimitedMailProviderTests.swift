@@ -10,7 +10,13 @@ import Testing
         engine.provider.addFolder("inbox", "Inbox")
         engine.provider.put("m1", in: "inbox")
         engine.provider.throttleReads([.seconds(30)])
-        let limited = RateLimitedMailProvider(engine.provider, backplane: engine.backplane, events: engine.events, clock: engine.clock)
+        let limited = RateLimitedMailProvider(
+            engine.provider,
+            kind: .outlook,
+            backplane: engine.backplane,
+            events: engine.events,
+            clock: engine.clock
+        )
         let read = Task { try await limited.message("m1", of: engine.account, accessToken: "t") }
         try await SyncEngineFixtures.until("the call waits on the clock") { engine.clock.sleepers > 0 }
         // Every node sees the pause, and nothing is sent while it lasts.
@@ -28,6 +34,7 @@ import Testing
         engine.provider.put("m1", in: "inbox")
         let limited = RateLimitedMailProvider(
             engine.provider,
+            kind: .outlook,
             backplane: engine.backplane,
             limit: RateLimit(capacity: 2, per: .seconds(60)),
             clock: engine.clock
@@ -45,7 +52,7 @@ import Testing
         let engine = try await SyncEngineFixtures.linked()
         engine.provider.addFolder("inbox", "Inbox")
         engine.provider.put("m1", in: "inbox")
-        let limited = RateLimitedMailProvider(engine.provider, backplane: engine.backplane, concurrency: 1, clock: engine.clock)
+        let limited = RateLimitedMailProvider(engine.provider, kind: .outlook, backplane: engine.backplane, concurrency: 1, clock: engine.clock)
         for _ in 0..<5 { _ = try await limited.message("m1", of: engine.account, accessToken: "t") }
         #expect(try await engine.backplane.acquireLease(RateLimitedMailProvider.mailboxKey(engine.account), limit: 1, ttl: .seconds(1)) != nil)
     }

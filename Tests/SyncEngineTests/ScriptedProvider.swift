@@ -118,13 +118,11 @@ final class ScriptedProvider: MailProvider {
 
     // MARK: MailProvider
 
-    var kind: MailProviderKind { .outlook }
-
     func beginLogin(for account: AccountID, state: String) -> LoginRequest {
         LoginRequest(url: "https://login.example/authorize?state=\(state)", verifier: "verifier")
     }
 
-    func redeemLogin(code: String, verifier: String) async throws -> OAuthTokens {
+    func redeemLogin(code: String, verifier: String, for account: AccountID) async throws -> OAuthTokens {
         throw MailProviderError.failed("not scripted")
     }
 

@@ -1,7 +1,5 @@
 /// Reading a mailbox: what every provider does.
 public protocol MailReader: Sendable {
-    /// Which provider this is.
-    var kind: MailProviderKind { get }
     /// Every folder of the mailbox, the inbox marked with its well-known name.
     func mailboxes(of account: AccountID, accessToken: String) async throws -> [Mailbox]
     /// One page of a folder's changes: from the start when `link` is nil, else from a checkpoint or cursor.

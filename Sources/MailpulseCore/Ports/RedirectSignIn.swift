@@ -3,9 +3,9 @@
 public protocol RedirectSignIn: Sendable {
     /// Starts a sign-in of `account` bound to `state`: the URL to send the browser to and the secret to keep until
     /// the callback.
-    func beginLogin(for account: AccountID, state: String) -> LoginRequest
-    /// Finishes a sign-in: redeems the code with the kept secret.
-    func redeemLogin(code: String, verifier: String) async throws -> OAuthTokens
+    func beginLogin(for account: AccountID, state: String) async throws -> LoginRequest
+    /// Finishes a sign-in of `account`: redeems the code with the kept secret.
+    func redeemLogin(code: String, verifier: String, for account: AccountID) async throws -> OAuthTokens
     /// Who signed in: the mailbox's owner, read with the new tokens.
     func identity(of account: AccountID, accessToken: String) async throws -> AccountIdentity
     /// Obtains new tokens of `account` with the refresh token; throws ``MailProviderError/reauthRequired(_:)`` when

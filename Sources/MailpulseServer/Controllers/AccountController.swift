@@ -5,6 +5,7 @@ internal import Hummingbird
 internal import Logging
 internal import MailpulseCore
 internal import Secrets
+internal import SyncEngine
 
 /// Local accounts and the link to the provider: create, read, delete, relink, and the OAuth callback.
 ///
@@ -64,12 +65,14 @@ struct AccountController: Sendable {
         } catch {
             throw HTTPError(.badRequest, message: "the body must be JSON: {\"provider\":\"outlook\",\"callbackUrl\":\"https://…\"}")
         }
-        guard input.provider == self.dependencies.provider.kind.rawValue else {
-            throw HTTPError(.badRequest, message: "provider must be \"outlook\"")
+        let served = self.dependencies.provider.served
+        guard let kind = MailProviderKind(rawValue: input.provider), served.contains(kind) else {
+            let names = served.map { "\"\($0.rawValue)\"" }.sorted().joined(separator: " or ")
+            throw HTTPError(.badRequest, message: "provider must be \(names)")
         }
         let callback = try self.checkedCallback(input.callbackUrl)
         let now = Date()
-        let account = Account(id: .random(), provider: .outlook, status: .pending, createdAt: now, updatedAt: now)
+        let account = Account(id: .random(), provider: kind, status: .pending, createdAt: now, updatedAt: now)
         let token = AccountCredentials.newToken()
         try await self.dependencies.store.createAccount(account)
         try await self.dependencies.store.saveAPITokenHash(AccountCredentials.hash(token), for: account.id)
@@ -178,7 +181,7 @@ struct AccountController: Sendable {
         let tokens: OAuthTokens
         let identity: AccountIdentity
         do {
-            tokens = try await self.dependencies.provider.redeemLogin(code: code, verifier: pending.verifier)
+            tokens = try await self.dependencies.provider.redeemLogin(code: code, verifier: pending.verifier, for: id)
             // Through the mailbox's rate limits, so a throttled or failed read of /me is retried: the code is spent.
             identity = try await self.dependencies.provider.identity(of: id, accessToken: tokens.accessToken)
         } catch {
@@ -226,7 +229,7 @@ struct AccountController: Sendable {
     private func startLogin(_ account: AccountID, callback: String) async throws -> (url: String, nonce: String) {
         let state = AccountCredentials.newToken()
         let nonce = AccountCredentials.newToken()
-        let login = self.dependencies.provider.beginLogin(for: account, state: state)
+        let login = try await self.dependencies.provider.beginLogin(for: account, state: state)
         let pending = PendingLogin(account: account.description, verifier: login.verifier, callbackUrl: callback, binding: LoginBinding.digest(nonce))
         try await self.keepOnce(pending, as: "oauth-state:\(state)")
         return (login.url, nonce)
