@@ -6,10 +6,10 @@ internal import MailpulseCore
 internal import NIOCore
 internal import Secrets
 
-/// Builds the service: routes and background services over the adapters of ``MailpulseRuntime``.
+/// Builds the service: routes and background services over the adapters of ``MailpulseNode``.
 public func buildApplication(configuration: MailpulseConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     _ = MailpulseMetrics.registry
-    let runtime = try MailpulseRuntime(configuration: configuration, logger: logger)
+    let runtime = try MailpulseNode(configuration: configuration, logger: logger)
     let store = runtime.dependencies.store
     let dependencies = runtime.dependencies
     let removal = AccountRemoval(

@@ -7,7 +7,7 @@ internal import SyncEngine
 public enum MailpulseCommands {
     /// Runs one delta sync of an account now (every folder from its cursor), then returns.
     public static func resync(account: AccountID, configuration: MailpulseConfiguration, logger: Logger) async throws {
-        let runtime = try MailpulseRuntime(configuration: configuration, logger: logger)
+        let runtime = try MailpulseNode(configuration: configuration, logger: logger)
         let store = runtime.dependencies.store
         do {
             try await store.prepare()
@@ -25,7 +25,7 @@ public enum MailpulseCommands {
     /// Runs one subscription renewal pass over every account (renew, recreate, reauthorize; a backfill after each
     /// recreation), then returns: for an external cron instead of the service's leader.
     public static func renewSubscriptions(configuration: MailpulseConfiguration, logger: Logger) async throws -> String {
-        let runtime = try MailpulseRuntime(configuration: configuration, logger: logger)
+        let runtime = try MailpulseNode(configuration: configuration, logger: logger)
         do {
             try await runtime.dependencies.store.prepare()
             let report = await runtime.renewalService.pass()

@@ -49,7 +49,7 @@ struct MailboxSyncTests {
             let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 60)
             let (account, _) = try await TokenRefreshTests.link(harness, createMailbox: false)
             let node = try TestNode(harness)
-            let synchronizer = MailboxSynchronizer(store: node.store, provider: node.provider, tokens: node.source, events: node.events)
+            let synchronizer = node.synchronizer
 
             try await synchronizer.sync(account)
             try await Self.expectConverged(harness, node, account, mailbox: mailbox)

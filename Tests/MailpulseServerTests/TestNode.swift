@@ -3,28 +3,23 @@ import HTTPTransport
 import MailpulseCore
 import MailpulseServer
 import MicrosoftGraph
-import OutlookProvider
 import RedisBackplane
-import SQLiteStore
-import Secrets
 import SyncEngine
 import TestSupport
 import Testing
 
-/// What another node of the same deployment sees: the service's SQLite file, token key and Redis namespace.
-struct TestNode {
-    let store: SQLiteMailStore
-    let vault: AESGCMTokenVault
-    let source: AccessTokenSource
+/// What another node of the same deployment sees: a ``MailpulseNode`` built from the service's configuration (its
+/// SQLite file, token key and Redis namespace), beside clients of the simulator to act as the user's side would.
+struct TestNode: Sendable {
+    let node: MailpulseNode
     let identity: IdentityClient
     let graph: GraphClient
-    let provider: OutlookProvider
-    let events: RedisAccountEventPublisher
 
     init(_ harness: LinkHarness) throws {
-        let configuration = harness.configuration
-        self.store = try SQLiteMailStore(path: configuration.sqlitePath)
-        self.vault = AESGCMTokenVault(key: try TokenKey.loadOrCreate(at: configuration.tokenKeyFile), store: self.store)
+        var configuration = harness.configuration
+        // Small pages, so that every sync crosses several page boundaries.
+        configuration.graphPageSize = 7
+        self.node = try MailpulseNode(configuration: configuration, logger: harness.logs.logger())
         let transport = URLSessionTransport()
         self.identity = IdentityClient(
             configuration: IdentityConfiguration(
@@ -35,13 +30,13 @@ struct TestNode {
             transport: transport
         )
         self.graph = GraphClient(baseURL: URL(string: "\(harness.simulator)/v1.0")!, transport: transport)
-        let redis = TestEnvironment.redisClient(maximumConnections: 4)
-        let backplane = RedisBackplane(client: redis, prefix: configuration.redisPrefix)
-        self.events = RedisAccountEventPublisher(client: redis, prefix: configuration.redisPrefix, logger: harness.logs.logger())
-        // Small pages, so that every sync crosses several page boundaries.
-        self.provider = OutlookProvider(identity: self.identity, graph: self.graph, pageSize: 7)
-        self.source = AccessTokenSource(vault: self.vault, backplane: backplane, store: self.store, provider: self.provider)
     }
+
+    var store: any MailStore { self.node.store }
+    var vault: any TokenVault { self.node.tokenVault }
+    var source: AccessTokenSource { self.node.accessTokens }
+    var events: RedisAccountEventPublisher { self.node.events }
+    var synchronizer: MailboxSynchronizer { self.node.synchronizer }
 
     /// Makes the stored access token look expired, as it will be an hour after sign-in.
     func expireAccessToken(_ account: AccountID) async throws {

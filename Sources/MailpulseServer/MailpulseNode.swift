@@ -1,26 +1,26 @@
 internal import ElasticsearchStore
 internal import Foundation
 internal import HTTPTransport
-internal import Logging
-internal import MailpulseCore
+public import Logging
+public import MailpulseCore
 internal import MicrosoftGraph
 internal import OutlookProvider
 internal import Redis
-internal import RedisBackplane
+public import RedisBackplane
 internal import SQLiteStore
 internal import Secrets
-internal import SyncEngine
+public import SyncEngine
 
-/// Every adapter of a node, chosen from the configuration: the one place that picks concrete types for the ports,
-/// shared by the HTTP service and the one-shot commands.
-struct MailpulseRuntime {
+/// A node: every adapter chosen from the configuration and the engine's services over them. The one place that picks
+/// concrete types for the ports (the composition root), shared by the HTTP service, the one-shot commands and the
+/// tests, which look at a deployment through a node of their own.
+public struct MailpulseNode: Sendable {
     let redis: RedisClient
     let dependencies: MailpulseDependencies
     let queue: RedisChangeQueue
     let directory: RedisSubscriptionDirectory
     /// Reads the provider's webhook deliveries.
     let notificationDecoder: any NotificationDecoder = GraphNotificationDecoder()
-    let events: RedisAccountEventPublisher
     let hub: LiveEventHub
     let syncService: AccountSyncService
     let workerService: ChangeWorkerService
@@ -28,7 +28,21 @@ struct MailpulseRuntime {
     /// Follows the tunnel's public address, when `TUNNEL_API_URL` names one (and webhooks are on).
     let tunnelService: TunnelAddressService?
 
-    init(configuration: MailpulseConfiguration, logger: Logger) throws {
+    /// The store every node of the deployment shares.
+    public var store: any MailStore { self.dependencies.store }
+    /// The account tokens, sealed in the store.
+    public var tokenVault: any TokenVault { self.dependencies.tokenVault }
+    /// Every provider this node serves, each behind its limits.
+    public var provider: MailProviderRegistry { self.dependencies.provider }
+    /// Fresh access tokens, refreshed under the account's lock.
+    public let accessTokens: AccessTokenSource
+    /// Delta rounds of an account's folders.
+    public let synchronizer: MailboxSynchronizer
+    /// Account events, published on the deployment's Redis.
+    public let events: RedisAccountEventPublisher
+
+    /// Builds a node from `configuration`; nothing runs until its services are started.
+    public init(configuration: MailpulseConfiguration, logger: Logger) throws {
         let store: any MailStore
         switch configuration.store {
         case .sqlite:
@@ -104,6 +118,8 @@ struct MailpulseRuntime {
             logger: logger
         )
         self.redis = redis
+        self.accessTokens = accessTokens
+        self.synchronizer = synchronizer
         self.queue = queue
         self.directory = directory
         self.events = events
