@@ -93,7 +93,9 @@ public struct MailpulseNode: Sendable {
         )
         let directory = RedisSubscriptionDirectory(client: redis, prefix: prefix)
         let queue = RedisChangeQueue(client: redis, prefix: prefix)
-        let webhookAddress = WebhookAddress(configuration.webhooks ? WebhookEndpoints(publicURL: configuration.resolvedPublicURL) : nil)
+        let webhookAddress = WebhookAddress(
+            configuration.webhooks ? WebhookEndpoints(publicURL: configuration.resolvedPublicURL, path: WebhookController.path) : nil
+        )
         let subscriptions = SubscriptionManager(
             store: store,
             provider: provider,

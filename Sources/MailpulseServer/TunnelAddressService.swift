@@ -51,7 +51,7 @@ final class TunnelAddressService: Service, CustomStringConvertible {
                 self.logger.info("Tunnel has no public address yet", metadata: ["tunnel.api": "\(self.apiURL)"])
                 return
             }
-            if self.address.move(to: WebhookEndpoints(publicURL: publicURL)) {
+            if self.address.move(to: WebhookEndpoints(publicURL: publicURL, path: WebhookController.path)) {
                 self.logger.notice("Webhooks moved to the tunnel's address", metadata: ["webhooks.url": "\(publicURL)"])
                 await self.addressMoved()
             }

@@ -56,7 +56,7 @@ public struct MailboxSynchronizer: Sendable {
                 if let folder = waiting.next() { group.addTask { try await self.syncFolder(folder, of: account) } }
             }
         }
-        try await self.setStatus(account, from: [.linked, .syncing, .live, .degraded], synced: true) { $0.subscription == nil ? .degraded : .live }
+        try await self.setStatus(account, from: [.linked, .syncing, .live, .degraded], synced: true) { $0.syncedStatus }
     }
 
     /// Runs delta rounds of some folders of an account (their doorbells rang). A folder the mirror does not know yet

@@ -149,7 +149,7 @@ public struct SubscriptionManager: Sendable {
         guard var account = try await self.store.account(id) else { return }
         account.subscription = subscription
         // Without notifications the mirror is kept by polling; the next sync with a subscription makes it live again.
-        if subscription == nil, account.status == .live { account.status = .degraded }
+        if account.status == .live { account.status = account.syncedStatus }
         account.updatedAt = Date()
         try await self.store.updateAccount(account)
     }

@@ -56,7 +56,7 @@ struct SyncEngineFixtures {
     }
 
     /// Where this engine's webhooks are reached.
-    static let endpoints = WebhookEndpoints(publicURL: "https://mail.example")
+    static let endpoints = WebhookEndpoints(publicURL: "https://mail.example", path: "webhooks/graph")
 
     /// The subscriptions of this engine: webhooks at ``endpoints`` unless `webhooks` is false.
     func subscriptions(webhooks: Bool = true) -> SubscriptionManager {

@@ -6,10 +6,10 @@ public enum AccountStatus: String, Sendable, Codable, CaseIterable {
     case linked
     /// The initial sync (or a full resync) is running.
     case syncing
-    /// The mirror is complete and kept current by change notifications.
+    /// The mirror is complete and kept current by the provider's push (``Account/isPushed``).
     case live
-    /// The mirror is complete but kept current by polling: change notifications could not be set up (no reachable
-    /// public URL, or the provider's validation failed). Never a dead end: renewal subscribes again when it can.
+    /// The mirror is complete but kept current by polling: push could not be set up (for webhooks: no reachable
+    /// public URL, or the provider's validation failed). Never a dead end: renewal sets push up again when it can.
     case degraded
     /// The provider refused the refresh token: the user must link again.
     case reauthRequired = "reauth_required"

@@ -5,10 +5,11 @@ public struct WebhookEndpoints: Sendable, Equatable {
     /// The lifecycle-notification URL.
     public var lifecycleURL: String
 
-    /// The endpoints under a public base URL (for example `https://mail.example.com`).
-    public init(publicURL: String) {
+    /// The endpoints of the webhook route `path` (its lifecycle route is `path/lifecycle`) under a public base URL
+    /// (for example `https://mail.example.com`).
+    public init(publicURL: String, path: String) {
         let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        self.notificationURL = "\(base)/webhooks/graph"
-        self.lifecycleURL = "\(base)/webhooks/graph/lifecycle"
+        self.notificationURL = "\(base)/\(path)"
+        self.lifecycleURL = "\(base)/\(path)/lifecycle"
     }
 }

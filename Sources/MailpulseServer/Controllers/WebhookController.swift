@@ -11,6 +11,8 @@ struct WebhookController: Sendable {
     static let maximumBodyBytes = 1 << 20
     /// The most notifications accepted in one POST.
     static let maximumNotifications = 1_000
+    /// The route Graph posts to (its lifecycle notifications to `path/lifecycle`).
+    static let path = "webhooks/graph"
 
     let decoder: any NotificationDecoder
     let directory: any SubscriptionDirectory
@@ -24,8 +26,8 @@ struct WebhookController: Sendable {
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
-        routes.post("webhooks/graph", use: self.receive)
-        routes.post("webhooks/graph/lifecycle", use: self.receive)
+        routes.post(RouterPath(Self.path), use: self.receive)
+        routes.post(RouterPath("\(Self.path)/lifecycle"), use: self.receive)
         return routes
     }
 
