@@ -43,7 +43,8 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
         server: server(configuration: configuration, webSocketRouter: webSocketRouter, refusals: refusals),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mailpulse"),
         services: [
-            RedisClientService(client: runtime.redis), runtime.hub, runtime.syncService, runtime.workerService, runtime.renewalService, sweeper,
+            RedisClientService(client: runtime.redis), runtime.hub, runtime.syncService, runtime.workerService, runtime.doorbellService,
+            runtime.renewalService, sweeper,
         ]
             + [runtime.tunnelService].compactMap { $0 },
         logger: logger

@@ -24,6 +24,7 @@ public struct MailpulseNode: Sendable {
     let hub: LiveEventHub
     let syncService: AccountSyncService
     let workerService: ChangeWorkerService
+    let doorbellService: DoorbellService
     let renewalService: SubscriptionRenewalService
     /// Follows the tunnel's public address, when `TUNNEL_API_URL` names one (and webhooks are on).
     let tunnelService: TunnelAddressService?
@@ -131,12 +132,15 @@ public struct MailpulseNode: Sendable {
             queueLength: 1_000
         )
         self.syncService = syncService
+        let doorbells = DoorbellService(backplane: backplane, syncService: syncService, logger: logger)
+        self.doorbellService = doorbells
         self.workerService = ChangeWorkerService(
             queue: queue,
             store: store,
             processor: ChangeProcessor(store: store, provider: provider, tokens: accessTokens, events: events),
             subscriptions: subscriptions,
             syncService: syncService,
+            doorbells: doorbells,
             events: events,
             workers: configuration.workers,
             claimIdle: configuration.workerClaimIdle,

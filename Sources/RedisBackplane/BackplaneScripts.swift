@@ -91,4 +91,38 @@ enum BackplaneScripts {
         return 0
         """
     )
+
+    /// KEYS[1] due times (sorted set: doorbell → ms), KEYS[2] first rings (hash: doorbell → ms); ARGV settle in ms,
+    /// patience in ms, then doorbells. Each becomes due at min(now + settle, first ring + patience).
+    static let ringDoorbells = RedisScript(
+        """
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local settle = tonumber(ARGV[1])
+        local patience = tonumber(ARGV[2])
+        for i = 3, #ARGV do
+            local first = tonumber(redis.call('HGET', KEYS[2], ARGV[i]))
+            if first == nil then
+                first = now
+                redis.call('HSET', KEYS[2], ARGV[i], now)
+            end
+            redis.call('ZADD', KEYS[1], math.min(now + settle, first + patience), ARGV[i])
+        end
+        return #ARGV - 2
+        """
+    )
+
+    /// KEYS[1] due times, KEYS[2] first rings; ARGV limit. Takes up to `limit` doorbells due by the server's clock.
+    static let answerDoorbells = RedisScript(
+        """
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+        if #due > 0 then
+            redis.call('ZREM', KEYS[1], unpack(due))
+            redis.call('HDEL', KEYS[2], unpack(due))
+        end
+        return due
+        """
+    )
 }

@@ -93,6 +93,25 @@ public struct RedisBackplane: Backplane {
         try await self.client.getdel(self.key("once", key))
     }
 
+    public func ringDoorbells(_ keys: [String], settle: Duration, patience: Duration) async throws {
+        guard !keys.isEmpty else { return }
+        _ = try await self.client.evaluate(
+            BackplaneScripts.ringDoorbells,
+            keys: [self.key("doorbells", "due"), self.key("doorbells", "first")],
+            arguments: [RedisArgument(settle.milliseconds), RedisArgument(patience.milliseconds)] + keys.map { RedisArgument($0) }
+        )
+    }
+
+    public func answerDoorbells(limit: Int) async throws -> [String] {
+        let reply = try await self.client.evaluate(
+            BackplaneScripts.answerDoorbells,
+            keys: [self.key("doorbells", "due"), self.key("doorbells", "first")],
+            arguments: [RedisArgument(limit)]
+        )
+        guard let due = reply.array?.compactMap(\.string) else { throw RedisError.unexpectedReply("doorbells answered \(reply)") }
+        return due
+    }
+
     public func forget(_ names: [String]) async throws {
         guard !names.isEmpty else { return }
         let keys = names.flatMap { name in ["bucket", "lease", "pause", "lock", "once"].map { self.key($0, name) } }

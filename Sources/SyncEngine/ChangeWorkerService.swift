@@ -16,6 +16,7 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
     private let processor: ChangeProcessor
     private let subscriptions: SubscriptionManager
     private let syncService: AccountSyncService
+    private let doorbells: DoorbellService
     private let events: any AccountEventPublisher
     private let workers: Int
     private let claimIdle: Duration
@@ -31,6 +32,7 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
         processor: ChangeProcessor,
         subscriptions: SubscriptionManager,
         syncService: AccountSyncService,
+        doorbells: DoorbellService,
         events: any AccountEventPublisher,
         workers: Int,
         claimIdle: Duration,
@@ -43,6 +45,7 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
         self.processor = processor
         self.subscriptions = subscriptions
         self.syncService = syncService
+        self.doorbells = doorbells
         self.events = events
         self.workers = workers
         self.claimIdle = claimIdle
@@ -96,18 +99,22 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(change)
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // The folders each group touched, whose doorbells ring once the batch is done.
+        var touched: [AccountID: Set<String>] = [:]
+        try await withThrowingTaskGroup(of: (AccountID, Set<String>).self) { group in
             var pending = order.makeIterator()
             for _ in 0..<Self.parallelism {
                 guard let key = pending.next(), let changes = groups[key] else { break }
                 group.addTask { try await self.handle(changes) }
             }
-            while try await group.next() != nil {
+            while let (account, folders) = try await group.next() {
+                touched[account, default: []].formUnion(folders)
                 if let key = pending.next(), let changes = groups[key] {
                     group.addTask { try await self.handle(changes) }
                 }
             }
         }
+        await self.doorbells.ring(touched.filter { !$0.value.isEmpty })
         var processed: [AccountID: Int] = [:]
         for change in batch where change.hint.kind.isMessageChange {
             processed[change.hint.accountID, default: 0] += 1
@@ -118,20 +125,22 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
         }
     }
 
-    private func handle(_ changes: [QueuedChange]) async throws {
+    /// Handles the entries of one scope; answers the folders whose doorbells should ring.
+    private func handle(_ changes: [QueuedChange]) async throws -> (AccountID, Set<String>) {
         let hint = changes[0].hint
         let account = hint.accountID
+        var touched: Set<String> = []
         do {
             switch hint.scope {
             case .message(let messageID):
-                try await self.messages.run("\(account):\(messageID)") {
+                touched = try await self.messages.run("\(account):\(messageID)") {
                     let merged = try await self.queue.begin(Self.merged(changes))
-                    try await self.processor.apply(messageID, of: account, kind: merged.kind, changeKey: merged.changeKey)
+                    return try await self.processor.apply(messageID, of: account, kind: merged.kind, changeKey: merged.changeKey)
                 }
             case .folder(let mailboxID):
                 // Clears the coalescing key: hints for the folder from now on are queued again.
                 _ = try await self.queue.begin(hint)
-                self.syncService.requestRound(account, folders: [mailboxID])
+                touched = [mailboxID]
             case .account:
                 _ = try await self.queue.begin(hint)
                 fallthrough
@@ -159,9 +168,10 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
                 for: account
             )
             self.syncService.requestBackfill(account)
-            return
+            return (account, [])
         }
         try await self.queue.acknowledge(changes)
+        return (account, touched)
     }
 
     private func handleLifecycle(_ hint: ChangeHint) async throws {

@@ -33,17 +33,40 @@ public struct MailboxSynchronizer: Sendable {
     }
 
     /// Syncs every folder of an account. The initial sync shows `syncing` while it runs; a backfill keeps the
-    /// status. After it, the account is `live` when it has a subscription and `degraded` (polled) when not.
+    /// status. After it, the account is `live` when the provider pushes its changes and `degraded` (polled) when not.
     public func sync(_ account: AccountID, initial: Bool = false) async throws {
         if initial {
             try await self.setStatus(account, from: [.linked, .live, .degraded, .syncing], synced: false) { _ in .syncing }
         }
+        let mailboxes = try await self.refreshFolders(of: account)
+        try await self.syncFolders(mailboxes, of: account)
+        try await self.setStatus(account, from: [.linked, .syncing, .live, .degraded], synced: true) { $0.syncedStatus }
+    }
+
+    /// Runs delta rounds of some folders of an account (their doorbells rang), after reading the folder list, so
+    /// folders created, renamed, moved or deleted at the provider show too.
+    public func sync(_ folders: Set<String>, of account: AccountID) async throws {
+        let mailboxes = try await self.refreshFolders(of: account)
+        try await self.syncFolders(mailboxes.filter { folders.contains($0.id) }, of: account)
+    }
+
+    /// Reads the account's folders from the provider and makes the mirror's list the same: new and changed folders
+    /// stored, folders the provider no longer lists reconciled away. Answers the folders.
+    @discardableResult
+    public func refreshFolders(of account: AccountID) async throws -> [Mailbox] {
         let mailboxes = try await self.tokens.withAccessToken(for: account) { token in
             try await self.provider.mailboxes(of: account, accessToken: token)
         }
-        try await self.store.upsertMailboxes(mailboxes)
-        await self.events.publish(mailboxes.map(AccountEvent.mailboxUpserted), for: account)
+        let known = Set(try await self.store.mailboxes(of: account))
+        let changed = mailboxes.filter { !known.contains($0) }
+        try await self.store.upsertMailboxes(changed)
+        await self.events.publish(changed.map(AccountEvent.mailboxUpserted), for: account)
         try await self.removeFolders(notIn: mailboxes, of: account)
+        return mailboxes
+    }
+
+    /// Delta rounds of folders, inbox first, a few side by side.
+    private func syncFolders(_ mailboxes: [Mailbox], of account: AccountID) async throws {
         let ordered = mailboxes.sorted {
             ($0.wellKnownName == "inbox" ? 0 : 1, $0.displayName) < ($1.wellKnownName == "inbox" ? 0 : 1, $1.displayName)
         }
@@ -55,20 +78,6 @@ public struct MailboxSynchronizer: Sendable {
             while try await group.next() != nil {
                 if let folder = waiting.next() { group.addTask { try await self.syncFolder(folder, of: account) } }
             }
-        }
-        try await self.setStatus(account, from: [.linked, .syncing, .live, .degraded], synced: true) { $0.syncedStatus }
-    }
-
-    /// Runs delta rounds of some folders of an account (their doorbells rang). A folder the mirror does not know yet
-    /// (created at the provider since the last round) brings a round of every folder, which lists it.
-    public func sync(_ folders: Set<String>, of account: AccountID) async throws {
-        let known = try await self.store.mailboxes(of: account).filter { folders.contains($0.id) }
-        guard known.count == folders.count else {
-            try await self.sync(account)
-            return
-        }
-        for folder in known {
-            try await self.syncFolder(folder, of: account)
         }
     }
 
@@ -124,8 +133,13 @@ public struct MailboxSynchronizer: Sendable {
                 for: account
             )
             if let next = changes.nextLink {
-                state.checkpoint = next
-                try await self.store.saveSyncState(state)
+                // A round that must sweep at its end keeps no checkpoint: resumed after a crash it would not know
+                // what its first pages returned and could not sweep. Interrupted, it starts over (rare: a cursor expired
+                // over a folder the mirror had).
+                if seen == nil {
+                    state.checkpoint = next
+                    try await self.store.saveSyncState(state)
+                }
                 link = next
                 continue
             }

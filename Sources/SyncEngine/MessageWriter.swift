@@ -35,13 +35,16 @@ public struct MessageWriter: Sendable {
         }
     }
 
-    /// Reads a message from the provider and writes it as it is now, or deletes it when the provider no longer has it.
-    public func refresh(_ id: String, of account: AccountID, stored: Message?) async throws {
+    /// Reads a message from the provider and writes it as it is now, or deletes it when the provider no longer has it;
+    /// answers the message as read (`nil`: gone).
+    @discardableResult
+    public func refresh(_ id: String, of account: AccountID, stored: Message?) async throws -> Message? {
         guard let current = try await self.current(id, of: account) else {
             try await self.delete(id, of: account, stored: stored)
-            return
+            return nil
         }
         try await self.write([current], of: account)
+        return current
     }
 
     /// A tie settled: this read comes after both versions were written, so it is current and replaces the stored one.

@@ -141,6 +141,25 @@ struct RedisBackplaneTests {
         #expect(try await self.backplane.takeSingleUse("short") == nil)
         await self.client.close()
     }
+
+    @Test func aDoorbellIsAnsweredOnceSettledAndByOneCallerOnly() async throws {
+        let keys = (0..<50).map { "doorbell:\(self.prefix):\($0)" }
+        try await self.backplane.ringDoorbells(keys, settle: .milliseconds(300), patience: .seconds(10))
+        #expect(try await self.backplane.answerDoorbells(limit: 100).isEmpty, "not before it settles")
+        let answered = Mutex<[String]>([])
+        let all = try await TestEnvironment.eventually(timeout: .seconds(10)) {
+            let due = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<8 { group.addTask { try await self.backplane.answerDoorbells(limit: 10) } }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            return answered.withLock {
+                $0 += due
+                return $0.count >= keys.count
+            }
+        }
+        #expect(all)
+        #expect(answered.withLock { $0.sorted() } == keys.sorted(), "each doorbell answered exactly once")
+    }
 }
 
 /// Counts holders of a lease as the test sees them: how many at most at once, and how many in all.

@@ -156,4 +156,18 @@ import Testing
         let stale = try await engine.store.upsertMessages([SyncEngineFixtures.message("a1", account: engine.account, mailbox: "archive")])
         #expect(stale.stale == ["a1"], "an old page cannot bring a removed folder's mail back")
     }
+
+    @Test func aRestartAfterAnExpiredCursorStillSweepsWhenItIsInterrupted() async throws {
+        let engine = try await SyncEngineFixtures.linked(pageSize: 2)
+        engine.provider.addFolder("inbox", "Inbox", wellKnownName: "inbox")
+        for index in 0..<8 { engine.provider.put("i\(index)", in: "inbox") }
+        try await engine.synchronizer.sync(engine.account)
+        engine.provider.delete("i3")
+        engine.provider.expireCursors()
+        // The restarted round's second page fails: the round is cut short after its first page was stored.
+        engine.provider.failPage(engine.provider.calls.pages + 3)
+        await #expect(throws: MailProviderError.self) { try await engine.synchronizer.sync(engine.account) }
+        try await engine.synchronizer.sync(engine.account)
+        #expect(try await engine.stored()["inbox"] == Set((0..<8).filter { $0 != 3 }.map { "i\($0)" }), "the message gone at the provider is swept")
+    }
 }

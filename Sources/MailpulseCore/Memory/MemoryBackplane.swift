@@ -21,6 +21,7 @@ public final class MemoryBackplane<C: Clock>: Backplane where C.Duration == Dura
         var pauses: [String: C.Instant] = [:]
         var locks: [String: Held] = [:]
         var singleUse: [String: (value: String, until: C.Instant)] = [:]
+        var doorbells: [String: (first: C.Instant, due: C.Instant)] = [:]
     }
 
     private let clock: C
@@ -130,6 +131,25 @@ public final class MemoryBackplane<C: Clock>: Backplane where C.Duration == Dura
         return self.state.withLock { state in
             guard let current = state.singleUse.removeValue(forKey: key), now < current.until else { return nil }
             return current.value
+        }
+    }
+
+    public func ringDoorbells(_ keys: [String], settle: Duration, patience: Duration) async throws {
+        let now = self.clock.now
+        self.state.withLock { state in
+            for key in keys {
+                let first = state.doorbells[key]?.first ?? now
+                state.doorbells[key] = (first, min(now.advanced(by: settle), first.advanced(by: patience)))
+            }
+        }
+    }
+
+    public func answerDoorbells(limit: Int) async throws -> [String] {
+        let now = self.clock.now
+        return self.state.withLock { state in
+            let due = state.doorbells.filter { $0.value.due <= now }.sorted { $0.value.due < $1.value.due }.prefix(limit).map(\.key)
+            for key in due { state.doorbells[key] = nil }
+            return due
         }
     }
 

@@ -1,5 +1,5 @@
 /// A mail folder of a linked account, as the provider describes it.
-public struct Mailbox: Sendable, Equatable, Codable {
+public struct Mailbox: Sendable, Hashable, Codable {
     /// The owning local account.
     public var accountID: AccountID
     /// The provider's folder id.

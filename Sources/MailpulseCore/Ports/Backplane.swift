@@ -1,5 +1,5 @@
 /// What the nodes of a deployment share to stay within the provider's limits and to act once: rate limits,
-/// concurrency leases, pauses, locks and single-use keys.
+/// concurrency leases, pauses, locks, single-use keys and doorbells.
 ///
 /// Keys are logical names (`mailbox:<id>`); an implementation adds its own namespace.
 public protocol Backplane: Sendable {
@@ -30,6 +30,12 @@ public protocol Backplane: Sendable {
     func putSingleUse(_ key: String, value: String, ttl: Duration) async throws -> Bool
     /// Takes a single-use value: the first call gets it, every later call and any call after the ttl gets `nil`.
     func takeSingleUse(_ key: String) async throws -> String?
+
+    /// Rings doorbells: each becomes due `settle` after its last ring (a burst rings once, after it settles), but no
+    /// later than `patience` after its first ring since it was last answered (a steady stream cannot put it off).
+    func ringDoorbells(_ keys: [String], settle: Duration, patience: Duration) async throws
+    /// Answers up to `limit` doorbells that are due: each is handed to one caller on one node, and cleared.
+    func answerDoorbells(limit: Int) async throws -> [String]
 
     /// Removes whatever the backplane keeps under these logical names (buckets, leases, pauses, locks, single-use
     /// values): for an account that is deleted.

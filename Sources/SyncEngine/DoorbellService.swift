@@ -1,0 +1,94 @@
+public import Logging
+public import MailpulseCore
+public import ServiceLifecycle
+
+/// The folders' doorbells: a hint processed for a message rings the folders it touched (where the message is now and
+/// where it was), and once the burst has settled, one node runs a delta round of each rung folder. A notification is a
+/// hint and may be dropped, duplicated or reordered; the delta round is the truth, so whatever went wrong in an active
+/// folder is repaired seconds after the activity stops instead of at the next scheduled round.
+///
+/// The doorbells live on the backplane, so a burst of notifications spread over every node's workers still costs one
+/// round per folder.
+public final class DoorbellService: Service, CustomStringConvertible {
+    /// How long a folder stays quiet before its round runs.
+    public let settle: Duration
+    /// The longest a folder that keeps changing waits for its round.
+    public let patience: Duration
+    private let backplane: any Backplane
+    private let syncService: AccountSyncService
+    private let interval: Duration
+    private let clock: any Clock<Duration>
+    private let logger: Logger
+
+    /// Doorbells answered every `interval` on `clock`, the backplane's.
+    public init(
+        backplane: any Backplane,
+        syncService: AccountSyncService,
+        settle: Duration = .seconds(2),
+        patience: Duration = .seconds(10),
+        interval: Duration = .milliseconds(500),
+        clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger
+    ) {
+        self.backplane = backplane
+        self.syncService = syncService
+        self.settle = settle
+        self.patience = patience
+        self.interval = interval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public var description: String { "DoorbellService" }
+
+    /// Rings the doorbells of folders of accounts. A failure is logged, not thrown: the change it follows is stored,
+    /// and the scheduled round repairs what this one would have.
+    public func ring(_ folders: [AccountID: Set<String>]) async {
+        let keys = folders.flatMap { account, mailboxes in mailboxes.map { Self.key(account, $0) } }
+        guard !keys.isEmpty else { return }
+        do {
+            try await self.backplane.ringDoorbells(keys, settle: self.settle, patience: self.patience)
+        } catch {
+            self.logger.warning("Doorbells not rung", metadata: ["error.type": "\(error)"])
+        }
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled {
+            do {
+                try await self.clock.sleep(for: self.interval)
+            } catch {
+                return
+            }
+            await self.answer()
+        }
+    }
+
+    /// Answers the doorbells that are due now (the service does every `interval`): one round per account, of its rung
+    /// folders.
+    public func answer() async {
+        do {
+            var due: [AccountID: Set<String>] = [:]
+            for key in try await self.backplane.answerDoorbells(limit: 1_000) {
+                guard let (account, mailbox) = Self.parse(key) else { continue }
+                due[account, default: []].insert(mailbox)
+            }
+            for (account, folders) in due {
+                self.syncService.requestRound(account, folders: folders)
+            }
+        } catch {
+            self.logger.warning("Doorbells not answered", metadata: ["error.type": "\(error)"])
+        }
+    }
+
+    /// The backplane's name of a folder's doorbell: `doorbell:<account>:<folder>` (an account id holds no colon).
+    static func key(_ account: AccountID, _ mailbox: String) -> String {
+        "doorbell:\(account):\(mailbox)"
+    }
+
+    private static func parse(_ key: String) -> (AccountID, String)? {
+        let parts = key.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "doorbell", let account = AccountID(String(parts[1])), !parts[2].isEmpty else { return nil }
+        return (account, String(parts[2]))
+    }
+}
