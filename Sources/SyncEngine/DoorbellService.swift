@@ -54,13 +54,15 @@ public final class DoorbellService: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        while !Task.isCancelled {
-            do {
-                try await self.clock.sleep(for: self.interval)
-            } catch {
-                return
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await self.clock.sleep(for: self.interval)
+                } catch {
+                    return
+                }
+                await self.answer()
             }
-            await self.answer()
         }
     }
 

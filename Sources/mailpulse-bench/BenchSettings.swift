@@ -19,7 +19,7 @@ struct BenchSettings: Sendable {
     /// Accounts linked on one node (`BENCH_ACCOUNTS`).
     var accounts = 1_000
 
-    static let benchmarks = ["sync", "changes", "intake", "throttle", "polling", "scale", "security"]
+    static let benchmarks = ["sync", "changes", "intake", "throttle", "polling", "convergence", "scale", "security"]
 
     init(environment: [String: String]) throws {
         func integer(_ name: String, _ value: inout Int) throws {

@@ -56,6 +56,29 @@ struct ConvergenceTests {
         }
     }
 
+    /// Issue 17's scenario with the service's defaults and no scheduled round: what notifications lose, the folders'
+    /// doorbell rounds repair within a minute of the last change.
+    @Test func changesUnderNotificationFaultsConvergeWithinAMinuteOfTheLastChange() async throws {
+        try await LinkHarness.run { harness in
+            let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 600)
+            let faults = """
+                {"dropNotifications":0.2,"duplicateNotifications":0.3,"notificationDelayMs":[0,2000],"reorderNotifications":true,\
+                "serverErrorRate":0.05}
+                """
+            #expect(try await harness.send("PUT", "\(harness.simulator)/sim/faults", json: faults).status == 200)
+            let (account, token) = try await ConvergenceScenario.link(harness, as: "ada@outlook.com")
+            let statusAtFirstChange = try await harness.account(account.description, token: token).json["status"] as? String
+            _ = try await ConvergenceScenario.randomChanges(harness, mailbox: mailbox, count: 120, seed: 5)
+            #expect(["linked", "syncing"].contains(statusAtFirstChange), "the changes must start during the initial sync")
+            let node = try TestNode(harness)
+            let converged = try await TestEnvironment.eventually(timeout: .seconds(60)) {
+                try await MailboxSyncTests.mirror(node, account) == MailboxSyncTests.truth(harness, mailbox: mailbox)
+            }
+            #expect(converged, "mirror == truth within 60 s of the last change")
+            #expect(try await ConvergenceScenario.stat(harness, "notificationsDropped") > 0, "the test must drop notifications")
+        }
+    }
+
     @Test func aNodeKilledDuringTheInitialSyncResumesFromItsCheckpoint() async throws {
         try await LinkHarness.runProcesses(count: 1, graphPageSize: 20) { harness, nodes in
             let mailbox = try await harness.createMailbox("ada@outlook.com", messages: 2000)
