@@ -118,6 +118,28 @@ actor SimulatorState {
         return (message, self.notifications(for: message, in: mailbox, changeType: "deleted"))
     }
 
+    /// Creates a folder as the user would in Outlook; `nil` when the mailbox does not exist.
+    func createFolder(_ mailboxID: String, displayName: String, parent: String) throws(SimulatedMailbox.FolderFailure) -> SimulatedFolder? {
+        try self.mailboxes[mailboxID]?.createFolder(displayName: displayName, parent: parent)
+    }
+
+    /// Renames or moves a folder as the user would in Outlook; `nil` when the mailbox does not exist.
+    func updateFolder(
+        _ mailboxID: String,
+        folderID: String,
+        displayName: String?,
+        parent: String?
+    ) throws(SimulatedMailbox.FolderFailure) -> SimulatedFolder? {
+        try self.mailboxes[mailboxID]?.updateFolder(folderID, displayName: displayName, parent: parent)
+    }
+
+    /// Deletes a folder as Outlook does; answers the notifications of the messages it took away for good, or `nil`
+    /// when the mailbox does not exist.
+    func deleteFolder(_ mailboxID: String, folderID: String) throws(SimulatedMailbox.FolderFailure) -> [PendingNotification]? {
+        guard let deleted = try self.mailboxes[mailboxID]?.deleteFolder(folderID), let mailbox = self.mailboxes[mailboxID] else { return nil }
+        return deleted.flatMap { self.notifications(for: $0, in: mailbox, changeType: "deleted") }
+    }
+
     /// Moves a message and answers the notifications: deleted in the source scope, created in the destination's.
     func move(_ mailboxID: String, messageID: String, to destination: String) -> (SimulatedMessage, [PendingNotification])? {
         guard let source = self.mailboxes[mailboxID]?.message(messageID), let folder = self.mailboxes[mailboxID]?.folder(destination),
