@@ -39,7 +39,8 @@ actor SimulatorState {
     private var accessTokens: [String: Grant] = [:]
     private var refreshTokens: [String: Grant] = [:]
     private var rounds: [String: DeltaRound] = [:]
-    private var tokenGeneration = 0
+    /// Delta tokens of an older generation are expired (`expireDeltaTokens`).
+    private(set) var tokenGeneration = 0
     private(set) var subscriptions: [String: Subscription] = [:]
     private(set) var faults = SimulatorFaults()
     private var buckets: [String: (tokens: Double, at: ContinuousClock.Instant)] = [:]

@@ -315,6 +315,19 @@ struct SimulatedMailbox: Sendable {
             .map { DeltaItem.removed(immutableID: $0.immutableID, restID: $0.restID) }
         return present + removed
     }
+
+    /// The entries of a folder delta round: the folders created, renamed or moved after `after` (every folder when it is
+    /// `nil`: an initial round enumerates the tree) and the folders deleted for good after it, up to `until`. They go by
+    /// sequence, then folder id, so a page resumes after the last entry served whatever changed since: an entry that
+    /// changes again moves past `until`, out of this round and into the next.
+    func folderDeltaEntries(after: Int?, until: Int) -> [FolderDeltaEntry] {
+        let lower = after ?? Int.min
+        var entries = self.folders.filter { $0.changeSequence > lower && $0.changeSequence <= until }.map(FolderDeltaEntry.changed)
+        if after != nil {
+            entries += self.folderDeletions.filter { $0.sequence > lower && $0.sequence <= until }.map(FolderDeltaEntry.deleted)
+        }
+        return entries.sorted { ($0.sequence, $0.folderID) < ($1.sequence, $1.folderID) }
+    }
 }
 
 /// One entry of a delta round, resolved to JSON when its page is served.
