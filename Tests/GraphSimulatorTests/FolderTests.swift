@@ -155,6 +155,16 @@ import Testing
         }
     }
 
+    @Test func theSimulatorPageCreatesRenamesMovesAndDeletesFolders() async throws {
+        try await SimulatorHarness.run { graph in
+            let page = String(decoding: try await graph.send("GET", "/sim").body, as: UTF8.self)
+            #expect(page.contains("<form id=\"newfolder\">"))
+            for call in ["act(\"POST\", \"/folders\"", "act(\"PATCH\", `/folders/${f.id}`", "act(\"DELETE\", `/folders/${f.id}`"] {
+                #expect(page.contains(call), "\(call)")
+            }
+        }
+    }
+
     @Test func deletingMovesIntoDeletedItemsThenDeletesForGoodWithSubfoldersAndMessages() async throws {
         let inbox = WebhookInbox()
         try await WebhookReceiver.run(inbox) { hook in
