@@ -10,6 +10,8 @@ actor SimulatorState {
         var scopes: [String]
         var challenge: String?
         var challengeMethod: String
+        /// The authorize request's `nonce`, echoed in the id_token.
+        var nonce: String?
         var expiresAt: Date
     }
 
@@ -171,6 +173,7 @@ actor SimulatorState {
     struct TokenGrant {
         var accessToken: String
         var refreshToken: String?
+        var idToken: String?
         var scopes: [String]
         var expiresIn: Int
     }
@@ -218,7 +221,7 @@ actor SimulatorState {
         }
         self.codes[code] = nil
         self.redeemedCodes.insert(code)
-        return self.grantTokens(mailboxID: grant.mailboxID, clientID: clientID, scopes: grant.scopes)
+        return self.grantTokens(mailboxID: grant.mailboxID, clientID: clientID, scopes: grant.scopes, nonce: grant.nonce)
     }
 
     /// Redeems a refresh token; it rotates: the one used is spent, and a second use fails.
@@ -234,10 +237,10 @@ actor SimulatorState {
         }
         self.refreshTokens[token] = nil
         self.stats.tokenRefreshes += 1
-        return self.grantTokens(mailboxID: grant.mailboxID, clientID: clientID, scopes: grant.scopes)
+        return self.grantTokens(mailboxID: grant.mailboxID, clientID: clientID, scopes: grant.scopes, nonce: nil)
     }
 
-    private func grantTokens(mailboxID: String, clientID: String, scopes: [String]) -> TokenGrant {
+    private func grantTokens(mailboxID: String, clientID: String, scopes: [String], nonce: String?) -> TokenGrant {
         let access = "EwA" + Self.randomToken(96)
         let lifetime = self.configuration.accessTokenLifetime
         self.accessTokens[access] = Grant(
@@ -257,7 +260,21 @@ actor SimulatorState {
             )
             refresh = token
         }
-        return TokenGrant(accessToken: access, refreshToken: refresh, scopes: scopes, expiresIn: lifetime)
+        var idToken: String?
+        if scopes.contains(where: { $0.caseInsensitiveCompare("openid") == .orderedSame }), let mailbox = self.mailboxes[mailboxID] {
+            idToken =
+                IDToken(
+                    clientID: clientID,
+                    tenantID: self.configuration.tenantID,
+                    userID: mailbox.id,
+                    address: mailbox.address,
+                    displayName: mailbox.displayName,
+                    scopes: scopes,
+                    nonce: nonce,
+                    issuedAt: Date()
+                ).text
+        }
+        return TokenGrant(accessToken: access, refreshToken: refresh, idToken: idToken, scopes: scopes, expiresIn: lifetime)
     }
 
     /// The grant of an access token, when it is known and not expired.
