@@ -119,7 +119,7 @@ struct GraphAPI: Sendable {
         case 1 where lowered[0] == "mailfolders":
             return self.folderList(mailbox, parentID: mailbox.rootID, request: request)
         case 2 where lowered == ["mailfolders", "delta"]:
-            return self.folderDelta(mailbox, request: request, requestID: requestID)
+            return await self.folderDelta(mailbox, request: request, requestID: requestID)
         case 2 where lowered[0] == "mailfolders":
             guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
             return .json(
@@ -202,19 +202,50 @@ struct GraphAPI: Sendable {
         return .json(.object(members))
     }
 
-    /// Folder delta enumerates the whole tree in the first round; folders never change in the simulator, so
-    /// later rounds are empty.
-    private func folderDelta(_ mailbox: SimulatedMailbox, request: GraphRequest, requestID: String) -> GraphResponse {
-        let initial = request.query["$deltatoken"] == nil
-        let folders = initial ? mailbox.folders : []
-        let token = "folders.\(mailbox.sequence)"
-        return .json(
-            .object([
-                ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#Collection(mailFolder)")),
-                ("@odata.deltaLink", .string("\(self.baseURL)/me/mailFolders/delta?$deltatoken=\(token)")),
-                ("value", .array(folders.map(mailbox.folderJSON))),
-            ])
-        )
+    /// Folder delta: an initial round enumerates the tree; a round from a deltaLink carries the folders created, renamed
+    /// or moved since its token, as they are now, and `@removed` for those deleted for good. A skip token carries its
+    /// round's position (no round is kept), so a nextLink followed again serves the same page.
+    private func folderDelta(_ mailbox: SimulatedMailbox, request: GraphRequest, requestID: String) async -> GraphResponse {
+        let generation = await self.state.tokenGeneration
+        var position: FolderDeltaPosition
+        if let text = request.query["$skiptoken"] {
+            guard let token = FolderDeltaPosition(text: text), token.generation >= generation, token.until <= mailbox.sequence else {
+                return Self.syncStateNotFound(requestID)
+            }
+            position = token
+        } else if let text = request.query["$deltatoken"] {
+            guard let token = DeltaToken(text: text), token.folderID == mailbox.rootID, token.generation >= generation,
+                token.sequence <= mailbox.sequence
+            else {
+                return Self.syncStateNotFound(requestID)
+            }
+            position = FolderDeltaPosition(after: token.sequence, until: mailbox.sequence, generation: generation)
+        } else {
+            position = FolderDeltaPosition(after: nil, until: mailbox.sequence, generation: generation)
+        }
+        let size = self.deltaPageSize(request)
+        let entries = mailbox.folderDeltaEntries(after: position.after, until: position.until).filter(position.isUnserved)
+        let page = entries.prefix(size)
+        let path = "\(self.baseURL)/me/mailfolders/delta"
+        var members: [(String, JSONValue)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#Collection(mailFolder)"))]
+        if entries.count > page.count, let last = page.last {
+            position.lastSequence = last.sequence
+            position.lastFolderID = last.folderID
+            members.append(("@odata.nextLink", .string("\(path)?$skiptoken=\(position.text)")))
+        } else {
+            let token = DeltaToken(folderID: mailbox.rootID, sequence: position.until, generation: position.generation, select: nil)
+            members.append(("@odata.deltaLink", .string("\(path)?$deltatoken=\(token.text)")))
+        }
+        let items = page.map { entry -> JSONValue in
+            switch entry {
+            case .changed(let folder):
+                mailbox.folderJSON(folder)
+            case .deleted(let deletion):
+                .object([("id", .string(deletion.folderID)), ("@removed", .object([("reason", .string("deleted"))]))])
+            }
+        }
+        members.append(("value", .array(items)))
+        return .json(.object(members), headers: Self.preferenceApplied(request, size: size))
     }
 
     // MARK: Messages
@@ -245,8 +276,7 @@ struct GraphAPI: Sendable {
     }
 
     private func messageDelta(_ mailbox: SimulatedMailbox, folder: SimulatedFolder, request: GraphRequest, requestID: String) async -> GraphResponse {
-        let requested = request.maximumPageSize ?? 10
-        let size = min(max(1, requested), self.state.configuration.maximumPageSize)
+        let size = self.deltaPageSize(request)
         let skipToken: String
         do {
             if let token = request.query["$skiptoken"] {
@@ -277,18 +307,31 @@ struct GraphAPI: Sendable {
                 members.append(("@odata.deltaLink", .string("\(folderPath)?$deltatoken=\(delta.text)")))
             }
             members.append(("value", .array(page.items)))
-            var headers: [(String, String)] = []
-            if request.maximumPageSize != nil { headers.append(("Preference-Applied", "odata.maxpagesize=\(size)")) }
-            return .json(.object(members), headers: headers)
+            return .json(.object(members), headers: Self.preferenceApplied(request, size: size))
         } catch {
-            let generation = Int.random(in: 100...200)
-            return .error(
-                410,
-                code: "SyncStateNotFound",
-                message: "The sync state generation is not found; generation=\(generation - 8);[highest=\(generation)][\(generation)].",
-                requestID: requestID
-            )
+            return Self.syncStateNotFound(requestID)
         }
+    }
+
+    /// A delta page's size: what `Prefer: odata.maxpagesize` asks (10 without it), within the simulator's largest.
+    private func deltaPageSize(_ request: GraphRequest) -> Int {
+        min(max(1, request.maximumPageSize ?? 10), self.state.configuration.maximumPageSize)
+    }
+
+    /// `Preference-Applied` for a request that asked a page size.
+    private static func preferenceApplied(_ request: GraphRequest, size: Int) -> [(String, String)] {
+        request.maximumPageSize == nil ? [] : [("Preference-Applied", "odata.maxpagesize=\(size)")]
+    }
+
+    /// The answer to an unknown, malformed or expired delta or skip token.
+    private static func syncStateNotFound(_ requestID: String) -> GraphResponse {
+        let generation = Int.random(in: 100...200)
+        return .error(
+            410,
+            code: "SyncStateNotFound",
+            message: "The sync state generation is not found; generation=\(generation - 8);[highest=\(generation)][\(generation)].",
+            requestID: requestID
+        )
     }
 
     struct SelectError: Error {

@@ -10,6 +10,8 @@ actor SimulatorState {
         var scopes: [String]
         var challenge: String?
         var challengeMethod: String
+        /// The authorize request's `nonce`, echoed in the id_token.
+        var nonce: String?
         var expiresAt: Date
     }
 
@@ -39,7 +41,8 @@ actor SimulatorState {
     private var accessTokens: [String: Grant] = [:]
     private var refreshTokens: [String: Grant] = [:]
     private var rounds: [String: DeltaRound] = [:]
-    private var tokenGeneration = 0
+    /// Delta tokens of an older generation are expired (`expireDeltaTokens`).
+    private(set) var tokenGeneration = 0
     private(set) var subscriptions: [String: Subscription] = [:]
     private(set) var faults = SimulatorFaults()
     private var buckets: [String: (tokens: Double, at: ContinuousClock.Instant)] = [:]
@@ -118,6 +121,28 @@ actor SimulatorState {
         return (message, self.notifications(for: message, in: mailbox, changeType: "deleted"))
     }
 
+    /// Creates a folder as the user would in Outlook; `nil` when the mailbox does not exist.
+    func createFolder(_ mailboxID: String, displayName: String, parent: String) throws(SimulatedMailbox.FolderFailure) -> SimulatedFolder? {
+        try self.mailboxes[mailboxID]?.createFolder(displayName: displayName, parent: parent)
+    }
+
+    /// Renames or moves a folder as the user would in Outlook; `nil` when the mailbox does not exist.
+    func updateFolder(
+        _ mailboxID: String,
+        folderID: String,
+        displayName: String?,
+        parent: String?
+    ) throws(SimulatedMailbox.FolderFailure) -> SimulatedFolder? {
+        try self.mailboxes[mailboxID]?.updateFolder(folderID, displayName: displayName, parent: parent)
+    }
+
+    /// Deletes a folder as Outlook does; answers the notifications of the messages it took away for good, or `nil`
+    /// when the mailbox does not exist.
+    func deleteFolder(_ mailboxID: String, folderID: String) throws(SimulatedMailbox.FolderFailure) -> [PendingNotification]? {
+        guard let deleted = try self.mailboxes[mailboxID]?.deleteFolder(folderID), let mailbox = self.mailboxes[mailboxID] else { return nil }
+        return deleted.flatMap { self.notifications(for: $0, in: mailbox, changeType: "deleted") }
+    }
+
     /// Moves a message and answers the notifications: deleted in the source scope, created in the destination's.
     func move(_ mailboxID: String, messageID: String, to destination: String) -> (SimulatedMessage, [PendingNotification])? {
         guard let source = self.mailboxes[mailboxID]?.message(messageID), let folder = self.mailboxes[mailboxID]?.folder(destination),
@@ -148,6 +173,7 @@ actor SimulatorState {
     struct TokenGrant {
         var accessToken: String
         var refreshToken: String?
+        var idToken: String?
         var scopes: [String]
         var expiresIn: Int
     }
@@ -195,7 +221,7 @@ actor SimulatorState {
         }
         self.codes[code] = nil
         self.redeemedCodes.insert(code)
-        return self.grantTokens(mailboxID: grant.mailboxID, clientID: clientID, scopes: grant.scopes)
+        return self.grantTokens(mailboxID: grant.mailboxID, clientID: clientID, scopes: grant.scopes, nonce: grant.nonce)
     }
 
     /// Redeems a refresh token; it rotates: the one used is spent, and a second use fails.
@@ -211,10 +237,10 @@ actor SimulatorState {
         }
         self.refreshTokens[token] = nil
         self.stats.tokenRefreshes += 1
-        return self.grantTokens(mailboxID: grant.mailboxID, clientID: clientID, scopes: grant.scopes)
+        return self.grantTokens(mailboxID: grant.mailboxID, clientID: clientID, scopes: grant.scopes, nonce: nil)
     }
 
-    private func grantTokens(mailboxID: String, clientID: String, scopes: [String]) -> TokenGrant {
+    private func grantTokens(mailboxID: String, clientID: String, scopes: [String], nonce: String?) -> TokenGrant {
         let access = "EwA" + Self.randomToken(96)
         let lifetime = self.configuration.accessTokenLifetime
         self.accessTokens[access] = Grant(
@@ -234,7 +260,21 @@ actor SimulatorState {
             )
             refresh = token
         }
-        return TokenGrant(accessToken: access, refreshToken: refresh, scopes: scopes, expiresIn: lifetime)
+        var idToken: String?
+        if scopes.contains(where: { $0.caseInsensitiveCompare("openid") == .orderedSame }), let mailbox = self.mailboxes[mailboxID] {
+            idToken =
+                IDToken(
+                    clientID: clientID,
+                    tenantID: self.configuration.tenantID,
+                    userID: mailbox.id,
+                    address: mailbox.address,
+                    displayName: mailbox.displayName,
+                    scopes: scopes,
+                    nonce: nonce,
+                    issuedAt: Date()
+                ).text
+        }
+        return TokenGrant(accessToken: access, refreshToken: refresh, idToken: idToken, scopes: scopes, expiresIn: lifetime)
     }
 
     /// The grant of an access token, when it is known and not expired.

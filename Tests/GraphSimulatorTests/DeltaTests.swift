@@ -3,25 +3,25 @@ import GraphSimulator
 import Testing
 
 @Suite struct DeltaTests {
-    /// Reads a whole round: every page's items, and the final deltaLink.
+    /// Reads a whole round: every page's items, and the final deltaLink. A `nil` page size sends no `Prefer: odata.maxpagesize`.
     static func round(
         _ graph: GraphClient,
         from url: String,
         token: String,
         immutable: Bool,
-        pageSize: Int = 2
+        pageSize: Int? = 2
     ) async throws -> (
         items: [JSONValue], deltaLink: String, pages: Int
     ) {
         var items: [JSONValue] = []
         var next = url
         var pages = 0
-        var headers = [("Prefer", "odata.maxpagesize=\(pageSize)")]
+        var headers = pageSize.map { [("Prefer", "odata.maxpagesize=\($0)")] } ?? []
         if immutable { headers.append(("Prefer", "IdType=\"ImmutableId\"")) }
         while true {
             let reply = try await graph.send("GET", next, token: token, headers: headers)
             #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
-            #expect(reply.headers["preference-applied"] == "odata.maxpagesize=\(pageSize)")
+            #expect(reply.headers["preference-applied"] == pageSize.map { "odata.maxpagesize=\($0)" })
             pages += 1
             items += reply.json["value"]?.arrayValue ?? []
             if let nextLink = reply.json["@odata.nextLink"]?.stringValue {

@@ -79,12 +79,20 @@ struct GraphClient {
     }
 
     /// The authorize URL of the code flow with PKCE S256.
-    func authorizeURL(loginHint: String?, verifier: String, scope: String = "offline_access User.Read Mail.Read", state: String = "st4te") -> String {
+    func authorizeURL(
+        loginHint: String?,
+        verifier: String,
+        scope: String = "offline_access User.Read Mail.Read",
+        state: String = "st4te",
+        nonce: String? = nil,
+        clientID: String = Self.clientID
+    ) -> String {
         var items = [
-            ("client_id", Self.clientID), ("response_type", "code"), ("redirect_uri", Self.redirectURI), ("scope", scope), ("state", state),
+            ("client_id", clientID), ("response_type", "code"), ("redirect_uri", Self.redirectURI), ("scope", scope), ("state", state),
             ("code_challenge", Self.challenge(verifier)), ("code_challenge_method", "S256"),
         ]
         if let loginHint { items.append(("login_hint", loginHint)) }
+        if let nonce { items.append(("nonce", nonce)) }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return "/common/oauth2/v2.0/authorize?"
@@ -108,12 +116,12 @@ struct GraphClient {
         return (try #require(token.json["access_token"]?.stringValue), try #require(token.json["refresh_token"]?.stringValue))
     }
 
-    func redeem(code: String, verifier: String, redirectURI: String = Self.redirectURI) async throws -> Reply {
+    func redeem(code: String, verifier: String, redirectURI: String = Self.redirectURI, clientID: String = Self.clientID) async throws -> Reply {
         try await self.send(
             "POST",
             "/common/oauth2/v2.0/token",
             form: [
-                ("client_id", Self.clientID), ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+                ("client_id", clientID), ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
                 ("code_verifier", verifier),
             ]
         )

@@ -5,6 +5,8 @@ struct SimulatedFolder: Sendable {
     var parentID: String
     var wellKnownName: String?
     var isHidden = false
+    /// The mailbox change sequence of its creation or last rename or move, for folder delta rounds.
+    var changeSequence = 0
 
     /// The folder's JSON with its counts, as `GET mailFolders` gives it.
     func json(childFolderCount: Int, unread: Int, total: Int) -> JSONValue {

@@ -16,6 +16,7 @@ struct SimulatedMailbox: Sendable {
     private(set) var messages: [String: SimulatedMessage] = [:]
     private var restIndex: [String: String] = [:]
     private(set) var removals: [FolderRemoval] = []
+    private(set) var folderDeletions: [FolderDeletion] = []
     private(set) var sequence = 0
     private var generator: SeededGenerator
 
@@ -83,7 +84,7 @@ struct SimulatedMailbox: Sendable {
 
     /// A folder by id or well-known name (case-insensitive).
     func folder(_ idOrName: String) -> SimulatedFolder? {
-        if idOrName.caseInsensitiveCompare("msgfolderroot") == .orderedSame {
+        if idOrName == self.rootID || idOrName.caseInsensitiveCompare("msgfolderroot") == .orderedSame {
             return SimulatedFolder(id: self.rootID, displayName: "Top of Information Store", parentID: "", wellKnownName: "msgfolderroot")
         }
         return self.folders.first { $0.id == idOrName || $0.wellKnownName?.caseInsensitiveCompare(idOrName) == .orderedSame }
@@ -198,6 +199,105 @@ struct SimulatedMailbox: Sendable {
         message.changeKey = self.generator.opaqueID(prefix: "CQAAABYAAA", length: 20)
     }
 
+    // MARK: Folders
+
+    /// Why a folder change is refused.
+    enum FolderFailure: Error {
+        /// The name is blank or longer than ``maximumFolderNameLength``.
+        case invalidName
+        /// The parent (or the destination of a move) does not exist.
+        case unknownParent
+        /// A sibling has the name already, whatever its case (Graph's `ErrorFolderExists`).
+        case nameTaken
+        case notFound
+        /// The root and the well-known folders keep their names and places.
+        case standardFolder
+        /// A folder cannot move into itself or into one of its subfolders.
+        case intoOwnSubtree
+    }
+
+    /// The longest folder name taken.
+    static let maximumFolderNameLength = 255
+
+    /// Creates a folder under `parent` (an id or well-known name); answers it.
+    mutating func createFolder(displayName: String, parent: String) throws(FolderFailure) -> SimulatedFolder {
+        guard let parent = self.folder(parent) else { throw .unknownParent }
+        try self.checkName(displayName, under: parent.id, excluding: nil)
+        self.sequence += 1
+        let folder = SimulatedFolder(
+            id: self.generator.opaqueID(prefix: "AQMkAD", length: 16),
+            displayName: displayName,
+            parentID: parent.id,
+            changeSequence: self.sequence
+        )
+        self.folders.append(folder)
+        return folder
+    }
+
+    /// Renames a folder, moves it under `parent` (an id or well-known name), or both; answers it. Its subfolders and
+    /// messages go with it and keep their ids.
+    mutating func updateFolder(_ id: String, displayName: String?, parent: String?) throws(FolderFailure) -> SimulatedFolder {
+        guard let current = self.folder(id) else { throw .notFound }
+        guard current.wellKnownName == nil, let index = self.folders.firstIndex(where: { $0.id == current.id }) else { throw .standardFolder }
+        var folder = current
+        if let parent {
+            guard let destination = self.folder(parent) else { throw .unknownParent }
+            guard !self.isFolder(destination.id, within: folder.id) else { throw .intoOwnSubtree }
+            folder.parentID = destination.id
+        }
+        if let displayName {
+            folder.displayName = displayName
+        }
+        guard folder.displayName != current.displayName || folder.parentID != current.parentID else { return current }
+        try self.checkName(folder.displayName, under: folder.parentID, excluding: folder.id)
+        self.sequence += 1
+        folder.changeSequence = self.sequence
+        self.folders[index] = folder
+        return folder
+    }
+
+    /// Deletes a folder as Outlook does: it moves into Deleted Items with its subfolders and messages, or, when it is
+    /// inside Deleted Items already, goes for good with them. Answers the messages deleted for good.
+    mutating func deleteFolder(_ id: String) throws(FolderFailure) -> [SimulatedMessage] {
+        guard let folder = self.folder(id) else { throw .notFound }
+        guard folder.wellKnownName == nil else { throw .standardFolder }
+        let deletedItems = self.folder("deleteditems")!.id
+        guard self.isFolder(folder.id, within: deletedItems) else {
+            _ = try self.updateFolder(folder.id, displayName: nil, parent: deletedItems)
+            return []
+        }
+        let subtree = Set(self.folders.filter { self.isFolder($0.id, within: folder.id) }.map(\.id))
+        let deleted = self.messages.values.filter { subtree.contains($0.folderID) }
+            .sorted { ($0.receivedAt, $0.immutableID) > ($1.receivedAt, $1.immutableID) }
+            .compactMap { self.delete($0.immutableID) }
+        self.sequence += 1
+        for folderID in subtree.sorted() {
+            self.folderDeletions.append(FolderDeletion(sequence: self.sequence, folderID: folderID))
+        }
+        self.folders.removeAll { subtree.contains($0.id) }
+        return deleted
+    }
+
+    private func checkName(_ name: String, under parentID: String, excluding folderID: String?) throws(FolderFailure) {
+        guard !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, name.count <= Self.maximumFolderNameLength else {
+            throw .invalidName
+        }
+        let taken = self.folders.contains {
+            $0.parentID == parentID && $0.id != folderID && $0.displayName.caseInsensitiveCompare(name) == .orderedSame
+        }
+        if taken { throw .nameTaken }
+    }
+
+    /// Whether a folder is `ancestorID` or lies somewhere beneath it.
+    private func isFolder(_ folderID: String, within ancestorID: String) -> Bool {
+        var current: String? = folderID
+        while let id = current {
+            if id == ancestorID { return true }
+            current = self.folders.first { $0.id == id }?.parentID
+        }
+        return false
+    }
+
     // MARK: Delta
 
     /// What a delta round of a folder returns: the messages changed after `sequence` (all of them for an initial
@@ -214,6 +314,19 @@ struct SimulatedMailbox: Sendable {
             .filter { reported.insert($0.immutableID).inserted }
             .map { DeltaItem.removed(immutableID: $0.immutableID, restID: $0.restID) }
         return present + removed
+    }
+
+    /// The entries of a folder delta round: the folders created, renamed or moved after `after` (every folder when it is
+    /// `nil`: an initial round enumerates the tree) and the folders deleted for good after it, up to `until`. They go by
+    /// sequence, then folder id, so a page resumes after the last entry served whatever changed since: an entry that
+    /// changes again moves past `until`, out of this round and into the next.
+    func folderDeltaEntries(after: Int?, until: Int) -> [FolderDeltaEntry] {
+        let lower = after ?? Int.min
+        var entries = self.folders.filter { $0.changeSequence > lower && $0.changeSequence <= until }.map(FolderDeltaEntry.changed)
+        if after != nil {
+            entries += self.folderDeletions.filter { $0.sequence > lower && $0.sequence <= until }.map(FolderDeltaEntry.deleted)
+        }
+        return entries.sorted { ($0.sequence, $0.folderID) < ($1.sequence, $1.folderID) }
     }
 }
 

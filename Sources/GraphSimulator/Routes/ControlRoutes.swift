@@ -27,6 +27,9 @@ struct ControlRoutes: Sendable {
         router.patch("/sim/mailboxes/:mailbox/messages/:message") { request, context in try await self.updateMessage(request, context: context) }
         router.post("/sim/mailboxes/:mailbox/messages/:message/move") { request, context in try await self.moveMessage(request, context: context) }
         router.delete("/sim/mailboxes/:mailbox/messages/:message") { request, context in try await self.deleteMessage(request, context: context) }
+        router.post("/sim/mailboxes/:mailbox/folders") { request, context in try await self.createFolder(request, context: context) }
+        router.patch("/sim/mailboxes/:mailbox/folders/:folder") { request, context in try await self.updateFolder(request, context: context) }
+        router.delete("/sim/mailboxes/:mailbox/folders/:folder") { _, context in try await self.deleteFolder(context: context) }
         router.post("/sim/mailboxes/:mailbox/expire-tokens") { _, context in
             guard let mailbox = await self.state.mailbox(try context.parameters.require("mailbox")) else { return Self.notFound("mailbox") }
             await self.state.expireAccessTokens(mailboxID: mailbox.id)
@@ -134,6 +137,84 @@ struct ControlRoutes: Sendable {
         return Response(status: .noContent)
     }
 
+    private func createFolder(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard let mailbox = await self.state.mailbox(try context.parameters.require("mailbox")) else { return Self.notFound("mailbox") }
+        let body = try await Self.body(request)
+        guard let displayName = body["displayName"]?.stringValue else { return Self.folderFailure(.invalidName) }
+        if let parent = body["parentFolderId"], parent.stringValue == nil { return Self.folderFailure(.unknownParent) }
+        do {
+            let parent = body["parentFolderId"]?.stringValue ?? "msgfolderroot"
+            guard let folder = try await self.state.createFolder(mailbox.id, displayName: displayName, parent: parent) else {
+                return Self.notFound("mailbox")
+            }
+            return await self.folderResponse(folder, in: mailbox.id, status: .created)
+        } catch {
+            return Self.folderFailure(error)
+        }
+    }
+
+    private func updateFolder(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard let mailbox = await self.state.mailbox(try context.parameters.require("mailbox")) else { return Self.notFound("mailbox") }
+        let body = try await Self.body(request)
+        let displayName = body["displayName"]
+        let parent = body["parentFolderId"]
+        guard displayName != nil || parent != nil else { return Self.badRequest("give displayName, parentFolderId or both") }
+        if let displayName, displayName.stringValue == nil { return Self.folderFailure(.invalidName) }
+        if let parent, parent.stringValue == nil { return Self.folderFailure(.unknownParent) }
+        let folderID = try context.parameters.require("folder")
+        do {
+            guard
+                let folder = try await self.state.updateFolder(
+                    mailbox.id,
+                    folderID: folderID,
+                    displayName: displayName?.stringValue,
+                    parent: parent?.stringValue
+                )
+            else { return Self.notFound("mailbox") }
+            return await self.folderResponse(folder, in: mailbox.id, status: .ok)
+        } catch {
+            return Self.folderFailure(error)
+        }
+    }
+
+    private func deleteFolder(context: BasicRequestContext) async throws -> Response {
+        guard let mailbox = await self.state.mailbox(try context.parameters.require("mailbox")) else { return Self.notFound("mailbox") }
+        let folderID = try context.parameters.require("folder")
+        do {
+            guard let pending = try await self.state.deleteFolder(mailbox.id, folderID: folderID) else { return Self.notFound("mailbox") }
+            await self.dispatch(pending)
+            return Response(status: .noContent)
+        } catch {
+            return Self.folderFailure(error)
+        }
+    }
+
+    /// The folder's JSON as `GET /v1.0/me/mailFolders/{id}` gives it, with the counts as they are after the change.
+    private func folderResponse(_ folder: SimulatedFolder, in mailboxID: String, status: HTTPResponse.Status) async -> Response {
+        guard let mailbox = await self.state.mailbox(mailboxID) else { return Self.notFound("mailbox") }
+        return IdentityRoutes.json(mailbox.folderJSON(folder), status: status)
+    }
+
+    private static func folderFailure(_ failure: SimulatedMailbox.FolderFailure) -> Response {
+        switch failure {
+        case .invalidName:
+            Self.badRequest("displayName must be a name of 1 to \(SimulatedMailbox.maximumFolderNameLength) characters")
+        case .unknownParent:
+            Self.badRequest("parentFolderId must be a folder id or well-known name")
+        case .nameTaken:
+            IdentityRoutes.json(
+                Self.errorBody("A folder with the specified name already exists.", code: "ErrorFolderExists"),
+                status: .badRequest
+            )
+        case .notFound:
+            Self.notFound("folder")
+        case .standardFolder:
+            Self.badRequest("standard folders cannot be renamed, moved or deleted")
+        case .intoOwnSubtree:
+            Self.badRequest("a folder cannot move into itself or into one of its subfolders")
+        }
+    }
+
     private func setFaults(_ request: Request) async throws -> Response {
         let body = try await Self.body(request)
         var faults = SimulatorFaults()
@@ -209,8 +290,10 @@ struct ControlRoutes: Sendable {
         return value
     }
 
-    static func errorBody(_ message: String) -> JSONValue {
-        .object([("error", .object([("message", .string(message))]))])
+    /// The control API's error: `{"error": {"code"?, "message"}}`, with Graph's code where Graph has one.
+    static func errorBody(_ message: String, code: String? = nil) -> JSONValue {
+        let members: [(String, JSONValue)] = code.map { [("code", .string($0))] } ?? []
+        return .object([("error", .object(members + [("message", .string(message))]))])
     }
 
     private static func badRequest(_ message: String) -> Response {

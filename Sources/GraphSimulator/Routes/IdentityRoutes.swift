@@ -97,6 +97,7 @@ struct IdentityRoutes: Sendable {
                 scopes: scopes,
                 challenge: parameters["code_challenge"],
                 challengeMethod: method,
+                nonce: parameters["nonce"],
                 expiresAt: Date().addingTimeInterval(600)
             )
         )
@@ -202,6 +203,7 @@ struct IdentityRoutes: Sendable {
                 ("access_token", .string(grant.accessToken)),
             ]
             if let refresh = grant.refreshToken { members.append(("refresh_token", .string(refresh))) }
+            if let idToken = grant.idToken { members.append(("id_token", .string(idToken))) }
             return Self.json(.object(members), status: .ok)
         } catch {
             switch error {

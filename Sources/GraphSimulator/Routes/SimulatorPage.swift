@@ -1,5 +1,5 @@
-/// The page at `/sim/`: act as the user in Outlook (open a mailbox, read, flag, move, delete, send new mail)
-/// through the control API, and watch Mailpulse react.
+/// The page at `/sim/`: act as the user in Outlook (open a mailbox, read, flag, move, delete, send new mail; create,
+/// rename, move and delete folders) through the control API, and watch Mailpulse react.
 enum SimulatorPage {
     static let html = """
         <!doctype html>
@@ -27,7 +27,13 @@ enum SimulatorPage {
         <div class="bar">
           <form id="send"><label>Folder <select name="folder" id="folder"></select></label> <input name="subject" placeholder="Subject" required> <input name="from" placeholder="sender@example.com" value="sender@example.com"> <button>Deliver new mail</button></form>
         </div>
+        <div class="bar">
+          <form id="newfolder"><input name="displayName" placeholder="Folder name" required maxlength="255"> <label>in <select name="parent" id="parent"></select></label> <button>Create folder</button></form>
+        </div>
         <p id="error"></p>
+        <h2>Folders</h2>
+        <table><thead><tr><th>Folder</th><th>Messages</th><th></th></tr></thead><tbody id="folders"></tbody></table>
+        <h2>Messages</h2>
         <table><thead><tr><th>Subject</th><th>From</th><th>Folder</th><th>Flag</th><th>Received</th><th></th></tr></thead><tbody id="messages"></tbody></table>
         <script type="module">
         const $ = (id) => document.getElementById(id);
@@ -50,16 +56,36 @@ enum SimulatorPage {
           const id = $("mailbox").value;
           if (!id) { $("messages").replaceChildren(); return; }
           const state = await call("GET", `/sim/mailboxes/${id}/state`);
-          folders = state.folders;
-          const name = (folderId) => (folders.find((f) => f.id === folderId) || {}).displayName || folderId;
-          $("folder").replaceChildren(...folders.map((f) => new Option(f.displayName, f.id)));
+          const byID = new Map(state.folders.map((f) => [f.id, f]));
+          const path = (f) => (byID.has(f.parentFolderId) ? `${path(byID.get(f.parentFolderId))} / ` : "") + f.displayName;
+          folders = state.folders.map((f) => ({ ...f, path: path(f) })).sort((a, b) => a.path.localeCompare(b.path));
+          const name = (folderId) => (folders.find((f) => f.id === folderId) || {}).path || folderId;
+          $("folder").replaceChildren(...folders.map((f) => new Option(f.path, f.id)));
+          $("parent").replaceChildren(new Option("(top level)", ""), ...folders.map((f) => new Option(f.path, f.id)));
+          $("folders").replaceChildren(...folders.map((f) => {
+            const row = document.createElement("tr");
+            row.dataset.folderId = f.id;
+            const actions = document.createElement("td");
+            // Standard folders keep their names and places.
+            if (!f.wellKnownName) {
+              const move = document.createElement("select");
+              move.append(new Option("Move to…", ""), new Option("(top level)", "msgfolderroot"), ...folders.filter((d) => d.id !== f.id && d.id !== f.parentFolderId).map((d) => new Option(d.path, d.id)));
+              move.onchange = () => move.value && act("PATCH", `/folders/${f.id}`, { parentFolderId: move.value });
+              actions.append(
+                button("Rename", () => { const displayName = prompt("New name", f.displayName); if (displayName) act("PATCH", `/folders/${f.id}`, { displayName }); }),
+                move,
+                button("Delete", () => act("DELETE", `/folders/${f.id}`)));
+            }
+            row.append(cell(f.path), cell(state.messages.filter((m) => m.folderId === f.id).length), actions);
+            return row;
+          }));
           $("messages").replaceChildren(...state.messages.slice(0, 200).map((m) => {
             const row = document.createElement("tr");
             row.className = m.isRead ? "read" : "unread";
             row.dataset.messageId = m.id;
             const subject = cell(m.subject); subject.className = "subject";
             const move = document.createElement("select");
-            move.append(new Option("Move to…", ""), ...folders.filter((f) => f.id !== m.folderId).map((f) => new Option(f.displayName, f.id)));
+            move.append(new Option("Move to…", ""), ...folders.filter((f) => f.id !== m.folderId).map((f) => new Option(f.path, f.id)));
             move.onchange = () => move.value && act("POST", `/messages/${m.id}/move`, { destination: move.value });
             const actions = document.createElement("td");
             actions.append(
@@ -71,7 +97,7 @@ enum SimulatorPage {
             return row;
           }));
         }
-        async function act(method, suffix, body) { await call(method, `/sim/mailboxes/${$("mailbox").value}${suffix}`, body); await refresh(); }
+        async function act(method, suffix, body) { await call(method, `/sim/mailboxes/${$("mailbox").value}${suffix}`, body); await loadMailboxes($("mailbox").value); }
         $("mailbox").onchange = refresh;
         $("create").onsubmit = async (event) => {
           event.preventDefault();
@@ -83,6 +109,14 @@ enum SimulatorPage {
           event.preventDefault();
           const form = new FormData(event.target);
           await act("POST", "/messages", { folder: form.get("folder"), subject: form.get("subject"), from: { name: form.get("from"), address: form.get("from") } });
+        };
+        $("newfolder").onsubmit = async (event) => {
+          event.preventDefault();
+          const form = new FormData(event.target);
+          const body = { displayName: form.get("displayName") };
+          if (form.get("parent")) body.parentFolderId = form.get("parent");
+          await act("POST", "/folders", body);
+          event.target.reset();
         };
         loadMailboxes();
         </script>
