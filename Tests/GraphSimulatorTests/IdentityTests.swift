@@ -190,15 +190,15 @@ import Testing
         }
     }
 
-    @Test func withoutProfileTheIDTokenNamesNoOneAndWithoutOpenIDThereIsNone() async throws {
+    @Test func openIDAloneStillNamesWhoSignedInEmailNeedsItsScopeAndWithoutOpenIDThereIsNone() async throws {
         try await SimulatorHarness.run { graph in
             _ = try await graph.createMailbox("ada@outlook.com", messages: 0)
             let bare = try await Self.signIn(graph, "ada@outlook.com", scope: "openid User.Read")
             let claims = try Self.jwtPart(try #require(bare.json["id_token"]?.stringValue), 1)
-            for claim in ["aud", "iss", "iat", "nbf", "exp", "sub", "tid", "ver"] {
+            for claim in ["aud", "iss", "iat", "nbf", "exp", "sub", "oid", "tid", "preferred_username", "name", "ver"] {
                 #expect(claims[claim] != nil, "\(claim)")
             }
-            for claim in ["name", "preferred_username", "oid", "email", "nonce"] {
+            for claim in ["email", "nonce"] {
                 #expect(claims[claim] == nil, "\(claim)")
             }
             let withEmail = try await Self.signIn(graph, "ada@outlook.com", scope: "openid email User.Read")

@@ -26,8 +26,9 @@ struct IDToken: Sendable {
         return [Base64URL.encode(header.data), Base64URL.encode(self.claims.data), signature].joined(separator: ".")
     }
 
-    /// The v2.0 claims. `name`, `preferred_username` and `oid` come only with the `profile` scope, `email` only with
-    /// `email`, as Entra documents them.
+    /// The v2.0 claims: those every id_token carries, and `email` only with the `email` scope. Entra's claims
+    /// reference ties `name`, `preferred_username` and `oid` to the `profile` scope, but the simulator's contract
+    /// (issue 17) is that an `openid` sign-in says who signed in, so they come with `openid` alone.
     private var claims: JSONValue {
         let issued = Int(self.issuedAt.timeIntervalSince1970)
         let granted = Set(self.scopes.map { $0.lowercased() })
@@ -38,9 +39,7 @@ struct IDToken: Sendable {
             ("nbf", .number(Double(issued))),
             ("exp", .number(Double(issued + Self.lifetime))),
         ]
-        if granted.contains("profile") {
-            members += [("name", .string(self.displayName)), ("oid", .string(self.userID)), ("preferred_username", .string(self.address))]
-        }
+        members += [("name", .string(self.displayName)), ("oid", .string(self.userID)), ("preferred_username", .string(self.address))]
         if granted.contains("email") {
             members.append(("email", .string(self.address)))
         }
