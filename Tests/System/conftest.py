@@ -221,6 +221,20 @@ class Stack:
         status, body = request("POST", f"{self.simulator}/sim/mailboxes/{mailbox}/messages/{message}/move", {"destination": destination})
         assert status == 200, body
 
+    def create_folder(self, mailbox, name, parent=None):
+        status, body = request("POST", f"{self.simulator}/sim/mailboxes/{mailbox}/folders",
+                               {"displayName": name} | ({"parentFolderId": parent} if parent else {}))
+        assert status == 201, body
+        return body["id"]
+
+    def rename_folder(self, mailbox, folder, name):
+        status, body = request("PATCH", f"{self.simulator}/sim/mailboxes/{mailbox}/folders/{folder}", {"displayName": name})
+        assert status == 200, body
+
+    def delete_folder(self, mailbox, folder):
+        status, body = request("DELETE", f"{self.simulator}/sim/mailboxes/{mailbox}/folders/{folder}")
+        assert status == 204, body
+
     def delete(self, mailbox, message, permanent=True):
         status, body = request("DELETE", f"{self.simulator}/sim/mailboxes/{mailbox}/messages/{message}" + ("?permanent=true" if permanent else ""))
         assert status in (200, 204), body

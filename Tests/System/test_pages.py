@@ -190,6 +190,23 @@ def test_the_folder_filter_and_the_search_narrow_the_list_and_stay_live(browser,
     wait_until(lambda: len(rows(browser)) >= 50, 10, "clearing the search lists everything again")
 
 
+def folder_options(browser):
+    return {option.get_attribute("value"): option.text.strip() for option in Select(browser.find_element(By.ID, "folder")).options}
+
+
+def test_a_folder_made_in_outlook_and_mail_moved_into_it_show_at_once(browser, stack):
+    mailbox = LINKED["ada"]
+    message = ids(browser)[0]
+    folder = stack.create_folder(mailbox, "Analytical Projects")
+    stack.move(mailbox, message, folder)
+    seconds = shows_within(browser, CHANGE_DEADLINE, lambda: folder_options(browser).get(folder, "").startswith("Analytical Projects")
+                           and (row(browser, message) or {}).get("folder") == folder, "the new folder and the mail in it")
+    print("folder to page, seconds:", round(seconds, 3))
+    Select(browser.find_element(By.ID, "folder")).select_by_value(folder)
+    wait_until(lambda: ids(browser) == [message], 10, "filtering by the new folder lists the mail moved into it")
+    Select(browser.find_element(By.ID, "folder")).select_by_value("")
+
+
 def test_after_a_service_restart_the_page_reconnects_and_catches_up(browser, stack):
     mailbox = LINKED["ada"]
     stack.mailpulse.stop()
