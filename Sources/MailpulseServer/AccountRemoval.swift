@@ -1,7 +1,6 @@
 internal import Foundation
 internal import Logging
 internal import MailpulseCore
-internal import RedisBackplane
 internal import SyncEngine
 
 /// Deletes an account from everything that holds it: its subscription at the provider, its tokens, its rows in the
@@ -16,7 +15,7 @@ struct AccountRemoval: Sendable {
     let tokenVault: any TokenVault
     let subscriptions: SubscriptionManager
     let backplane: any Backplane
-    let events: RedisAccountEventPublisher
+    let events: any AccountEventLog
 
     func remove(_ account: AccountID, logger: Logger) async throws {
         do {

@@ -2,37 +2,32 @@ internal import Foundation
 internal import Logging
 internal import MailpulseCore
 internal import Metrics
-internal import Redis
-internal import RedisBackplane
 internal import ServiceLifecycle
 internal import Synchronization
 
-/// A node's one subscription to every account's event channel (a single PSUBSCRIBE), fanned out to the node's
-/// WebSockets by account. Each listener has its own bounded queue, so a slow page drops its own oldest events
-/// (and recovers them from the log) without holding up the others. When an account is deleted on any node, its
-/// channel carries ``RedisAccountEventPublisher/accountDeletedMessage`` and every node ends that account's streams,
-/// closing its sockets.
+/// A node's one feed of every account's events (``AccountEventFeed``), fanned out to the node's WebSockets by account.
+/// Each listener has its own bounded queue, so a slow page drops its own oldest events (and recovers them from the
+/// log) without holding up the others. When an account is deleted on any node, the feed says so and every node ends
+/// that account's streams, closing its sockets.
 final class LiveEventHub: Service, Sendable {
     private struct Listeners {
         var subscribed = false
-        var byAccount: [AccountID: [UUID: AsyncStream<RedisSubscriptionEvent>.Continuation]] = [:]
+        var byAccount: [AccountID: [UUID: AsyncStream<AccountEventFeedUpdate>.Continuation]] = [:]
     }
 
-    private let subscriber: RedisSubscriber
-    private let channelPrefix: String
+    private let feed: any AccountEventFeed
     private let queueLength: Int
     private let listeners = Mutex(Listeners())
 
-    /// Creates a hub for the channels `<channelPrefix><account id>`.
-    init(subscriber: RedisSubscriber, channelPrefix: String, queueLength: Int) {
-        self.subscriber = subscriber
-        self.channelPrefix = channelPrefix
+    /// Creates a hub of `feed`, each listener queueing at most `queueLength` events.
+    init(feed: any AccountEventFeed, queueLength: Int) {
+        self.feed = feed
         self.queueLength = queueLength
     }
 
     func run() async throws {
-        for await event in self.subscriber.subscribe(toPatterns: [self.channelPrefix + "*"]).cancelOnGracefulShutdown() {
-            switch event {
+        for await update in self.feed.updates().cancelOnGracefulShutdown() {
+            switch update {
             case .subscribed:
                 // Subscribed (again, after a Redis restart): every listener fills its gap from the log.
                 let all = self.listeners.withLock { listeners in
@@ -40,15 +35,11 @@ final class LiveEventHub: Service, Sendable {
                     return listeners.byAccount.values.flatMap(\.values)
                 }
                 for continuation in all { continuation.yield(.subscribed) }
-            case .message(let channel, let payload):
-                guard channel.hasPrefix(self.channelPrefix), let account = AccountID(String(channel.dropFirst(self.channelPrefix.count)))
-                else { continue }
-                if payload == RedisAccountEventPublisher.accountDeletedMessage {
-                    self.disconnect(account)
-                    continue
-                }
+            case .accountDeleted(let account):
+                self.disconnect(account)
+            case .published(let account, _):
                 let targets = self.listeners.withLock { Array(($0.byAccount[account] ?? [:]).values) }
-                for continuation in targets { continuation.yield(event) }
+                for continuation in targets { continuation.yield(update) }
             }
         }
         let all = self.listeners.withLock { listeners in
@@ -71,9 +62,9 @@ final class LiveEventHub: Service, Sendable {
 
     /// The account's events from now on, starting with `.subscribed` once the hub is subscribed; ends when the
     /// consumer stops iterating or the hub stops.
-    func events(of account: AccountID) -> AsyncStream<RedisSubscriptionEvent> {
+    func events(of account: AccountID) -> AsyncStream<AccountEventFeedUpdate> {
         let (stream, continuation) = AsyncStream.makeStream(
-            of: RedisSubscriptionEvent.self,
+            of: AccountEventFeedUpdate.self,
             bufferingPolicy: .bufferingNewest(self.queueLength)
         )
         let id = UUID()

@@ -6,7 +6,7 @@ public import MailpulseCore
 internal import MicrosoftGraph
 internal import OutlookProvider
 internal import Redis
-public import RedisBackplane
+internal import RedisBackplane
 internal import SQLiteStore
 internal import Secrets
 public import SyncEngine
@@ -39,8 +39,9 @@ public struct MailpulseNode: Sendable {
     public let accessTokens: AccessTokenSource
     /// Delta rounds of an account's folders.
     public let synchronizer: MailboxSynchronizer
-    /// Account events, published on the deployment's Redis.
-    public let events: RedisAccountEventPublisher
+    /// Account events, published and logged on the deployment's Redis.
+    public var events: any AccountEventLog { self.eventLog }
+    let eventLog: RedisAccountEventPublisher
 
     /// Builds a node from `configuration`; nothing runs until its services are started.
     public init(configuration: MailpulseConfiguration, logger: Logger) throws {
@@ -125,10 +126,12 @@ public struct MailpulseNode: Sendable {
         self.synchronizer = synchronizer
         self.queue = queue
         self.directory = directory
-        self.events = events
+        self.eventLog = events
         self.hub = LiveEventHub(
-            subscriber: RedisSubscriber(url: configuration.redisURL, logger: logger),
-            channelPrefix: events.channelPrefix,
+            feed: RedisAccountEventFeed(
+                subscriber: RedisSubscriber(url: configuration.redisURL, logger: logger),
+                channelPrefix: events.channelPrefix
+            ),
             queueLength: 1_000
         )
         self.syncService = syncService

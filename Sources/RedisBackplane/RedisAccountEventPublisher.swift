@@ -4,9 +4,9 @@ public import MailpulseCore
 internal import Metrics
 public import Redis
 
-/// ``AccountEventPublisher`` on Redis: per account a sequence counter, a bounded log (for pages that reconnect)
-/// and a pub/sub channel that every node's WebSocket hub listens to.
-public struct RedisAccountEventPublisher: AccountEventPublisher {
+/// ``AccountEventLog`` on Redis: per account a sequence counter, a bounded log (for pages that reconnect) and a
+/// pub/sub channel that every node's feed (``RedisAccountEventFeed``) listens to.
+public struct RedisAccountEventPublisher: AccountEventLog {
     private let client: any RedisClientProtocol
     private let prefix: String
     private let logLength: Int
@@ -58,13 +58,11 @@ public struct RedisAccountEventPublisher: AccountEventPublisher {
         }
     }
 
-    /// The account's recent events (at most the log's length), oldest first, as published (JSON with `seq`).
     public func recentEvents(of account: AccountID) async throws -> [String] {
         let reply = try await self.client.send(["LRANGE", RedisArgument("\(self.prefix)events:log:\(account)"), 0, -1])
         return (reply.array ?? []).compactMap(\.string)
     }
 
-    /// The sequence number of the account's latest event; 0 before its first.
     public func lastSequence(of account: AccountID) async throws -> Int {
         Int(try await self.client.get("\(self.prefix)events:seq:\(account)") ?? "0") ?? 0
     }
@@ -73,15 +71,8 @@ public struct RedisAccountEventPublisher: AccountEventPublisher {
     /// signal for every node to close the account's sockets.
     public static let accountDeletedMessage = "{\"type\":\"account.deleted\"}"
 
-    /// Deletes the account's sequence counter and event log, and tells every node's hub that the account is gone.
     public func forget(_ account: AccountID) async throws {
         _ = try await self.client.execute(DEL(["\(self.prefix)events:seq:\(account)", "\(self.prefix)events:log:\(account)"]))
         _ = try await self.client.send(["PUBLISH", RedisArgument(self.channel(of: account)), RedisArgument(Self.accountDeletedMessage)])
-    }
-
-    /// The sequence number of a published event (`{"seq":12,…}` → 12).
-    public static func sequence(of event: String) -> Int? {
-        guard event.hasPrefix("{\"seq\":") else { return nil }
-        return Int(event.dropFirst(7).prefix { $0.isNumber })
     }
 }

@@ -108,12 +108,10 @@ public struct RedisChangeQueue: ChangeQueue {
         try await self.acknowledge([change])
     }
 
-    /// How many entries wait in the stream (received or not, not yet acknowledged).
     public func length() async throws -> Int {
         try await self.client.xlen(self.stream)
     }
 
-    /// The dead-lettered entries so far.
     public func deadLetterCount() async throws -> Int {
         try await self.client.xlen(self.deadLetters)
     }

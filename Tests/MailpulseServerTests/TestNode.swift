@@ -3,7 +3,6 @@ import HTTPTransport
 import MailpulseCore
 import MailpulseServer
 import MicrosoftGraph
-import RedisBackplane
 import SyncEngine
 import TestSupport
 import Testing
@@ -35,7 +34,7 @@ struct TestNode: Sendable {
     var store: any MailStore { self.node.store }
     var vault: any TokenVault { self.node.tokenVault }
     var source: AccessTokenSource { self.node.accessTokens }
-    var events: RedisAccountEventPublisher { self.node.events }
+    var events: any AccountEventLog { self.node.events }
     var synchronizer: MailboxSynchronizer { self.node.synchronizer }
 
     /// Makes the stored access token look expired, as it will be an hour after sign-in.

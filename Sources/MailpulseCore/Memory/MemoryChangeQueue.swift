@@ -27,8 +27,13 @@ public final class MemoryChangeQueue<C: Clock>: ChangeQueue where C.Duration == 
         self.clock = clock
     }
 
-    /// Entries queued and not acknowledged.
-    public var length: Int { self.state.withLock { $0.entries.count } }
+    public func length() async throws -> Int {
+        self.state.withLock { $0.entries.count }
+    }
+
+    public func deadLetterCount() async throws -> Int {
+        self.state.withLock { $0.deadLetters.count }
+    }
 
     /// The entries set aside, with their reasons.
     public var deadLetters: [(change: QueuedChange, reason: String)] { self.state.withLock { $0.deadLetters } }

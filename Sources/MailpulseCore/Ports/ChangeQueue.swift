@@ -18,6 +18,10 @@ public protocol ChangeQueue: Sendable {
     func acknowledge(_ changes: [QueuedChange]) async throws
     /// Moves an entry that keeps failing aside for people to look at, and marks it done.
     func deadLetter(_ change: QueuedChange, reason: String) async throws
+    /// How many entries wait (received or not, not yet acknowledged): the backlog every node shares.
+    func length() async throws -> Int
+    /// How many entries were set aside so far.
+    func deadLetterCount() async throws -> Int
 }
 
 extension ChangeQueue {

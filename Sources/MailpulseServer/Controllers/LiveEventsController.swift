@@ -2,8 +2,6 @@ internal import Foundation
 internal import Hummingbird
 internal import HummingbirdWebSocket
 internal import MailpulseCore
-internal import Redis
-internal import RedisBackplane
 
 /// `GET /api/accounts/{id}/live`: a WebSocket of the account's events, as JSON `{"seq","at","type",…}`. The events come
 /// from Redis pub/sub through the node's ``LiveEventHub``, so a page on this node sees changes processed on any node;
@@ -21,7 +19,7 @@ struct LiveEventsController: Sendable {
     static let maximumSince = 9_007_199_254_740_991
 
     let store: any MailStore
-    let events: RedisAccountEventPublisher
+    let events: any AccountEventLog
     let hub: LiveEventHub
     /// Origins whose pages may open sockets, besides the origin the request itself was sent to.
     let allowedOrigins: Set<String>
@@ -96,7 +94,7 @@ struct LiveEventsController: Sendable {
     /// Writes the account's events to the socket in sequence order, each once, taking from the log what the queue
     /// dropped or what was published while the hub was not subscribed.
     private func forward(
-        _ queue: AsyncStream<RedisSubscriptionEvent>,
+        _ queue: AsyncStream<AccountEventFeedUpdate>,
         of account: AccountID,
         since: Int?,
         to outbound: WebSocketOutboundWriter
@@ -107,8 +105,10 @@ struct LiveEventsController: Sendable {
             case .subscribed:
                 // Subscribed (again, after a Redis restart): fill the gap from the log.
                 if let sent = lastSent { lastSent = try await self.replay(account, after: sent, to: outbound) }
-            case .message(_, let payload):
-                guard let seq = RedisAccountEventPublisher.sequence(of: payload) else { continue }
+            case .accountDeleted:
+                return
+            case .published(_, let payload):
+                guard let seq = AccountEventFeedUpdate.sequence(of: payload) else { continue }
                 if let sent = lastSent, seq <= sent { continue }
                 if let sent = lastSent, seq > sent + 1 {
                     // Events were dropped from this socket's queue: take them from the log.
@@ -125,7 +125,7 @@ struct LiveEventsController: Sendable {
     /// answers the last sequence number sent.
     private func replay(_ account: AccountID, after sequence: Int, to outbound: WebSocketOutboundWriter) async throws -> Int {
         let logged = try await self.events.recentEvents(of: account).compactMap { event in
-            RedisAccountEventPublisher.sequence(of: event).map { ($0, event) }
+            AccountEventFeedUpdate.sequence(of: event).map { ($0, event) }
         }
         guard let first = logged.first?.0, let last = logged.last?.0 else { return sequence }
         if first > sequence + 1 {

@@ -1,13 +1,13 @@
 internal import Hummingbird
 internal import Logging
+internal import MailpulseCore
 internal import Metrics
 internal import Prometheus
-internal import RedisBackplane
 
 /// `GET /metrics`: the node's metrics in Prometheus's text format, with the notification stream's backlog and dead
 /// letters read from Redis at each scrape.
 struct MetricsController: Sendable {
-    let queue: RedisChangeQueue
+    let queue: any ChangeQueue
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)

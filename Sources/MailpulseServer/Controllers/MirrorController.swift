@@ -1,7 +1,6 @@
 internal import Foundation
 internal import Hummingbird
 internal import MailpulseCore
-internal import RedisBackplane
 
 /// The account's mirror as the pages read it: its folders, a page of its messages (by folder, by full-text search),
 /// and its recent events with the sequence number to resume the live socket from.
@@ -59,7 +58,7 @@ struct MirrorController: Sendable {
     static let maximumSearchLength = 256
 
     let store: any MailStore
-    let events: RedisAccountEventPublisher
+    let events: any AccountEventLog
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -113,7 +112,7 @@ struct MirrorController: Sendable {
         // the page's socket, resuming after `seq`, misses none.
         let counter = try await self.events.lastSequence(of: account.id)
         let logged = try await self.events.recentEvents(of: account.id)
-        let seq = max(counter, logged.last.flatMap(RedisAccountEventPublisher.sequence(of:)) ?? 0)
+        let seq = max(counter, logged.last.flatMap(AccountEventFeedUpdate.sequence(of:)) ?? 0)
         // The logged events are JSON already: spliced in as they are.
         let body = "{\"seq\":\(seq),\"events\":[\(logged.joined(separator: ","))]}"
         return Response(
