@@ -32,7 +32,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func checkHealth() async throws {
-        _ = try await self.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try await self.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
     // MARK: Accounts
@@ -55,7 +55,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func account(_ id: AccountID) async throws -> Account? {
-        try await self.pool.read { db in
+        try await self.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id.description]).map(Self.account(from:))
         }
     }
@@ -89,7 +89,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func accounts(after: AccountID?, limit: Int) async throws -> [Account] {
-        try await self.pool.read { db in
+        try await self.read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM accounts WHERE id > ? ORDER BY id LIMIT ?",
@@ -108,7 +108,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func sealedTokens(for account: AccountID) async throws -> Data? {
-        try await self.pool.read { db in
+        try await self.read { db in
             try Data.fetchOne(db, sql: "SELECT sealed_tokens FROM accounts WHERE id = ?", arguments: [account.description])
         }
     }
@@ -123,7 +123,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func apiTokenHash(for account: AccountID) async throws -> Data? {
-        try await self.pool.read { db in
+        try await self.read { db in
             try Data.fetchOne(db, sql: "SELECT api_token_hash FROM accounts WHERE id = ?", arguments: [account.description])
         }
     }
@@ -158,7 +158,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func mailboxes(of account: AccountID) async throws -> [Mailbox] {
-        try await self.pool.read { db in
+        try await self.read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM mailboxes WHERE account_id = ? ORDER BY display_name, id",
@@ -243,7 +243,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func message(_ id: String, of account: AccountID) async throws -> Message? {
-        try await self.pool.read { db in
+        try await self.read { db in
             try Row.fetchOne(
                 db,
                 sql: "SELECT * FROM messages WHERE account_id = ? AND id = ? AND deleted = 0",
@@ -275,7 +275,7 @@ public final class SQLiteMailStore: MailStore {
         }
         sql += " ORDER BY received_at DESC, id DESC LIMIT ?"
         _ = arguments.append(contentsOf: [query.limit + 1])
-        let rows = try await self.pool.read { [sql, arguments] db in
+        let rows = try await self.read { [sql, arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(MessageRow.message(from:))
         }
         let page = Array(rows.prefix(query.limit))
@@ -284,7 +284,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func counts(of account: AccountID, mailbox: String?) async throws -> MessageCounts {
-        try await self.pool.read { db in
+        try await self.read { db in
             var sql = "SELECT count(*) AS total, coalesce(sum(is_read = 0), 0) AS unread FROM messages WHERE account_id = ? AND deleted = 0"
             var arguments: StatementArguments = [account.description]
             if let mailbox {
@@ -299,7 +299,7 @@ public final class SQLiteMailStore: MailStore {
     // MARK: Sync state
 
     public func syncState(_ scope: SyncScope, of account: AccountID) async throws -> SyncState? {
-        try await self.pool.read { db in
+        try await self.read { db in
             try Row.fetchOne(
                 db,
                 sql: "SELECT * FROM sync_states WHERE account_id = ? AND scope = ?",
@@ -324,7 +324,7 @@ public final class SQLiteMailStore: MailStore {
     }
 
     public func syncStates(of account: AccountID) async throws -> [SyncState] {
-        try await self.pool.read { db in
+        try await self.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sync_states WHERE account_id = ? ORDER BY scope", arguments: [account.description])
                 .compactMap { Self.syncState(from: $0, account: account) }
         }
@@ -333,11 +333,23 @@ public final class SQLiteMailStore: MailStore {
     // MARK: Rows
 
     /// Runs a write transaction; a row refused because its account no longer exists becomes ``MailStoreError/notFound(_:)``.
+    /// GRDB's errors stop here: callers see the port's ``MailStoreError`` (a write for a deleted account is
+    /// `notFound`; anything else SQLite refuses is `unavailable`, with SQLite's words).
     private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await self.pool.write(updates)
         } catch let error as DatabaseError where error.message == SQLiteSchema.accountMissing {
             throw MailStoreError.notFound("the account does not exist: it was deleted")
+        } catch let error as DatabaseError {
+            throw MailStoreError.unavailable("SQLite refused a write: \(error.resultCode) \(error.message ?? "")")
+        }
+    }
+
+    private func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await self.pool.read(value)
+        } catch let error as DatabaseError {
+            throw MailStoreError.unavailable("SQLite refused a read: \(error.resultCode) \(error.message ?? "")")
         }
     }
 
