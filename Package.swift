@@ -52,6 +52,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "IMAP",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "GraphSimulator",
             dependencies: [
                 "HTTPTransport",
@@ -192,6 +196,11 @@ let package = Package(
         .testTarget(
             name: "RedisTests",
             dependencies: ["Redis", "RedisBackplane", "MailpulseCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IMAPTests",
+            dependencies: ["IMAP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

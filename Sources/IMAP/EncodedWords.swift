@@ -1,0 +1,80 @@
+public import Foundation
+
+/// RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?ISO-8859-1?Q?…?=`) in subjects and display names, decoded; whitespace
+/// between two encoded words is dropped, as the RFC says. A word in a charset or encoding it does not know stays as
+/// it was sent.
+public enum EncodedWords {
+    /// The text as people read it.
+    public static func decode(_ text: String) -> String {
+        guard text.contains("=?") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        var pendingSpace = Substring()
+        var lastWasEncoded = false
+        while !rest.isEmpty {
+            if rest.hasPrefix("=?"), let (decoded, after) = Self.word(rest) {
+                if !lastWasEncoded { result += pendingSpace }
+                pendingSpace = ""
+                result += decoded
+                rest = after
+                lastWasEncoded = true
+                continue
+            }
+            let character = rest.removeFirst()
+            if character == " " || character == "\t" || character == "\r" || character == "\n" {
+                pendingSpace.append(character)
+                continue
+            }
+            result += pendingSpace
+            pendingSpace = ""
+            result.append(character)
+            lastWasEncoded = false
+        }
+        return result + pendingSpace
+    }
+
+    /// One encoded word at the start of `text` and what follows it.
+    private static func word(_ text: Substring) -> (String, Substring)? {
+        let body = text.dropFirst(2)
+        let parts = body.split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let end = parts[2].range(of: "?=") else { return nil }
+        let charset = parts[0].split(separator: "*").first.map { $0.lowercased() } ?? ""
+        let payload = parts[2][..<end.lowerBound]
+        guard !payload.contains(" ") else { return nil }
+        let bytes: [UInt8]
+        switch parts[1].uppercased() {
+        case "B":
+            var base64 = String(payload)
+            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+            guard let data = Data(base64Encoded: base64) else { return nil }
+            bytes = Array(data)
+        case "Q":
+            var decoded: [UInt8] = []
+            var utf8 = Array(payload.utf8)[...]
+            while let byte = utf8.popFirst() {
+                if byte == UInt8(ascii: "_") {
+                    decoded.append(0x20)
+                } else if byte == UInt8(ascii: "="), utf8.count >= 2, let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                    decoded.append(value)
+                    utf8 = utf8.dropFirst(2)
+                } else {
+                    decoded.append(byte)
+                }
+            }
+            bytes = decoded
+        default:
+            return nil
+        }
+        let encoding: String.Encoding
+        switch charset {
+        case "utf-8", "utf8": encoding = .utf8
+        case "us-ascii", "ascii": encoding = .ascii
+        case "iso-8859-1", "latin1": encoding = .isoLatin1
+        case "windows-1252", "cp1252": encoding = .windowsCP1252
+        case "iso-8859-2": encoding = .isoLatin2
+        default: return nil
+        }
+        guard let decoded = String(data: Data(bytes), encoding: encoding) else { return nil }
+        return (decoded, parts[2][end.upperBound...])
+    }
+}

@@ -1,0 +1,61 @@
+import IMAP
+import Testing
+
+/// A seeded mutation test over the recorded transcripts: bytes flipped, dropped, duplicated and spliced, tens of
+/// thousands of times. The parser must answer a response, ask for more bytes or throw, never trap, and never hold more
+/// than its limits allow.
+@Suite struct IMAPParserMutationTests {
+    /// SplitMix64: the same seed makes the same mutations, so a failure can be replayed.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            self.state &+= 0x9E37_79B9_7F4A_7C15
+            var z = self.state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D1_049B_133B_22EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let interesting: [UInt8] = Array("(){}[]\"\\ \r\n*+0123456789:,NILFETCHUID".utf8) + [0x00, 0xFF, 0x80]
+
+    static func mutate(_ bytes: [UInt8], using generator: inout Generator) -> [UInt8] {
+        var result = bytes
+        for _ in 0..<Int.random(in: 1...6, using: &generator) where !result.isEmpty {
+            let position = Int.random(in: 0..<result.count, using: &generator)
+            switch Int.random(in: 0..<6, using: &generator) {
+            case 0: result[position] = Self.interesting.randomElement(using: &generator)!
+            case 1: result.remove(at: position)
+            case 2: result.insert(Self.interesting.randomElement(using: &generator)!, at: position)
+            case 3:
+                let end = min(result.count, position + Int.random(in: 1...40, using: &generator))
+                result.insert(contentsOf: result[position..<end], at: position)
+            case 4: result[position] = UInt8.random(in: 0...255, using: &generator)
+            default:
+                // A literal announcing a length that lies.
+                result.insert(contentsOf: Array("{\(Int.random(in: 0...300, using: &generator))}\r\n".utf8), at: position)
+            }
+        }
+        return result
+    }
+
+    @Test func mutatedTranscriptsNeverTrapNorGrowPastTheLimits() throws {
+        let limits = IMAPLimits(maximumLineLength: 4096, maximumLiteralLength: 1024, maximumResponseLength: 8192, maximumDepth: 16)
+        let parser = IMAPResponseParser(limits: limits)
+        let seeds = IMAPTranscripts.all.map { Array($0.utf8) }
+        var generator = Generator(state: 17)
+        var outcomes = (responses: 0, errors: 0, waiting: 0)
+        for _ in 0..<30_000 {
+            var buffer = Self.mutate(seeds.randomElement(using: &generator)!, using: &generator)
+            do {
+                while let _ = try parser.next(from: &buffer) { outcomes.responses += 1 }
+                outcomes.waiting += buffer.isEmpty ? 0 : 1
+                #expect(buffer.count <= limits.maximumResponseLength + limits.maximumLineLength)
+            } catch is IMAPParseError {
+                outcomes.errors += 1
+            }
+        }
+        // The mutations reach every outcome: the test is not just feeding valid or hopeless input.
+        #expect(outcomes.responses > 1_000 && outcomes.errors > 1_000 && outcomes.waiting > 100, "\(outcomes)")
+    }
+}
