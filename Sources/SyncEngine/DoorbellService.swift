@@ -8,12 +8,16 @@ public import ServiceLifecycle
 /// folder is repaired seconds after the activity stops instead of at the next scheduled round.
 ///
 /// The doorbells live on the backplane, so a burst of notifications spread over every node's workers still costs one
-/// round per folder.
+/// round per folder. Half a minute after an account's rounds, a follow-up round reads every folder once more: the last
+/// change of a burst whose notification was lost, in a folder no other notification touched, is found there instead of
+/// at the scheduled round.
 public final class DoorbellService: Service, CustomStringConvertible {
     /// How long a folder stays quiet before its round runs.
     public let settle: Duration
     /// The longest a folder that keeps changing waits for its round.
     public let patience: Duration
+    /// How long after a burst's rounds every folder of the account gets one more.
+    public let followUp: Duration
     private let backplane: any Backplane
     private let syncService: AccountSyncService
     private let interval: Duration
@@ -26,6 +30,7 @@ public final class DoorbellService: Service, CustomStringConvertible {
         syncService: AccountSyncService,
         settle: Duration = .seconds(2),
         patience: Duration = .seconds(10),
+        followUp: Duration = .seconds(30),
         interval: Duration = .milliseconds(500),
         clock: any Clock<Duration> = ContinuousClock(),
         logger: Logger
@@ -34,6 +39,7 @@ public final class DoorbellService: Service, CustomStringConvertible {
         self.syncService = syncService
         self.settle = settle
         self.patience = patience
+        self.followUp = followUp
         self.interval = interval
         self.clock = clock
         self.logger = logger
@@ -67,20 +73,36 @@ public final class DoorbellService: Service, CustomStringConvertible {
     }
 
     /// Answers the doorbells that are due now (the service does every `interval`): one round per account, of its rung
-    /// folders.
+    /// folders. Each account answered also rings its follow-up: a round of every folder `followUp` later (a change
+    /// whose notification was lost, in a folder no other notification touched, is found there).
     public func answer() async {
         do {
             var due: [AccountID: Set<String>] = [:]
+            var followUps: Set<AccountID> = []
             for key in try await self.backplane.answerDoorbells(limit: 1_000) {
-                guard let (account, mailbox) = Self.parse(key) else { continue }
-                due[account, default: []].insert(mailbox)
+                switch Self.parse(key) {
+                case .folder(let account, let mailbox)?: due[account, default: []].insert(mailbox)
+                case .followUp(let account)?: followUps.insert(account)
+                case nil: continue
+                }
             }
             for (account, folders) in due {
                 self.syncService.requestRound(account, folders: folders)
             }
+            for account in followUps {
+                self.syncService.requestBackfill(account)
+            }
+            let accounts = due.keys.filter { !followUps.contains($0) }.map { "followup:\($0)" }
+            try await self.backplane.ringDoorbells(accounts, settle: self.followUp, patience: self.followUp)
         } catch {
             self.logger.warning("Doorbells not answered", metadata: ["error.type": "\(error)"])
         }
+    }
+
+    /// What a doorbell's name says.
+    private enum Doorbell {
+        case folder(AccountID, String)
+        case followUp(AccountID)
     }
 
     /// The backplane's name of a folder's doorbell: `doorbell:<account>:<folder>` (an account id holds no colon).
@@ -88,9 +110,13 @@ public final class DoorbellService: Service, CustomStringConvertible {
         "doorbell:\(account):\(mailbox)"
     }
 
-    private static func parse(_ key: String) -> (AccountID, String)? {
+    private static func parse(_ key: String) -> Doorbell? {
         let parts = key.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "doorbell", let account = AccountID(String(parts[1])), !parts[2].isEmpty else { return nil }
-        return (account, String(parts[2]))
+        guard parts.count >= 2, let account = AccountID(String(parts[1])) else { return nil }
+        switch parts[0] {
+        case "doorbell" where parts.count == 3 && !parts[2].isEmpty: return .folder(account, String(parts[2]))
+        case "followup" where parts.count == 2: return .followUp(account)
+        default: return nil
+        }
     }
 }

@@ -64,6 +64,30 @@ import Testing
         #expect(engine.provider.calls.pages == before.pages + 1, "five rings, one delta page of the archive")
     }
 
+    @Test func aFollowUpRoundReadsEveryFolderOnceAfterABurst() async throws {
+        let engine = try await SyncEngineFixtures.linked(status: .live, lastSyncedAt: Date())
+        AccountSyncServiceTests.mailbox(engine)
+        engine.provider.addFolder("archive", "Archive")
+        try await engine.synchronizer.sync(engine.account)
+        let service = engine.syncService(schedule: AccountSyncServiceTests.schedule)
+        let doorbells = DoorbellService(backplane: engine.backplane, syncService: service, clock: engine.clock, logger: Logger(label: "doorbells"))
+        try await AccountSyncServiceTests.running(service) {
+            await doorbells.ring([engine.account: ["inbox"]])
+            engine.clock.advance(by: doorbells.settle)
+            await doorbells.answer()
+            try await SyncEngineFixtures.until("the inbox round ran") { service.syncing.isEmpty && engine.provider.calls.folderLists == 2 }
+            // The burst's last change: its notification was lost, in a folder no hint named.
+            engine.provider.put("quiet", in: "archive")
+            engine.clock.advance(by: doorbells.followUp)
+            await doorbells.answer()
+            let found = try await TestEnvironment.eventually { try await engine.stored()["archive"] == ["quiet"] }
+            #expect(found)
+            // Once: the follow-up rings no follow-up of its own.
+            engine.clock.advance(by: doorbells.followUp * 2)
+            #expect(try await engine.backplane.answerDoorbells(limit: 10).isEmpty)
+        }
+    }
+
     @Test func aChangeTellsWhichFoldersItTouched() async throws {
         let engine = try await SyncEngineFixtures.linked()
         AccountSyncServiceTests.mailbox(engine)
