@@ -53,6 +53,10 @@ let package = Package(
         ),
         .target(
             name: "IMAP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -200,7 +204,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IMAPTests",
-            dependencies: ["IMAP"],
+            dependencies: ["IMAP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

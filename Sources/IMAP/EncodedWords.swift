@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?ISO-8859-1?Q?…?=`) in subjects and display names, decoded; whitespace
 /// between two encoded words is dropped, as the RFC says. A word in a charset or encoding it does not know stays as

@@ -51,7 +51,8 @@ public final class RedisTestServer {
         self.process = nil
     }
 
-    private static func accepts(port: Int) -> Bool {
+    /// Whether something accepts TCP connections on the loopback port.
+    static func accepts(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = Self.loopback(port: port)

@@ -1,0 +1,23 @@
+/// What an IMAP connection reports to its caller.
+public enum IMAPError: Error, Equatable, CustomStringConvertible {
+    /// The server could not be reached (refused, unknown host, timed out while connecting).
+    case unreachable(String)
+    /// The server closed the connection (or said BYE).
+    case closed(String)
+    /// The server took longer than the timeout to answer.
+    case timedOut
+    /// A command ended in NO or BAD: the server's text.
+    case refused(IMAPStatus)
+    /// The server sent what the parser cannot read.
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let reason): "IMAP server unreachable: \(reason)"
+        case .closed(let reason): "IMAP connection closed: \(reason)"
+        case .timedOut: "IMAP server did not answer in time"
+        case .refused(let status): "IMAP server answered \(status.kind.rawValue): \(status.text)"
+        case .malformed(let reason): "IMAP server sent a malformed response: \(reason)"
+        }
+    }
+}

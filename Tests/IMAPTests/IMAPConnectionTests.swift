@@ -1,0 +1,96 @@
+import Foundation
+import IMAP
+import TestSupport
+import Testing
+
+/// The connection against a real Dovecot: greeting, login, capabilities, folders, a QRESYNC select, fetching what
+/// `doveadm` delivered, refusals and timeouts.
+@Suite(.enabled(if: DovecotTestServer.isInstalled, "needs Debian's dovecot-imapd (make test installs it)"))
+struct IMAPConnectionTests {
+    static let message = """
+        From: =?UTF-8?Q?Ada_Lovelace?= <ada@example.com>\r
+        To: grace@example.net\r
+        Subject: =?UTF-8?B?Tm90ZXMgb24gdGhlIEFuYWx5dGljYWwgRW5naW5l?=\r
+        Message-ID: <note-1@example.com>\r
+        Date: Wed, 25 Nov 2026 10:00:00 +0000\r
+        \r
+        The engine weaves algebraic patterns.\r
+
+        """
+
+    /// Runs `body` with a started server, and stops it after.
+    static func withServer(_ body: (DovecotTestServer) async throws -> Void) async throws {
+        let server = try DovecotTestServer()
+        try await server.start()
+        defer { server.stop() }
+        try await body(server)
+    }
+
+    @Test func aSessionLogsInListsSelectsAndFetchesWhatArrived() async throws {
+        try await Self.withServer { server in
+            try server.doveadm(["save", "-u", "ada", "-m", "INBOX"], input: Self.message)
+            let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
+            defer { connection.close() }
+            #expect(connection.greeting.kind == .ok)
+            try await connection.execute("LOGIN ada secret")
+            let capabilities = try await connection.execute("CAPABILITY").untagged.compactMap { response -> [String]? in
+                if case .capability(let names) = response { return names }
+                return nil
+            }.flatMap(\.self)
+            for needed in ["IDLE", "CONDSTORE", "QRESYNC", "SPECIAL-USE", "NOTIFY", "PREVIEW"] {
+                #expect(capabilities.contains(needed), "\(needed)")
+            }
+            try await connection.execute("ENABLE QRESYNC")
+            let folders = try await connection.execute("LIST \"\" \"*\" RETURN (SPECIAL-USE)").untagged.compactMap {
+                response -> IMAPMailboxListing? in
+                if case .list(let listing) = response { return listing }
+                return nil
+            }
+            #expect(Set(folders.map(\.name)) == ["INBOX", "Sent", "Trash"])
+            #expect(folders.first { $0.name == "Trash" }?.attributes.contains("\\Trash") == true)
+
+            let selected = try await connection.execute("SELECT INBOX (CONDSTORE)")
+            #expect(selected.untagged.contains(.exists(1)))
+            #expect(selected.untagged.contains { if case .status(let status) = $0, case .uidValidity? = status.code { true } else { false } })
+            let fetched = try await connection.execute("UID FETCH 1:* (UID FLAGS MODSEQ INTERNALDATE RFC822.SIZE ENVELOPE PREVIEW)")
+            guard case .fetch(1, let attributes)? = fetched.untagged.first else {
+                Issue.record("\(fetched)")
+                return
+            }
+            #expect(attributes.uid == 1 && attributes.flags?.contains("\\Seen") == false && (attributes.modSequence ?? 0) > 0)
+            #expect(EncodedWords.decode(attributes.envelope?.subject ?? "") == "Notes on the Analytical Engine")
+            #expect(attributes.envelope?.from.first?.address == "ada@example.com")
+            #expect(attributes.envelope?.messageID == "<note-1@example.com>")
+            #expect(attributes.preview?.hasPrefix("The engine weaves") == true)
+            let logout = try await connection.execute("LOGOUT")
+            #expect(logout.untagged.contains { if case .status(let status) = $0 { status.kind == .bye } else { false } })
+        }
+    }
+
+    @Test func aWrongPasswordIsRefusedByTheServer() async throws {
+        try await Self.withServer { server in
+            let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
+            defer { connection.close() }
+            // The static passdb takes one password.
+            await #expect(throws: IMAPError.self) { try await connection.execute("LOGIN ada wrong") }
+        }
+    }
+
+    @Test func aClosedPortIsUnreachable() async throws {
+        let port = try TestEnvironment.freePort()
+        await #expect(throws: IMAPError.self) { _ = try await IMAPConnection.connect(host: "127.0.0.1", port: port, timeout: .seconds(5)) }
+    }
+
+    @Test func aServerThatStopsAnsweringTimesOut() async throws {
+        try await Self.withServer { server in
+            let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port, timeout: .seconds(1))
+            defer { connection.close() }
+            try await connection.execute("LOGIN ada secret")
+            try await connection.execute("SELECT INBOX")
+            // IDLE answers `+ idling` and then nothing until something changes: the next read waits in vain.
+            try await connection.write("M99 IDLE\r\n")
+            #expect(try await connection.response() == .continuation("idling"))
+            await #expect(throws: IMAPError.timedOut) { _ = try await connection.response() }
+        }
+    }
+}
