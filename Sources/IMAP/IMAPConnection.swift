@@ -1,3 +1,4 @@
+internal import Foundation
 internal import NIOCore
 internal import NIOPosix
 
@@ -10,7 +11,6 @@ public final class IMAPConnection {
     private var buffer: [UInt8] = []
     private let parser: IMAPResponseParser
     private let timeout: Duration
-    private let timeouts = TimeoutRecord()
     private var nextTag = 1
     /// How the server greeted this connection.
     public private(set) var greeting = IMAPStatus(.ok, text: "")
@@ -63,12 +63,41 @@ public final class IMAPConnection {
         return connection
     }
 
+    /// Signs in with a user name and password: `AUTHENTICATE PLAIN` with the credentials inline when the server offers
+    /// it with SASL-IR (base64 carries any byte), else `LOGIN` with both quoted. NO is ``IMAPError/refused(_:)``.
+    public func login(username: String, password: String) async throws {
+        let capabilities = try await self.capabilities()
+        if capabilities.contains("AUTH=PLAIN") && capabilities.contains("SASL-IR") {
+            let credentials = Data("\0\(username)\0\(password)".utf8).base64EncodedString()
+            try await self.execute("AUTHENTICATE PLAIN \(credentials)")
+        } else {
+            try await self.execute("LOGIN \(try Self.quoted(username)) \(try Self.quoted(password))")
+        }
+    }
+
+    /// The server's capabilities: those of the greeting, else asked for.
+    public func capabilities() async throws -> Set<String> {
+        if case .capability(let names)? = self.greeting.code { return Set(names) }
+        let answered = try await self.execute("CAPABILITY").untagged.flatMap { response -> [String] in
+            if case .capability(let names) = response { return names }
+            return []
+        }
+        return Set(answered)
+    }
+
+    /// A quoted string (RFC 3501 §4.3) of 7-bit text without line breaks or NUL; anything else cannot be quoted.
+    static func quoted(_ text: String) throws -> String {
+        guard text.utf8.allSatisfy({ $0 > 0 && $0 < 0x80 && $0 != 0x0D && $0 != 0x0A }) else {
+            throw IMAPError.invalidArgument("only 7-bit text without line breaks can be quoted")
+        }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
     /// Runs one command (without its tag and line end) and answers what it brought back; NO and BAD throw
     /// ``IMAPError/refused(_:)``.
     @discardableResult
     public func execute(_ command: String) async throws -> IMAPCommandResult {
-        let tag = "M\(self.nextTag)"
-        self.nextTag += 1
+        let tag = self.tag()
         try await self.write("\(tag) \(command)\r\n")
         var untagged: [UntaggedResponse] = []
         while true {
@@ -99,6 +128,11 @@ public final class IMAPConnection {
 
     /// The next response from the server, within the timeout.
     public func response() async throws -> IMAPResponse {
+        try await self.response(within: self.timeout)
+    }
+
+    /// The next response, within `limit`: past it the connection is closed and ``IMAPError/timedOut`` thrown.
+    private func response(within limit: Duration) async throws -> IMAPResponse {
         while true {
             do {
                 if let response = try self.parser.next(from: &self.buffer) { return response }
@@ -106,8 +140,9 @@ public final class IMAPConnection {
                 self.close()
                 throw IMAPError.malformed(error.message)
             }
-            let watchdog = self.channel.eventLoop.scheduleTask(in: Self.timeAmount(self.timeout)) { [channel, timeouts] in
-                timeouts.expire()
+            let expired = OnceFlag()
+            let watchdog = self.channel.eventLoop.scheduleTask(in: Self.timeAmount(limit)) { [channel] in
+                expired.raise()
                 channel.close(promise: nil)
             }
             let bytes: ByteBuffer?
@@ -119,10 +154,49 @@ public final class IMAPConnection {
             }
             watchdog.cancel()
             guard var bytes else {
-                throw self.timeouts.hasExpired ? IMAPError.timedOut : IMAPError.closed("the server closed the connection")
+                throw expired.isRaised ? IMAPError.timedOut : IMAPError.closed("the server closed the connection")
             }
             self.buffer += bytes.readBytes(length: bytes.readableBytes) ?? []
         }
+    }
+
+    /// IDLE (RFC 2177) on the selected mailbox: waits until the server reports a change or `duration` passes (keep it
+    /// well under the 29 minutes after which servers may drop an idle client), ends the IDLE with `DONE`, and answers
+    /// what the server reported meanwhile (EXISTS, EXPUNGE, FETCH, VANISHED…; empty when nothing changed).
+    public func idle(for duration: Duration) async throws -> [UntaggedResponse] {
+        let tag = self.tag()
+        try await self.write("\(tag) IDLE\r\n")
+        switch try await self.response() {
+        case .continuation: break
+        case .tagged(_, let status): throw IMAPError.refused(status)
+        case .untagged(let response): throw IMAPError.malformed("IDLE answered \(response) before its continuation")
+        }
+        let done = OnceFlag()
+        let timer = self.channel.eventLoop.scheduleTask(in: Self.timeAmount(duration)) { [channel] in
+            if done.raise() { channel.writeAndFlush(ByteBuffer(string: "DONE\r\n"), promise: nil) }
+        }
+        defer { timer.cancel() }
+        var changes: [UntaggedResponse] = []
+        while true {
+            switch try await self.response(within: duration + self.timeout) {
+            case .untagged(let response):
+                changes.append(response)
+                if done.raise() { try await self.write("DONE\r\n") }
+            case .tagged(let answered, let status) where answered == tag:
+                guard status.kind == .ok else { throw IMAPError.refused(status) }
+                return changes
+            case .tagged(_, let status):
+                throw IMAPError.malformed("a tagged answer to a command not sent: \(status.text)")
+            case .continuation(let text):
+                throw IMAPError.malformed("an unexpected continuation while idle: \(text)")
+            }
+        }
+    }
+
+    /// The next command's tag.
+    private func tag() -> String {
+        defer { self.nextTag += 1 }
+        return "M\(self.nextTag)"
     }
 
     /// Closes the connection.

@@ -10,6 +10,8 @@ public enum IMAPError: Error, Equatable, CustomStringConvertible {
     case refused(IMAPStatus)
     /// The server sent what the parser cannot read.
     case malformed(String)
+    /// A value the client cannot put in a command as given (a line break in a user name, …).
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum IMAPError: Error, Equatable, CustomStringConvertible {
         case .timedOut: "IMAP server did not answer in time"
         case .refused(let status): "IMAP server answered \(status.kind.rawValue): \(status.text)"
         case .malformed(let reason): "IMAP server sent a malformed response: \(reason)"
+        case .invalidArgument(let reason): "cannot send to the IMAP server: \(reason)"
         }
     }
 }

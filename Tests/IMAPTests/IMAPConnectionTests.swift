@@ -1,7 +1,8 @@
 import Foundation
-import IMAP
 import TestSupport
 import Testing
+
+@testable import IMAP
 
 /// The connection against a real Dovecot: greeting, login, capabilities, folders, a QRESYNC select, fetching what
 /// `doveadm` delivered, refusals and timeouts.
@@ -32,7 +33,7 @@ struct IMAPConnectionTests {
             let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
             defer { connection.close() }
             #expect(connection.greeting.kind == .ok)
-            try await connection.execute("LOGIN ada secret")
+            try await connection.login(username: "ada", password: "secret")
             let capabilities = try await connection.execute("CAPABILITY").untagged.compactMap { response -> [String]? in
                 if case .capability(let names) = response { return names }
                 return nil
@@ -71,8 +72,9 @@ struct IMAPConnectionTests {
         try await Self.withServer { server in
             let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
             defer { connection.close() }
-            // The static passdb takes one password.
-            await #expect(throws: IMAPError.self) { try await connection.execute("LOGIN ada wrong") }
+            // The static passdb takes one password; a line break cannot smuggle a second command in.
+            await #expect(throws: IMAPError.self) { try await connection.login(username: "ada", password: "wrong") }
+            await #expect(throws: IMAPError.self) { try await connection.login(username: "ada", password: "secret\r\nM9 LOGOUT") }
         }
     }
 
@@ -92,5 +94,26 @@ struct IMAPConnectionTests {
             #expect(try await connection.response() == .continuation("idling"))
             await #expect(throws: IMAPError.timedOut) { _ = try await connection.response() }
         }
+    }
+
+    @Test func idleHearsOfNewMailAndEndsWithDone() async throws {
+        try await Self.withServer { server in
+            let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
+            defer { connection.close() }
+            try await connection.login(username: "ada", password: "secret")
+            try await connection.execute("SELECT INBOX")
+            #expect(try await connection.idle(for: .milliseconds(300)).isEmpty, "nothing changed: the IDLE ends by itself")
+            // Mail delivered by another session since the last command is told as soon as the IDLE starts.
+            try server.doveadm(["save", "-u", "ada", "-m", "INBOX"], input: Self.message)
+            let heard = try await connection.idle(for: .seconds(20))
+            #expect(heard.contains(.exists(1)), "\(heard)")
+            // The connection is usable after DONE.
+            #expect(try await connection.execute("NOOP").status.kind == .ok)
+        }
+    }
+
+    @Test func quotingRefusesWhatCannotBeQuoted() throws {
+        #expect(throws: IMAPError.self) { try IMAPConnection.quoted("a\r\nb") }
+        #expect(throws: IMAPError.self) { try IMAPConnection.quoted("pässword") }
     }
 }

@@ -1,0 +1,21 @@
+internal import Synchronization
+
+/// A flag raised once, from any thread: the first to raise it learns it did (a deadline that passed, the one `DONE`
+/// that ends an IDLE).
+final class OnceFlag: Sendable {
+    private let raised = Mutex(false)
+
+    /// Raises the flag; answers whether this call did (`false`: it was raised already).
+    @discardableResult
+    func raise() -> Bool {
+        self.raised.withLock { raised in
+            defer { raised = true }
+            return !raised
+        }
+    }
+
+    /// Whether the flag was raised.
+    var isRaised: Bool {
+        self.raised.withLock { $0 }
+    }
+}
