@@ -1,5 +1,6 @@
 internal import Crypto
 public import Foundation
+internal import HTTPTransport
 
 /// An RFC 7636 verifier and its S256 challenge.
 public struct PKCEPair: Sendable, Equatable {
@@ -17,20 +18,5 @@ public struct PKCEPair: Sendable, Equatable {
     public init(verifier: String) {
         self.verifier = verifier
         self.challenge = Base64URL.encode(Data(SHA256.hash(data: Data(verifier.utf8))))
-    }
-}
-
-/// Base64 with the URL alphabet and no padding.
-public enum Base64URL {
-    /// The encoded form of `data`.
-    public static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// `bytes` random bytes from the system's secure generator, encoded.
-    public static func randomToken(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Self.encode(Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }))
     }
 }

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import HTTPTransport
 internal import MicrosoftGraph
 
 /// The id_token of the v2.0 token endpoint, issued beside the access token when `openid` is granted: a JWT whose claims

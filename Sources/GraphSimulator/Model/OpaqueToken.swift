@@ -1,4 +1,5 @@
 internal import Foundation
+internal import HTTPTransport
 internal import MicrosoftGraph
 
 /// A token the simulator hands out in a link and reads back when the link is followed: its JSON in unpadded base64url,

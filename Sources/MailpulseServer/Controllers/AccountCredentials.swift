@@ -1,7 +1,7 @@
 internal import Foundation
+internal import HTTPTransport
 internal import Hummingbird
 internal import MailpulseCore
-internal import MicrosoftGraph
 internal import Secrets
 
 /// API tokens of local accounts: made random, stored as SHA-256, checked in constant time, carried as a bearer
