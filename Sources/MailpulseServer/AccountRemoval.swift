@@ -38,6 +38,7 @@ struct AccountRemoval: Sendable {
         try await self.backplane.forget([
             RateLimitedMailProvider.mailboxKey(account), AccessTokenSource.lockKey(account), AccountSyncService.lockKey(account),
         ])
+        try await self.backplane.silenceDoorbells(startingWith: DoorbellService.namePrefixes(of: account))
         try await self.events.forget(account)
     }
 }

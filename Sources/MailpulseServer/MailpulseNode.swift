@@ -135,7 +135,7 @@ public struct MailpulseNode: Sendable {
             queueLength: 1_000
         )
         self.syncService = syncService
-        let doorbells = DoorbellService(backplane: backplane, syncService: syncService, logger: logger)
+        let doorbells = DoorbellService(backplane: backplane, store: store, syncService: syncService, logger: logger)
         self.doorbellService = doorbells
         self.workerService = ChangeWorkerService(
             queue: queue,

@@ -125,4 +125,22 @@ enum BackplaneScripts {
         return due
         """
     )
+
+    /// KEYS[1] due times, KEYS[2] first rings; ARGV name prefixes. Clears every doorbell whose name starts with one.
+    static let silenceDoorbells = RedisScript(
+        """
+        local cleared = 0
+        for _, name in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+            for i = 1, #ARGV do
+                if string.sub(name, 1, #ARGV[i]) == ARGV[i] then
+                    redis.call('ZREM', KEYS[1], name)
+                    redis.call('HDEL', KEYS[2], name)
+                    cleared = cleared + 1
+                    break
+                end
+            end
+        end
+        return cleared
+        """
+    )
 }

@@ -112,6 +112,15 @@ public struct RedisBackplane: Backplane {
         return due
     }
 
+    public func silenceDoorbells(startingWith prefixes: [String]) async throws {
+        guard !prefixes.isEmpty else { return }
+        _ = try await self.client.evaluate(
+            BackplaneScripts.silenceDoorbells,
+            keys: [self.key("doorbells", "due"), self.key("doorbells", "first")],
+            arguments: prefixes.map { RedisArgument($0) }
+        )
+    }
+
     public func forget(_ names: [String]) async throws {
         guard !names.isEmpty else { return }
         let keys = names.flatMap { name in ["bucket", "lease", "pause", "lock", "once"].map { self.key($0, name) } }

@@ -19,6 +19,7 @@ public final class DoorbellService: Service, CustomStringConvertible {
     /// How long after a burst's rounds every folder of the account gets one more.
     public let followUp: Duration
     private let backplane: any Backplane
+    private let store: any MailStore
     private let syncService: AccountSyncService
     private let interval: Duration
     private let clock: any Clock<Duration>
@@ -27,6 +28,7 @@ public final class DoorbellService: Service, CustomStringConvertible {
     /// Doorbells answered every `interval` on `clock`, the backplane's.
     public init(
         backplane: any Backplane,
+        store: any MailStore,
         syncService: AccountSyncService,
         settle: Duration = .seconds(2),
         patience: Duration = .seconds(10),
@@ -36,6 +38,7 @@ public final class DoorbellService: Service, CustomStringConvertible {
         logger: Logger
     ) {
         self.backplane = backplane
+        self.store = store
         self.syncService = syncService
         self.settle = settle
         self.patience = patience
@@ -86,6 +89,11 @@ public final class DoorbellService: Service, CustomStringConvertible {
                 case nil: continue
                 }
             }
+            // A doorbell rung just before its account was deleted rings for nobody.
+            for account in Set(due.keys).union(followUps) where try await self.store.account(account) == nil {
+                due[account] = nil
+                followUps.remove(account)
+            }
             for (account, folders) in due {
                 self.syncService.requestRound(account, folders: folders)
             }
@@ -99,6 +107,11 @@ public final class DoorbellService: Service, CustomStringConvertible {
         }
     }
 
+    /// The beginnings of every doorbell name of an account: for silencing them when it is deleted.
+    public static func namePrefixes(of account: AccountID) -> [String] {
+        ["doorbell:\(account):", "followup:\(account)"]
+    }
+
     /// What a doorbell's name says.
     private enum Doorbell {
         case folder(AccountID, String)
@@ -106,7 +119,7 @@ public final class DoorbellService: Service, CustomStringConvertible {
     }
 
     /// The backplane's name of a folder's doorbell: `doorbell:<account>:<folder>` (an account id holds no colon).
-    static func key(_ account: AccountID, _ mailbox: String) -> String {
+    public static func key(_ account: AccountID, _ mailbox: String) -> String {
         "doorbell:\(account):\(mailbox)"
     }
 

@@ -142,6 +142,14 @@ struct RedisBackplaneTests {
         await self.client.close()
     }
 
+    @Test func silencedDoorbellsAreGoneUnanswered() async throws {
+        try await self.backplane.ringDoorbells(["doorbell:gone:inbox", "followup:gone", "doorbell:kept:inbox"], settle: .zero, patience: .zero)
+        try await self.backplane.silenceDoorbells(startingWith: ["doorbell:gone:", "followup:gone"])
+        #expect(try await self.backplane.answerDoorbells(limit: 10) == ["doorbell:kept:inbox"])
+        let left = try await self.client.send(["HLEN", RedisArgument("\(self.prefix)doorbells:first")])
+        #expect(left.integer == 0, "no first-ring time is left behind")
+    }
+
     @Test func aDoorbellIsAnsweredOnceDueAndByOneCallerOnly() async throws {
         let keys = (0..<50).map { "doorbell:\(self.prefix):\($0)" }
         try await self.backplane.ringDoorbells(keys, settle: .zero, patience: .seconds(3600))

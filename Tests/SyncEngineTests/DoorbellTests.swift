@@ -51,7 +51,13 @@ import Testing
         engine.provider.put("lost", in: "archive")
         let before = engine.provider.calls
         let service = engine.syncService(schedule: AccountSyncServiceTests.schedule)
-        let doorbells = DoorbellService(backplane: engine.backplane, syncService: service, clock: engine.clock, logger: Logger(label: "doorbells"))
+        let doorbells = DoorbellService(
+            backplane: engine.backplane,
+            store: engine.store,
+            syncService: service,
+            clock: engine.clock,
+            logger: Logger(label: "doorbells")
+        )
         try await AccountSyncServiceTests.running(service) {
             for _ in 0..<5 { await doorbells.ring([engine.account: ["archive"]]) }
             await doorbells.answer()
@@ -70,7 +76,13 @@ import Testing
         engine.provider.addFolder("archive", "Archive")
         try await engine.synchronizer.sync(engine.account)
         let service = engine.syncService(schedule: AccountSyncServiceTests.schedule)
-        let doorbells = DoorbellService(backplane: engine.backplane, syncService: service, clock: engine.clock, logger: Logger(label: "doorbells"))
+        let doorbells = DoorbellService(
+            backplane: engine.backplane,
+            store: engine.store,
+            syncService: service,
+            clock: engine.clock,
+            logger: Logger(label: "doorbells")
+        )
         try await AccountSyncServiceTests.running(service) {
             await doorbells.ring([engine.account: ["inbox"]])
             engine.clock.advance(by: doorbells.settle)
@@ -86,6 +98,32 @@ import Testing
             engine.clock.advance(by: doorbells.followUp * 2)
             #expect(try await engine.backplane.answerDoorbells(limit: 10).isEmpty)
         }
+    }
+
+    @Test func aDeletedAccountsDoorbellsAreSilencedAndRingForNobody() async throws {
+        let engine = try await SyncEngineFixtures.linked(status: .live, lastSyncedAt: Date())
+        let other = AccountID.random()
+        let service = engine.syncService(schedule: AccountSyncServiceTests.schedule)
+        let doorbells = DoorbellService(
+            backplane: engine.backplane,
+            store: engine.store,
+            syncService: service,
+            clock: engine.clock,
+            logger: Logger(label: "doorbells")
+        )
+        await doorbells.ring([engine.account: ["inbox", "archive"], other: ["inbox"]])
+        try await engine.backplane.silenceDoorbells(startingWith: DoorbellService.namePrefixes(of: engine.account))
+        engine.clock.advance(by: doorbells.settle)
+        #expect(try await engine.backplane.answerDoorbells(limit: 10) == [DoorbellService.key(other, "inbox")])
+
+        // Rung after the deletion (a worker still busy with the account): answered, it asks for no round and no follow-up.
+        await doorbells.ring([engine.account: ["inbox"]])
+        try await engine.store.deleteAccount(engine.account)
+        engine.clock.advance(by: doorbells.settle)
+        await doorbells.answer()
+        engine.clock.advance(by: doorbells.followUp)
+        #expect(try await engine.backplane.answerDoorbells(limit: 10).isEmpty)
+        #expect(engine.provider.calls.folderLists == 0)
     }
 
     @Test func aChangeTellsWhichFoldersItTouched() async throws {

@@ -153,6 +153,12 @@ public final class MemoryBackplane<C: Clock>: Backplane where C.Duration == Dura
         }
     }
 
+    public func silenceDoorbells(startingWith prefixes: [String]) async throws {
+        self.state.withLock { state in
+            state.doorbells = state.doorbells.filter { name, _ in !prefixes.contains { name.hasPrefix($0) } }
+        }
+    }
+
     public func forget(_ names: [String]) async throws {
         self.state.withLock { state in
             for name in names {

@@ -36,6 +36,8 @@ public protocol Backplane: Sendable {
     func ringDoorbells(_ keys: [String], settle: Duration, patience: Duration) async throws
     /// Answers up to `limit` doorbells that are due: each is handed to one caller on one node, and cleared.
     func answerDoorbells(limit: Int) async throws -> [String]
+    /// Clears, unanswered, every doorbell whose name starts with one of `prefixes` (an account that is deleted).
+    func silenceDoorbells(startingWith prefixes: [String]) async throws
 
     /// Removes whatever the backplane keeps under these logical names (buckets, leases, pauses, locks, single-use
     /// values): for an account that is deleted.
