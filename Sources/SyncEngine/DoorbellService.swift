@@ -25,7 +25,7 @@ public final class DoorbellService: Service, CustomStringConvertible {
     private let clock: any Clock<Duration>
     private let logger: Logger
 
-    /// Doorbells answered every `interval` on `clock`, the backplane's.
+    /// Doorbells answered every `interval` on `clock`, the backplane's, for accounts `store` still holds.
     public init(
         backplane: any Backplane,
         store: any MailStore,
