@@ -12,6 +12,8 @@ public final class IMAPConnection {
     private let parser: IMAPResponseParser
     private let timeout: Duration
     private var nextTag = 1
+    /// The capabilities the server announced last (they change at login and STARTTLS).
+    private var announced: Set<String>?
     /// How the server greeted this connection.
     public private(set) var greeting = IMAPStatus(.ok, text: "")
 
@@ -60,6 +62,7 @@ public final class IMAPConnection {
             throw IMAPError.closed(status.text)
         }
         connection.greeting = status
+        if case .capability(let names)? = status.code { connection.announced = Set(names) }
         return connection
     }
 
@@ -75,14 +78,55 @@ public final class IMAPConnection {
         }
     }
 
-    /// The server's capabilities: those of the greeting, else asked for.
+    /// The server's capabilities as it announced them last (in the greeting, after login, or asked for now).
     public func capabilities() async throws -> Set<String> {
-        if case .capability(let names)? = self.greeting.code { return Set(names) }
-        let answered = try await self.execute("CAPABILITY").untagged.flatMap { response -> [String] in
-            if case .capability(let names) = response { return names }
-            return []
+        if let announced = self.announced { return announced }
+        try await self.execute("CAPABILITY")
+        return self.announced ?? []
+    }
+
+    /// Every mailbox with its attributes (SPECIAL-USE's `\Sent`, `\Trash`, … included when the server offers it).
+    public func mailboxes() async throws -> [IMAPMailboxListing] {
+        let specialUse = try await self.capabilities().contains("SPECIAL-USE")
+        let command = specialUse ? "LIST \"\" \"*\" RETURN (SPECIAL-USE)" : "LIST \"\" \"*\""
+        return try await self.execute(command).untagged.compactMap { response in
+            if case .list(let listing) = response { return listing }
+            return nil
         }
-        return Set(answered)
+    }
+
+    /// Selects a mailbox by its name as people read it (sent in modified UTF-7). With `known` (a UIDVALIDITY and a
+    /// mod-sequence from the last round) and QRESYNC enabled, the server also says what vanished and changed since.
+    public func select(
+        _ name: String,
+        readOnly: Bool = false,
+        known: (uidValidity: UInt32, modSequence: UInt64)? = nil
+    ) async throws
+        -> IMAPSelectedMailbox
+    {
+        var command = "\(readOnly ? "EXAMINE" : "SELECT") \(try Self.quoted(ModifiedUTF7.encode(name)))"
+        if let known {
+            command += " (QRESYNC (\(known.uidValidity) \(known.modSequence)))"
+        } else if try await self.capabilities().contains("CONDSTORE") {
+            command += " (CONDSTORE)"
+        }
+        guard let selected = IMAPSelectedMailbox(try await self.execute(command).untagged) else {
+            throw IMAPError.malformed("SELECT \(name) named no UIDVALIDITY")
+        }
+        return selected
+    }
+
+    /// `UID FETCH uids (items)` on the selected mailbox, optionally only what changed after `changedSince` (CONDSTORE);
+    /// answers the attributes of each message, in the server's order, updates the server sent meanwhile included.
+    /// Enable QRESYNC first where offered: only then does every FETCH carry its UID (Dovecot answers a message it just
+    /// reported changed with no second FETCH).
+    public func fetch(_ uids: UIDSet, items: [String], changedSince: UInt64? = nil) async throws -> [IMAPMessageAttributes] {
+        var command = "UID FETCH \(uids) (\(items.joined(separator: " ")))"
+        if let changedSince { command += " (CHANGEDSINCE \(changedSince))" }
+        return try await self.execute(command).untagged.compactMap { response in
+            if case .fetch(_, let attributes) = response { return attributes }
+            return nil
+        }
     }
 
     /// A quoted string (RFC 3501 §4.3) of 7-bit text without line breaks or NUL; anything else cannot be quoted.
@@ -104,7 +148,11 @@ public final class IMAPConnection {
             switch try await self.response() {
             case .tagged(let answered, let status) where answered == tag:
                 guard status.kind == .ok else { throw IMAPError.refused(status) }
+                if case .capability(let names)? = status.code { self.announced = Set(names) }
                 return IMAPCommandResult(untagged: untagged, status: status)
+            case .untagged(.capability(let names)):
+                self.announced = Set(names)
+                untagged.append(.capability(names))
             case .tagged(_, let status):
                 throw IMAPError.malformed("a tagged answer to a command not sent: \(status.text)")
             case .untagged(let response):

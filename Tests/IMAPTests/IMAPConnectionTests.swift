@@ -116,4 +116,40 @@ struct IMAPConnectionTests {
         #expect(throws: IMAPError.self) { try IMAPConnection.quoted("a\r\nb") }
         #expect(throws: IMAPError.self) { try IMAPConnection.quoted("pässword") }
     }
+
+    @Test func selectFetchChangedSinceAndAQResyncSelectSayWhatChanged() async throws {
+        try await Self.withServer { server in
+            for _ in 0..<3 { try server.doveadm(["save", "-u", "ada", "-m", "INBOX"], input: Self.message) }
+            try server.doveadm(["mailbox", "create", "-u", "ada", "Entwürfe"])
+            let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
+            defer { connection.close() }
+            try await connection.login(username: "ada", password: "secret")
+            // Without QRESYNC, Dovecot reports a flag changed out of band in a FETCH without UID and then answers the
+            // UID FETCH of that message with nothing more: QRESYNC makes every FETCH carry its UID (RFC 7162 §3.2.4).
+            try await connection.execute("ENABLE QRESYNC")
+            #expect(try await connection.mailboxes().compactMap { ModifiedUTF7.decode($0.name) }.contains("Entwürfe"))
+            #expect(try await connection.select("Entwürfe").exists == 0)
+
+            let inbox = try await connection.select("INBOX")
+            let modSequence = try #require(inbox.highestModSequence)
+            #expect(inbox.exists == 3 && inbox.uidNext == 4)
+            let all = try await connection.fetch(UIDSet([1...UInt32.max]), items: ["UID", "FLAGS", "MODSEQ"])
+            #expect(all.compactMap(\.uid) == [1, 2, 3])
+
+            try server.doveadm(["flags", "add", "-u", "ada", "\\Seen", "mailbox", "INBOX", "uid", "2"])
+            try server.doveadm(["expunge", "-u", "ada", "mailbox", "INBOX", "uid", "1"])
+            let changed = try await connection.fetch(UIDSet([1...UInt32.max]), items: ["UID", "FLAGS"], changedSince: modSequence)
+            #expect(changed.map(\.uid) == [2] && changed.first?.flags?.contains("\\Seen") == true, "\(changed)")
+
+            // A new session resumes from what the last one knew: QRESYNC names what vanished and what changed.
+            let resumed = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
+            defer { resumed.close() }
+            try await resumed.login(username: "ada", password: "secret")
+            try await resumed.execute("ENABLE QRESYNC")
+            let since = try await resumed.select("INBOX", known: (inbox.uidValidity, modSequence))
+            #expect(since.uidValidity == inbox.uidValidity && since.exists == 2)
+            #expect(since.vanished.contains { $0.contains(1) }, "\(since.vanished)")
+            #expect(since.changed.map(\.uid) == [2])
+        }
+    }
 }
