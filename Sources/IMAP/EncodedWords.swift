@@ -44,9 +44,7 @@ public enum EncodedWords {
         let bytes: [UInt8]
         switch parts[1].uppercased() {
         case "B":
-            var base64 = String(payload)
-            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-            guard let data = Data(base64Encoded: base64) else { return nil }
+            guard let data = Data(unpaddedBase64: String(payload)) else { return nil }
             bytes = Array(data)
         case "Q":
             var decoded: [UInt8] = []

@@ -41,7 +41,7 @@ public final class IMAPConnection {
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(Self.timeAmount(timeout))
+                .connectTimeout(TimeAmount(timeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(IMAPInboundHandler(continuation: continuation))
@@ -189,7 +189,7 @@ public final class IMAPConnection {
                 throw IMAPError.malformed(error.message)
             }
             let expired = OnceFlag()
-            let watchdog = self.channel.eventLoop.scheduleTask(in: Self.timeAmount(limit)) { [channel] in
+            let watchdog = self.channel.eventLoop.scheduleTask(in: TimeAmount(limit)) { [channel] in
                 expired.raise()
                 channel.close(promise: nil)
             }
@@ -220,7 +220,7 @@ public final class IMAPConnection {
         case .untagged(let response): throw IMAPError.malformed("IDLE answered \(response) before its continuation")
         }
         let done = OnceFlag()
-        let timer = self.channel.eventLoop.scheduleTask(in: Self.timeAmount(duration)) { [channel] in
+        let timer = self.channel.eventLoop.scheduleTask(in: TimeAmount(duration)) { [channel] in
             if done.raise() { channel.writeAndFlush(ByteBuffer(string: "DONE\r\n"), promise: nil) }
         }
         defer { timer.cancel() }
@@ -250,10 +250,5 @@ public final class IMAPConnection {
     /// Closes the connection.
     public func close() {
         self.channel.close(promise: nil)
-    }
-
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(min(seconds, 86_400) * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

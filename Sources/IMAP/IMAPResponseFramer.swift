@@ -35,13 +35,18 @@ struct IMAPResponseFramer {
         var end = line.endIndex
         if end > line.startIndex, line[end - 1] == 0x0D { end -= 1 }
         guard end > line.startIndex, line[end - 1] == UInt8(ascii: "}") else { return nil }
-        guard let open = line[..<(end - 1)].lastIndex(of: UInt8(ascii: "{")) else { return nil }
-        var digits = line[(open + 1)..<(end - 1)]
-        if digits.last == UInt8(ascii: "+") { digits = digits.dropLast() }
-        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        guard digits.count <= 10, let length = Int(String(decoding: digits, as: UTF8.self)), length <= limits.maximumLiteralLength else {
-            throw IMAPParseError("a literal larger than \(limits.maximumLiteralLength) bytes")
-        }
+        guard let open = line[..<(end - 1)].lastIndex(of: UInt8(ascii: "{")),
+            let length = Self.announcedLength(line[(open + 1)..<(end - 1)])
+        else { return nil }
+        guard length <= limits.maximumLiteralLength else { throw IMAPParseError("a literal larger than \(limits.maximumLiteralLength) bytes") }
         return length
+    }
+
+    /// The length between a literal's braces (`123`, or `123+` for LITERAL+); `nil` when it is not one. Lengths of more
+    /// than ten digits read as `Int.max`, which every limit refuses.
+    static func announcedLength(_ text: ArraySlice<UInt8>) -> Int? {
+        let digits = text.last == UInt8(ascii: "+") ? text.dropLast() : text
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return digits.count <= 10 ? Int(String(decoding: digits, as: UTF8.self)) : Int.max
     }
 }

@@ -105,11 +105,9 @@ struct IMAPTokenizer {
 
     private mutating func literal() throws -> [UInt8] {
         guard let close = self.bytes[self.index...].firstIndex(of: UInt8(ascii: "}")) else { throw IMAPParseError("an unclosed literal length") }
-        var digits = self.bytes[(self.index + 1)..<close]
-        if digits.last == UInt8(ascii: "+") { digits = digits.dropLast() }
-        guard !digits.isEmpty, digits.count <= 10, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-            let length = Int(String(decoding: digits, as: UTF8.self))
-        else { throw IMAPParseError("a malformed literal length") }
+        guard let length = IMAPResponseFramer.announcedLength(self.bytes[(self.index + 1)..<close]) else {
+            throw IMAPParseError("a malformed literal length")
+        }
         var start = close + 1
         if start < self.bytes.count, self.bytes[start] == 0x0D { start += 1 }
         guard start < self.bytes.count, self.bytes[start] == 0x0A else { throw IMAPParseError("a literal length not at a line end") }

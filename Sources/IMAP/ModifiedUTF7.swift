@@ -17,9 +17,7 @@ public enum ModifiedUTF7 {
                 result += "&"
                 continue
             }
-            var base64 = encoded.replacingOccurrences(of: ",", with: "/")
-            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-            guard let data = Data(base64Encoded: base64), data.count % 2 == 0,
+            guard let data = Data(unpaddedBase64: encoded.replacingOccurrences(of: ",", with: "/")), data.count % 2 == 0,
                 let text = String(data: data, encoding: .utf16BigEndian)
             else { return nil }
             result += text

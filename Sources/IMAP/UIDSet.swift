@@ -14,10 +14,7 @@ public struct UIDSet: Sendable, Equatable, CustomStringConvertible {
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let bounds = part.split(separator: ":", omittingEmptySubsequences: false)
             guard (1...2).contains(bounds.count) else { return nil }
-            let numbers = bounds.compactMap { bound -> UInt32? in
-                guard !bound.isEmpty, bound.count <= 10, bound.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-                return UInt32(bound).flatMap { $0 > 0 ? $0 : nil }
-            }
+            let numbers = bounds.compactMap { IMAPValue.atom(String($0)).number.flatMap { $0 > 0 ? $0 : nil } }
             guard numbers.count == bounds.count else { return nil }
             ranges.append(min(numbers[0], numbers[numbers.count - 1])...max(numbers[0], numbers[numbers.count - 1]))
         }

@@ -84,6 +84,11 @@ struct SyncEngineFixtures {
         )
     }
 
+    /// The doorbells of this engine, answered into `syncService`.
+    func doorbells(for syncService: AccountSyncService) -> DoorbellService {
+        DoorbellService(backplane: self.backplane, store: self.store, syncService: syncService, clock: self.clock, logger: Logger(label: "doorbells"))
+    }
+
     /// The renewal leader on this engine; `backfill` hears of accounts whose subscription was recreated.
     func renewalService(backfill: @escaping @Sendable (AccountID) async -> Void) -> SubscriptionRenewalService {
         SubscriptionRenewalService(

@@ -104,7 +104,7 @@ public final class DovecotTestServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let started = try await TestEnvironment.eventually(timeout: .seconds(15)) { RedisTestServer.accepts(port: self.port) }
+        let started = try await TestEnvironment.eventually(timeout: .seconds(15)) { TestEnvironment.accepts(port: self.port) }
         guard started else {
             let log = (try? String(contentsOf: self.directory.appendingPathComponent("dovecot.log"), encoding: .utf8)) ?? ""
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "Dovecot did not start on port \(self.port): \(log)"])

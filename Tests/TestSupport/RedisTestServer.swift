@@ -36,7 +36,7 @@ public final class RedisTestServer {
         self.process = process
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
-            if Self.accepts(port: self.port) { return }
+            if TestEnvironment.accepts(port: self.port) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw RedisError.connectionFailed("the test redis-server did not start on port \(self.port)")
@@ -49,25 +49,5 @@ public final class RedisTestServer {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         self.process = nil
-    }
-
-    /// Whether something accepts TCP connections on the loopback port.
-    static func accepts(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = Self.loopback(port: port)
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
     }
 }
