@@ -87,6 +87,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "IMAPProvider",
+            dependencies: ["IMAP", "MailpulseCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OutlookProvider",
             dependencies: ["MailpulseCore", "MicrosoftGraph"],
             swiftSettings: swiftSettings
@@ -137,6 +142,7 @@ let package = Package(
             dependencies: [
                 "ElasticsearchStore",
                 "HTTPTransport",
+                "IMAPProvider",
                 "MailpulseCore",
                 "MicrosoftGraph",
                 "OutlookProvider",
@@ -205,6 +211,11 @@ let package = Package(
         .testTarget(
             name: "IMAPTests",
             dependencies: ["IMAP", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IMAPProviderTests",
+            dependencies: ["IMAP", "IMAPProvider", "MailpulseCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

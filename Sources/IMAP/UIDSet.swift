@@ -35,3 +35,18 @@ public struct UIDSet: Sendable, Equatable, CustomStringConvertible {
         self.ranges.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound):\($0.upperBound)" }.joined(separator: ",")
     }
 }
+
+extension UIDSet {
+    /// The set of `uids` (ascending, without repeats), runs written as ranges.
+    public init(ascending uids: [UInt32]) {
+        var ranges: [ClosedRange<UInt32>] = []
+        for uid in uids {
+            if let last = ranges.last, last.upperBound < UInt32.max, last.upperBound + 1 == uid {
+                ranges[ranges.count - 1] = last.lowerBound...uid
+            } else {
+                ranges.append(uid...uid)
+            }
+        }
+        self.init(ranges)
+    }
+}

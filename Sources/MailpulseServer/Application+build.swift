@@ -44,7 +44,7 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mailpulse"),
         services: [
             RedisClientService(client: runtime.redis), runtime.hub, runtime.syncService, runtime.workerService, runtime.doorbellService,
-            runtime.renewalService, sweeper,
+            runtime.renewalService, runtime.watchService, sweeper,
         ]
             + [runtime.tunnelService].compactMap { $0 },
         logger: logger

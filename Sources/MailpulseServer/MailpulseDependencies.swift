@@ -9,4 +9,6 @@ struct MailpulseDependencies: Sendable {
     let provider: MailProviderRegistry
     let linkObserver: any AccountLinkObserver
     let subscriptions: SubscriptionManager
+    /// Signs in accounts of the kinds that sign in with a password (IMAP, Gmail).
+    let passwordSignIn: any CredentialSignIn
 }

@@ -1,6 +1,7 @@
 internal import ElasticsearchStore
 internal import Foundation
 internal import HTTPTransport
+internal import IMAPProvider
 public import Logging
 public import MailpulseCore
 internal import MicrosoftGraph
@@ -26,6 +27,7 @@ public struct MailpulseNode: Sendable {
     let workerService: ChangeWorkerService
     let doorbellService: DoorbellService
     let renewalService: SubscriptionRenewalService
+    let watchService: ConnectionWatchService
     /// Follows the tunnel's public address, when `TUNNEL_API_URL` names one (and webhooks are on).
     let tunnelService: TunnelAddressService?
 
@@ -85,7 +87,25 @@ public struct MailpulseNode: Sendable {
             leaseTTL: .seconds(30),
             events: events
         )
-        let provider = MailProviderRegistry(store: store, providers: [.outlook: outlook])
+        let imapAdapter = IMAPMailProvider(
+            configuration: IMAPProviderConfiguration(
+                allowPlaintext: configuration.imapAllowPlaintext,
+                trustedCertificates: configuration.imapTrustedCertificates,
+                pageSize: configuration.imapPageSize,
+                connectionsPerAccount: configuration.imapConnectionsPerAccount
+            )
+        )
+        // Across nodes as well: an account's reads hold at most this many connections at once.
+        let imap = RateLimitedMailProvider(
+            imapAdapter,
+            kind: .imap,
+            backplane: backplane,
+            limit: RateLimit(capacity: configuration.mailboxRequestBudget, per: .seconds(600)),
+            concurrency: configuration.imapConnectionsPerAccount,
+            leaseTTL: .seconds(60),
+            events: events
+        )
+        let provider = MailProviderRegistry(store: store, providers: [.outlook: outlook, .imap: imap, .gmail: imap])
         let accessTokens = AccessTokenSource(
             vault: vault,
             backplane: backplane,
@@ -162,6 +182,14 @@ public struct MailpulseNode: Sendable {
         ) { account in
             syncService.requestBackfill(account)
         }
+        self.watchService = ConnectionWatchService(
+            store: store,
+            backplane: backplane,
+            tokens: accessTokens,
+            push: imapAdapter,
+            syncService: syncService,
+            logger: logger
+        )
         let renewalService = self.renewalService
         self.tunnelService = configuration.tunnelAPIURL.flatMap { apiURL in
             guard configuration.webhooks else { return nil }
@@ -181,7 +209,8 @@ public struct MailpulseNode: Sendable {
             tokenVault: vault,
             provider: provider,
             linkObserver: syncService,
-            subscriptions: subscriptions
+            subscriptions: subscriptions,
+            passwordSignIn: imapAdapter
         )
     }
 

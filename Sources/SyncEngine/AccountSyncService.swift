@@ -239,7 +239,9 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
         do {
             let ran = try await self.locked.run(Self.lockKey(account), wait: wait) {
                 self.logger.info("Sync started", metadata: metadata)
-                if initial, try await self.store.account(account)?.subscription == nil {
+                if initial, let stored = try await self.store.account(account), stored.subscription == nil,
+                    !stored.provider.pushesOverConnections
+                {
                     let outcome = try await self.subscriptions.subscribe(account)
                     self.logger.info("Subscription", metadata: metadata.merging(["subscription.outcome": "\(outcome)"]) { $1 })
                     await self.events.publish(

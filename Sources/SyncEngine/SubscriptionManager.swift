@@ -84,7 +84,7 @@ public struct SubscriptionManager: Sendable {
     /// One renewal pass over an account: renews a subscription expiring within the margin, recreates a lost one,
     /// and tries again to subscribe an account that runs on polling.
     public func maintain(_ account: Account, now: Date = Date()) async throws -> Outcome {
-        guard [.linked, .syncing, .live, .degraded].contains(account.status) else { return .unchanged }
+        guard [.linked, .syncing, .live, .degraded].contains(account.status), !account.provider.pushesOverConnections else { return .unchanged }
         guard let subscription = account.subscription else {
             return self.address.endpoints == nil ? .unchanged : try await self.subscribe(account.id)
         }

@@ -1,23 +1,32 @@
 internal import Foundation
 
 /// A Dovecot IMAP server of a test's own (Debian's dovecot-imapd): unprivileged on a free loopback port, its
-/// configuration, mail and logs in a scratch folder, any password accepted. ``stop()`` kills it; the folder goes with
-/// the test process's scratch folder.
-public final class DovecotTestServer {
+/// configuration, mail and logs in a scratch folder, the password `secret` accepted for any user. ``stop()`` kills it;
+/// the folder goes with the test process's scratch folder. Sendable for tests' closures: a test starts and stops its
+/// server from one task.
+public final class DovecotTestServer: @unchecked Sendable {
+    /// What Gmail announces after sign-in, less its own X-GM-EXT-1: CONDSTORE but neither QRESYNC nor NOTIFY.
+    public static let gmailCapabilities =
+        "IMAP4rev1 UNSELECT IDLE NAMESPACE QUOTA ID CHILDREN UIDPLUS ENABLE MOVE CONDSTORE ESEARCH LIST-EXTENDED LIST-STATUS SPECIAL-USE"
+
     /// The port it listens on.
     public let port: Int
     private let directory: URL
     /// Dovecot's sockets: a short path of its own, since a socket's path may not exceed 108 bytes.
     private let sockets: URL
     private var process: Process?
+    /// What the server announces after sign-in, when not Dovecot's own list (`imap_capability`).
+    private let announced: String?
 
     /// Whether Dovecot is installed (`make test` installs it).
     public static var isInstalled: Bool {
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/dovecot")
     }
 
-    /// Writes the configuration; call ``start()`` next.
-    public init() throws {
+    /// Writes the configuration; call ``start()`` next. With `capabilities`, the server announces those after sign-in
+    /// instead of its own (to play a server without NOTIFY or QRESYNC, as Gmail is).
+    public init(capabilities: String? = nil) throws {
+        self.announced = capabilities
         self.directory = try TestEnvironment.temporaryDirectory()
         self.port = try TestEnvironment.freePort()
         self.sockets = URL(fileURLWithPath: "/tmp/mpd-\(UUID().uuidString.prefix(8))")
@@ -91,7 +100,7 @@ public final class DovecotTestServer {
                 mode = 0666
               }
             }
-
+            \(self.announced.map { "protocol imap {\n  imap_capability = \($0)\n}\n" } ?? "")
             """
     }
 

@@ -22,10 +22,10 @@ public struct Account: Sendable, Equatable, Codable {
     /// The provider's change-notification subscription, when the account has one.
     public var subscription: AccountSubscription?
 
-    /// Whether the provider pushes this account's changes to Mailpulse (a webhook subscription today; a watcher's
+    /// Whether the provider pushes this account's changes to Mailpulse (a webhook subscription, or a watcher's
     /// long-lived connection for providers that push that way): then it is ``AccountStatus/live`` once synced, and
     /// ``AccountStatus/degraded`` (polled) when not.
-    public var isPushed: Bool { self.subscription != nil }
+    public var isPushed: Bool { self.subscription != nil || self.provider.pushesOverConnections }
 
     /// The status a completed sync leaves the account in.
     public var syncedStatus: AccountStatus { self.isPushed ? .live : .degraded }

@@ -101,6 +101,10 @@ extension MailpulseConfiguration {
         self.mailboxRequestsPer10Minutes =
             try settings.integer("MAILBOX_REQUESTS_PER_10_MINUTES", in: 1...1_000_000) ?? self.mailboxRequestsPer10Minutes
         self.mailboxConcurrency = try settings.integer("MAILBOX_CONCURRENCY", in: 1...64) ?? self.mailboxConcurrency
+        self.imapAllowPlaintext = try settings.choice("IMAP_ALLOW_PLAINTEXT", of: Truth.self).map { $0 == .true } ?? self.imapAllowPlaintext
+        self.imapTrustedCertificates = settings.string("IMAP_CA_FILE") ?? self.imapTrustedCertificates
+        self.imapPageSize = try settings.integer("IMAP_PAGE_SIZE", in: 1...5_000) ?? self.imapPageSize
+        self.imapConnectionsPerAccount = try settings.integer("IMAP_CONNECTIONS_PER_ACCOUNT", in: 1...14) ?? self.imapConnectionsPerAccount
         if let level = settings.string("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -114,6 +118,11 @@ extension MailpulseConfiguration {
 /// An on/off setting.
 private enum Switch: String, CaseIterable {
     case on, off
+}
+
+/// A true/false setting.
+private enum Truth: String, CaseIterable {
+    case `true`, `false`
 }
 
 /// Reads settings by their environment-variable names, so the README's names are the only names.

@@ -96,6 +96,17 @@ public struct MailpulseConfiguration: Sendable {
     public var mailboxRequestBudget: Int { max(1, self.mailboxRequestsPer10Minutes * 95 / 100) }
     /// Requests in flight per mailbox, across all nodes (`MAILBOX_CONCURRENCY`; Graph's limit is 4).
     public var mailboxConcurrency = 4
+    /// Whether IMAP accounts may use `security: none` to hosts other than this machine (`IMAP_ALLOW_PLAINTEXT`, true or
+    /// false): their passwords would cross the network in plain text.
+    public var imapAllowPlaintext = false
+    /// A PEM file of the only certificates IMAP servers are trusted by (`IMAP_CA_FILE`: a private CA); the system's
+    /// when unset.
+    public var imapTrustedCertificates: String?
+    /// Messages per page of an IMAP initial sync (`IMAP_PAGE_SIZE`).
+    public var imapPageSize = 500
+    /// IMAP connections one account's reads hold at once per node (`IMAP_CONNECTIONS_PER_ACCOUNT`); its watcher holds
+    /// one more. Gmail allows 15 per account, shared with the person's other clients.
+    public var imapConnectionsPerAccount = 2
     /// Subscriptions expiring within this are renewed (`SUBSCRIPTION_RENEWAL_MARGIN_SECONDS`).
     public var subscriptionRenewalMargin = Duration.seconds(24 * 3600)
     /// How often the renewal leader checks the subscriptions (`RENEWAL_INTERVAL_SECONDS`).

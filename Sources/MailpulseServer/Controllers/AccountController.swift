@@ -70,6 +70,9 @@ struct AccountController: Sendable {
             let names = served.map { "\"\($0.rawValue)\"" }.sorted().joined(separator: " or ")
             throw HTTPError(.badRequest, message: "provider must be \(names)")
         }
+        if kind.signsInWithPassword {
+            return try await self.createWithPassword(kind, input, request: request, context: context)
+        }
         let callback = try self.checkedCallback(input.callbackUrl)
         let now = Date()
         let account = Account(id: .random(), provider: kind, status: .pending, createdAt: now, updatedAt: now)
@@ -78,8 +81,14 @@ struct AccountController: Sendable {
         try await self.dependencies.store.saveAPITokenHash(AccountCredentials.hash(token), for: account.id)
         let handOff = try await self.handOff(try await self.startLogin(account.id, callback: callback), for: account.id)
         context.logger.info("Account created", metadata: ["account.id": "\(account.id)"])
-        var response = try CreatedAccount(id: account.id.description, loginUrl: handOff.url, token: token, startUrl: handOff.startURL)
-            .response(from: request, context: context)
+        var response = try CreatedAccount(
+            id: account.id.description,
+            loginUrl: handOff.url,
+            token: token,
+            startUrl: handOff.startURL,
+            status: account.status.rawValue
+        )
+        .response(from: request, context: context)
         response.status = .created
         if let binding = handOff.bindingCookie {
             response.headers.append(HTTPField(name: .setCookie, value: AccountCredentials.cookie(token, for: account.id, secure: self.secureCookies)))
@@ -102,16 +111,101 @@ struct AccountController: Sendable {
         let account = try await self.authenticated(request, context)
         var callback = "\(self.publicURL)/data.html"
         let body = try await request.body.collect(upTo: 64 * 1024)
+        var input: RelinkRequest?
         if body.readableBytes > 0 {
-            guard let input = try? JSONDecoder().decode(RelinkRequest.self, from: Data(body.readableBytesView)) else {
+            guard let decoded = try? JSONDecoder().decode(RelinkRequest.self, from: Data(body.readableBytesView)) else {
                 throw HTTPError(.badRequest, message: "the body, when given, must be JSON: {\"callbackUrl\":\"https://…\"}")
             }
-            callback = try self.checkedCallback(input.callbackUrl)
+            input = decoded
         }
+        if account.provider.signsInWithPassword {
+            return try await self.relinkWithPassword(account, input?.imap, request: request, context: context)
+        }
+        if let input { callback = try self.checkedCallback(input.callbackUrl) }
         let handOff = try await self.handOff(try await self.startLogin(account.id, callback: callback), for: account.id)
         var response = try LoginLink(loginUrl: handOff.url, startUrl: handOff.startURL).response(from: request, context: context)
         if let binding = handOff.bindingCookie { response.headers.append(HTTPField(name: .setCookie, value: binding)) }
         return response
+    }
+
+    // MARK: Password sign-in
+
+    /// An account of a kind that signs in with a password: linked at once after a real sign-in, or not created at all.
+    private func createWithPassword(
+        _ kind: MailProviderKind,
+        _ input: CreateAccountRequest,
+        request: Request,
+        context: AppRequestContext
+    ) async throws -> Response {
+        guard let settings = input.imap else {
+            throw HTTPError(
+                .badRequest,
+                message:
+                    "provider \"\(kind.rawValue)\" needs \"imap\": {\"host\",\"port\",\"security\":\"tls\"|\"starttls\"|\"none\",\"username\",\"password\"}"
+            )
+        }
+        let (tokens, identity) = try await self.signIn(try settings.credentials(for: kind), kind: kind, context: context)
+        let now = Date()
+        let account = Account(id: .random(), provider: kind, status: .linked, identity: identity, createdAt: now, updatedAt: now)
+        let token = AccountCredentials.newToken()
+        try await self.dependencies.store.createAccount(account)
+        do {
+            try await self.dependencies.tokenVault.store(tokens, for: account.id)
+            try await self.dependencies.store.saveAPITokenHash(AccountCredentials.hash(token), for: account.id)
+        } catch {
+            // Half an account is no account: nothing of it stays.
+            try? await self.accounts.remove(account.id, logger: context.logger)
+            throw error
+        }
+        context.logger.info("Account linked", metadata: ["account.id": "\(account.id)", "account.provider": "\(kind.rawValue)"])
+        await self.dependencies.linkObserver.accountLinked(account.id)
+        var response = try CreatedAccount(id: account.id.description, loginUrl: nil, token: token, startUrl: nil, status: account.status.rawValue)
+            .response(from: request, context: context)
+        response.status = .created
+        response.headers.append(HTTPField(name: .setCookie, value: AccountCredentials.cookie(token, for: account.id, secure: self.secureCookies)))
+        return response
+    }
+
+    /// New credentials (a changed password) for an account that signs in with one: checked by a real sign-in, and
+    /// only for the same mailbox.
+    private func relinkWithPassword(
+        _ account: Account,
+        _ settings: ServerSettingsInput?,
+        request: Request,
+        context: AppRequestContext
+    ) async throws -> Response {
+        guard let settings else {
+            throw HTTPError(.badRequest, message: "send the new password: {\"imap\":{\"password\":\"…\"}}")
+        }
+        let known = try await self.dependencies.tokenVault.tokens(for: account.id).flatMap(self.dependencies.passwordSignIn.credentials)
+        let credentials = try settings.credentials(for: account.provider, known: known)
+        let (tokens, identity) = try await self.signIn(credentials, kind: account.provider, context: context)
+        if let linked = account.identity, linked.providerUserID != identity.providerUserID {
+            throw HTTPError(.badRequest, message: "these credentials sign in to another mailbox: an account keeps the mailbox it was linked to")
+        }
+        try await self.dependencies.tokenVault.store(tokens, for: account.id)
+        var relinked = account
+        relinked.identity = identity
+        relinked.status = .linked
+        relinked.updatedAt = Date()
+        try await self.dependencies.store.updateAccount(relinked)
+        context.logger.info("Account relinked", metadata: ["account.id": "\(account.id)"])
+        await self.dependencies.linkObserver.accountLinked(account.id)
+        return try AccountDTO(relinked).response(from: request, context: context)
+    }
+
+    /// A real sign-in; a refusal is a 400 that says what went wrong (the password, the host, TLS).
+    private func signIn(
+        _ credentials: ServerCredentials,
+        kind: MailProviderKind,
+        context: AppRequestContext
+    ) async throws -> (tokens: OAuthTokens, identity: AccountIdentity) {
+        do {
+            return try await self.dependencies.passwordSignIn.signIn(credentials, kind: kind)
+        } catch let failure as SignInFailure {
+            context.logger.info("Password sign-in refused", metadata: ["error.type": "\(failure)"])
+            throw HTTPError(.badRequest, message: failure.description)
+        }
     }
 
     // MARK: OAuth

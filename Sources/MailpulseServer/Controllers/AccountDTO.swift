@@ -33,20 +33,27 @@ struct AccountDTO: ResponseEncodable {
 struct CreateAccountRequest: Decodable {
     var provider: String
     var callbackUrl: String?
+    /// The server and credentials of an account that signs in with a password.
+    var imap: ServerSettingsInput?
 }
 
 /// `POST /api/accounts/{id}/relink` input (optional).
 struct RelinkRequest: Decodable {
     var callbackUrl: String?
+    /// New credentials (the password, at least) of an account that signs in with a password.
+    var imap: ServerSettingsInput?
 }
 
 /// `POST /api/accounts` answer: the token is shown this once. With an admin key, `loginUrl` is the one-time
 /// `startUrl` for the user's browser.
 struct CreatedAccount: ResponseEncodable {
     var id: String
-    var loginUrl: String
+    /// Where the browser signs in; none for an account linked with a password.
+    var loginUrl: String?
     var token: String
     var startUrl: String?
+    /// The account's status: `pending` until the sign-in, `linked` at once for a password.
+    var status: String
 }
 
 /// `POST /api/accounts/{id}/relink` answer.

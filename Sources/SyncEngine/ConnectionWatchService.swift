@@ -1,0 +1,146 @@
+internal import Foundation
+public import Logging
+public import MailpulseCore
+public import ServiceLifecycle
+internal import Synchronization
+
+/// Keeps a watcher on every account whose provider pushes over connections (IMAP): one node at a time per account,
+/// under a backplane lock kept alive while it watches, so when that node dies another takes the account over within
+/// a scan interval and the lock's life. What the watcher reports becomes delta rounds: a folder's, or every folder's
+/// when the watch (re)started or the folder list changed. A dropped connection is reopened with backoff.
+public final class ConnectionWatchService: Service, CustomStringConvertible {
+    private let store: any MailStore
+    private let backplane: any Backplane
+    private let tokens: AccessTokenSource
+    private let push: any ConnectionPush
+    private let syncService: AccountSyncService
+    private let scanInterval: Duration
+    private let lockTTL: Duration
+    private let retry: RetryPolicy
+    private let clock: any Clock<Duration>
+    private let logger: Logger
+    private let watching = Mutex<[AccountID: Task<Void, Never>]>([:])
+
+    /// Watches through `push`, looking for accounts to watch every `scanInterval`; a watcher's lock lives `lockTTL`
+    /// past its holder's last extension. Waits run on `clock`, the backplane's.
+    public init(
+        store: any MailStore,
+        backplane: any Backplane,
+        tokens: AccessTokenSource,
+        push: any ConnectionPush,
+        syncService: AccountSyncService,
+        scanInterval: Duration = .seconds(10),
+        lockTTL: Duration = .seconds(15),
+        retry: RetryPolicy = RetryPolicy(attempts: .max, initialDelay: .seconds(1), maximumDelay: .seconds(60)),
+        clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger
+    ) {
+        self.store = store
+        self.backplane = backplane
+        self.tokens = tokens
+        self.push = push
+        self.syncService = syncService
+        self.scanInterval = scanInterval
+        self.lockTTL = lockTTL
+        self.retry = retry
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public var description: String { "ConnectionWatchService" }
+
+    /// The backplane key of the account's watcher lock.
+    public static func lockKey(_ account: AccountID) -> String {
+        "watch:\(account)"
+    }
+
+    /// The accounts watched from this node now.
+    public var watched: Set<AccountID> {
+        self.watching.withLock { Set($0.keys) }
+    }
+
+    public func run() async throws {
+        defer { self.watching.withLock { $0.values.forEach { $0.cancel() } } }
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.scan()
+                try await self.clock.sleep(for: self.scanInterval)
+            }
+        }
+    }
+
+    /// One look at the accounts: watchers started for those that need one (and whose lock is free), stopped for those
+    /// that no longer do (deleted, waiting for their person).
+    public func scan() async {
+        var wanted: Set<AccountID> = []
+        do {
+            try await self.store.forEachAccount { account in
+                if account.provider.pushesOverConnections, [.linked, .syncing, .live, .degraded].contains(account.status) {
+                    wanted.insert(account.id)
+                }
+            }
+        } catch {
+            self.logger.warning("Accounts not listed for watching", metadata: ["error.type": "\(error)"])
+            return
+        }
+        self.watching.withLock { watching in
+            for (account, task) in watching where !wanted.contains(account) {
+                task.cancel()
+                watching[account] = nil
+            }
+            for account in wanted where watching[account] == nil {
+                watching[account] = Task { [self] in
+                    await self.hold(account)
+                    self.watching.withLock { _ = $0.removeValue(forKey: account) }
+                }
+            }
+        }
+    }
+
+    /// Watches the account while this node holds its lock; returns at once when another node holds it.
+    private func hold(_ account: AccountID) async {
+        let locked = LockedWork(backplane: self.backplane, ttl: self.lockTTL, clock: self.clock)
+        do {
+            try await locked.run(Self.lockKey(account), wait: false) { [self] in try await self.watch(account) }
+        } catch is CancellationError {
+            return
+        } catch {
+            self.logger.info("Watcher stopped", metadata: ["account.id": "\(account)", "error.type": "\(error)"])
+        }
+    }
+
+    private func watch(_ account: AccountID) async throws {
+        var failures = 0
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                let token = try await self.tokens.accessToken(for: account)
+                do {
+                    try await self.push.watch(account, accessToken: token) { [self] hints in self.deliver(hints, of: account) }
+                } catch MailProviderError.unauthorized {
+                    // The password was refused: the token source marks the account `reauth_required` and the scan
+                    // stops this watcher.
+                    _ = try await self.tokens.accessToken(for: account, rejected: token)
+                }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch MailProviderError.reauthRequired {
+                return
+            } catch {
+                self.logger.info("Watch connection lost", metadata: ["account.id": "\(account)", "error.type": "\(error)"])
+            }
+            // A watch that ran a while before it ended starts its backoff over.
+            failures = ContinuousClock.now - started > self.retry.maximumDelay ? 1 : failures + 1
+            try await self.clock.sleep(for: self.retry.delay(after: failures))
+        }
+    }
+
+    private func deliver(_ hints: [ChangeHint], of account: AccountID) {
+        if hints.contains(where: { $0.kind == .missed }) {
+            self.syncService.requestBackfill(account)
+            return
+        }
+        let folders = Set(hints.compactMap { $0.kind == .folderChanged ? $0.mailboxID : nil })
+        if !folders.isEmpty { self.syncService.requestRound(account, folders: folders) }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import MailpulseCore
+import TestSupport
+import Testing
+
+@testable import IMAPProvider
+
+/// The adapter against a real Dovecot: signing in, folders, the initial sync in pages newest first, delta rounds
+/// after flags, expunges, appends and a UIDVALIDITY reset, on a server with QRESYNC and on one that announces what
+/// Gmail announces (CONDSTORE without QRESYNC or NOTIFY).
+@Suite(.enabled(if: DovecotTestServer.isInstalled, "needs Debian's dovecot-imapd (make test installs it)"))
+struct IMAPMailProviderTests {
+    let account = AccountID.random()
+
+    static func message(_ number: Int, subject: String? = nil) -> String {
+        """
+        From: =?UTF-8?Q?Ada_Lovelace?= <ada@example.com>\r
+        To: Grace <grace@example.net>\r
+        Subject: \(subject ?? "Note \(number)")\r
+        Message-ID: <note-\(number)@example.com>\r
+        Date: Wed, 25 Nov 2026 10:00:\(String(format: "%02d", number % 60)) +0000\r
+        \r
+        Body of note \(number).\r
+
+        """
+    }
+
+    static func withServer(capabilities: String? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
+        let server = try DovecotTestServer(capabilities: capabilities)
+        try await server.start()
+        defer { server.stop() }
+        try await body(server)
+    }
+
+    static func credentials(_ server: DovecotTestServer, password: String = "secret") -> ServerCredentials {
+        ServerCredentials(host: "127.0.0.1", port: server.port, security: .none, username: "ada@example.com", password: password)
+    }
+
+    /// Every page of a folder from `link` (the start when nil): the messages in order, and the cursor at the end.
+    static func round(
+        _ provider: IMAPMailProvider,
+        _ account: AccountID,
+        folder: String,
+        from link: String?,
+        token: String
+    ) async throws
+        -> (pages: [MessageChanges], cursor: String)
+    {
+        var pages: [MessageChanges] = []
+        var link = link
+        while true {
+            let page = try await provider.messageChanges(of: account, mailbox: folder, link: link, accessToken: token)
+            pages.append(page)
+            if let next = page.nextLink {
+                link = next
+                continue
+            }
+            return (pages, try #require(page.cursor))
+        }
+    }
+
+    @Test func signingInChecksThePasswordAndSealsTheCredentials() async throws {
+        try await Self.withServer { server in
+            let provider = IMAPMailProvider()
+            let (tokens, identity) = try await provider.signIn(Self.credentials(server), kind: .imap)
+            #expect(identity.address == "ada@example.com")
+            #expect(provider.credentials(in: tokens) == Self.credentials(server))
+            #expect(!tokens.description.contains("secret"))
+            await #expect(throws: SignInFailure.self) { try await provider.signIn(Self.credentials(server, password: "wrong"), kind: .imap) }
+            do {
+                _ = try await provider.signIn(Self.credentials(server, password: "wrong"), kind: .imap)
+            } catch let failure as SignInFailure {
+                guard case .credentialsRefused = failure else { throw failure }
+            }
+        }
+    }
+
+    @Test func signingInSaysWhenNoServerAnswersOrPlainTextWouldLeaveTheMachine() async throws {
+        let provider = IMAPMailProvider(configuration: IMAPProviderConfiguration(timeout: .seconds(5)))
+        let closed = ServerCredentials(host: "127.0.0.1", port: try TestEnvironment.freePort(), security: .none, username: "a", password: "b")
+        do {
+            _ = try await provider.signIn(closed, kind: .imap)
+            Issue.record("signed in to a closed port")
+        } catch let failure as SignInFailure {
+            guard case .unreachable = failure else { throw failure }
+        }
+        let remote = ServerCredentials(host: "imap.example.com", port: 143, security: .none, username: "a", password: "b")
+        do {
+            _ = try await provider.signIn(remote, kind: .imap)
+            Issue.record("sent a password in plain text to another machine")
+        } catch let failure as SignInFailure {
+            guard case .notAllowed = failure else { throw failure }
+        }
+    }
+
+    @Test func foldersCarryTheirSpecialUseCountsAndParents() async throws {
+        try await Self.withServer { server in
+            try server.doveadm(["mailbox", "create", "-u", "ada@example.com", "Projects/Engine", "Entwürfe", "Drafts", "Drafts/Old"])
+            try server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(1))
+            let provider = IMAPMailProvider()
+            let token = try IMAPMailProvider.tokens(of: Self.credentials(server)).accessToken
+            let folders = try await provider.mailboxes(of: self.account, accessToken: token)
+            let byName = Dictionary(uniqueKeysWithValues: folders.map { ($0.displayName, $0) })
+            #expect(byName["Inbox"]?.wellKnownName == "inbox")
+            #expect(byName["Inbox"]?.totalCount == 1 && byName["Inbox"]?.unreadCount == 1)
+            #expect(byName["Sent"]?.wellKnownName == "sentitems")
+            #expect(byName["Trash"]?.wellKnownName == "deleteditems")
+            #expect(byName["Entwürfe"] != nil)
+            // Dovecot lists Projects as a placeholder (NonExistent): no folder, and nobody's parent.
+            #expect(byName["Projects"] == nil && byName["Engine"]?.parentID == nil)
+            #expect(byName["Old"]?.parentID == byName["Drafts"]?.id && byName["Drafts"] != nil)
+        }
+    }
+
+    @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
+    func theInitialSyncPagesNewestFirstAndDeltaRoundsFindEveryChange(capabilities: String?) async throws {
+        try await Self.withServer(capabilities: capabilities) { server in
+            for number in 1...7 {
+                try server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(number))
+            }
+            let provider = IMAPMailProvider(configuration: IMAPProviderConfiguration(pageSize: 3))
+            let token = try IMAPMailProvider.tokens(of: Self.credentials(server)).accessToken
+            let inbox = IMAPFolderID.of("INBOX")
+            let (pages, cursor) = try await Self.round(provider, self.account, folder: inbox, from: nil, token: token)
+            #expect(pages.map(\.upserts.count) == [3, 3, 1])
+            let subjects = pages.flatMap(\.upserts).map(\.subject)
+            #expect(subjects == (1...7).reversed().map { "Note \($0)" })
+            let first = try #require(pages.first?.upserts.first)
+            #expect(first.from == EmailAddress(name: "Ada Lovelace", address: "ada@example.com"))
+            #expect(first.toRecipients == [EmailAddress(name: "Grace", address: "grace@example.net")])
+            #expect(first.internetMessageID == "<note-7@example.com>" && first.mailboxID == inbox && !first.isRead)
+            #expect(first.sentAt == 1_795_600_807_000)
+
+            // A resumed checkpoint gives the pages left.
+            let resumed = try await provider.messageChanges(of: self.account, mailbox: inbox, link: pages[0].nextLink, accessToken: token)
+            #expect(resumed.upserts.map(\.subject) == ["Note 4", "Note 3", "Note 2"])
+
+            let quiet = try await provider.messageChanges(of: self.account, mailbox: inbox, link: cursor, accessToken: token)
+            #expect(quiet.upserts.isEmpty && quiet.removed.isEmpty)
+
+            try server.doveadm(["flags", "add", "-u", "ada@example.com", "\\Seen \\Flagged", "mailbox", "INBOX", "uid", "2"])
+            try server.doveadm(["expunge", "-u", "ada@example.com", "mailbox", "INBOX", "uid", "5"])
+            try server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(8))
+            let delta = try await provider.messageChanges(of: self.account, mailbox: inbox, link: quiet.cursor ?? cursor, accessToken: token)
+            let changed = Dictionary(uniqueKeysWithValues: delta.upserts.map { ($0.subject, $0) })
+            #expect(Set(changed.keys) == ["Note 2", "Note 8"])
+            #expect(changed["Note 2"]?.isRead == true && changed["Note 2"]?.flag == .flagged)
+            let removed = try #require(delta.removed.first.flatMap(IMAPMessageID.init))
+            #expect(delta.removed.count == 1 && removed.uid == 5)
+            let read = try await provider.message(try #require(changed["Note 2"]?.id), of: self.account, accessToken: token)
+            #expect(read?.isRead == true)
+            #expect(try await provider.message(delta.removed[0], of: self.account, accessToken: token) == nil)
+
+            try server.doveadm(["mailbox", "update", "-u", "ada@example.com", "--uid-validity", "12345", "INBOX"])
+            await #expect(throws: MailProviderError.cursorExpired) {
+                try await provider.messageChanges(of: self.account, mailbox: inbox, link: delta.cursor, accessToken: token)
+            }
+            #expect(try await provider.message(try #require(changed["Note 2"]?.id), of: self.account, accessToken: token) == nil)
+        }
+    }
+
+    @Test func aChangedPasswordIsARefusedToken() async throws {
+        try await Self.withServer { server in
+            let provider = IMAPMailProvider()
+            let token = try IMAPMailProvider.tokens(of: Self.credentials(server, password: "old")).accessToken
+            await #expect(throws: MailProviderError.self) { try await provider.mailboxes(of: self.account, accessToken: token) }
+            do {
+                _ = try await provider.mailboxes(of: self.account, accessToken: token)
+            } catch MailProviderError.unauthorized {
+                // As expected: the engine asks for a refresh, which answers reauth_required.
+            }
+            await #expect(
+                throws: MailProviderError.reauthRequired("the IMAP server refused the password: link the account again with the current one")
+            ) {
+                try await provider.refreshTokens(IMAPMailProvider.tokens(of: Self.credentials(server)), of: self.account)
+            }
+        }
+    }
+}

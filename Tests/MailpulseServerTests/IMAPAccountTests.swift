@@ -1,0 +1,117 @@
+import Foundation
+import MailpulseCore
+import TestSupport
+import Testing
+
+/// IMAP accounts through the service against a real Dovecot: linked with a password (or refused with a reason and
+/// nothing stored), synced, and kept live by the watcher (NOTIFY on Dovecot, IDLE on a server announcing what Gmail
+/// announces), with no sync schedule to fall back on.
+@Suite(.enabled(if: DovecotTestServer.isInstalled, "needs Debian's dovecot-imapd (make test installs it)"))
+struct IMAPAccountTests {
+    static let user = "ada@example.com"
+
+    static func message(_ subject: String, id: String) -> String {
+        "From: Ada <ada@example.com>\r\nTo: grace@example.net\r\nSubject: \(subject)\r\nMessage-ID: <\(id)@example.com>\r\n"
+            + "Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nBody of \(subject).\r\n"
+    }
+
+    static func withServer(capabilities: String? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
+        let server = try DovecotTestServer(capabilities: capabilities)
+        try await server.start()
+        defer { server.stop() }
+        try await body(server)
+    }
+
+    static func link(_ harness: LinkHarness, _ server: DovecotTestServer, password: String = "secret") async throws -> LinkHarness.Reply {
+        let body: [String: Any] = [
+            "provider": "imap",
+            "imap": ["host": "127.0.0.1", "port": server.port, "security": "none", "username": Self.user, "password": password],
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+        return try await harness.send("POST", "/api/accounts", json: json)
+    }
+
+    /// The message of an error reply.
+    static func problem(_ reply: LinkHarness.Reply) -> String {
+        (reply.json["error"] as? [String: Any])?["message"] as? String ?? ""
+    }
+
+    static func subjects(_ harness: LinkHarness, _ account: String, token: String) async throws -> [String: [String: Any]] {
+        let messages = try await MirrorTests.all(harness, "/api/accounts/\(account)/messages?limit=100", token: token)
+        return Dictionary(messages.map { ($0["subject"] as? String ?? "", $0) }) { first, _ in first }
+    }
+
+    @Test func aWrongPasswordAMissingServerOrPlainTextAbroadIsRefusedWithItsReasonAndNothingStored() async throws {
+        try await Self.withServer { server in
+            try await LinkHarness.run { harness in
+                let wrong = try await Self.link(harness, server, password: "wrong")
+                #expect(wrong.status == 400)
+                #expect(Self.problem(wrong).contains("refused the user name or password"), "\(wrong.text)")
+
+                let closedPort = try TestEnvironment.freePort()
+                let unreachable = try await harness.send(
+                    "POST",
+                    "/api/accounts",
+                    json: #"{"provider":"imap","imap":{"host":"127.0.0.1","port":\#(closedPort),"security":"none","username":"a","password":"b"}}"#
+                )
+                #expect(unreachable.status == 400)
+                #expect(Self.problem(unreachable).contains("could not be reached"), "\(unreachable.text)")
+
+                let abroad = try await harness.send(
+                    "POST",
+                    "/api/accounts",
+                    json: #"{"provider":"imap","imap":{"host":"imap.example.com","security":"none","username":"a","password":"b"}}"#
+                )
+                #expect(abroad.status == 400)
+                #expect(Self.problem(abroad).contains("plain text"), "\(abroad.text)")
+
+                for body in [
+                    #"{"provider":"imap"}"#, #"{"provider":"imap","imap":{"host":"127.0.0.1","username":"a"}}"#,
+                    #"{"provider":"imap","imap":{"host":"127.0.0.1","port":70000,"username":"a","password":"b"}}"#,
+                    #"{"provider":"imap","imap":{"host":"bad host/","username":"a","password":"b"}}"#,
+                    #"{"provider":"imap","imap":{"host":"127.0.0.1","security":"ssl","username":"a","password":"b"}}"#,
+                ] {
+                    let reply = try await harness.send("POST", "/api/accounts", json: body)
+                    #expect(reply.status == 400 && !Self.problem(reply).isEmpty, "\(body): \(reply.status) \(reply.text)")
+                }
+                var accounts = 0
+                try await TestNode(harness).store.forEachAccount { _ in accounts += 1 }
+                #expect(accounts == 0)
+            }
+        }
+    }
+
+    @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
+    func anAccountLinksSyncsAndFollowsChangesAsTheyHappen(capabilities: String?) async throws {
+        try await Self.withServer(capabilities: capabilities) { server in
+            for number in 1...3 {
+                try server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.message("Note \(number)", id: "n\(number)"))
+            }
+            try server.doveadm(["save", "-u", Self.user, "-m", "Sent"], input: Self.message("Sent note", id: "s1"))
+            try await LinkHarness.run { harness in
+                let linked = try await Self.link(harness, server)
+                #expect(linked.status == 201, "\(linked.text)")
+                let account = try #require(linked.json["id"] as? String)
+                let token = try #require(linked.json["token"] as? String)
+                #expect(linked.json["status"] as? String == "linked")
+                #expect(try await harness.waitForStatus(account, token: token, "live") == "live")
+                let synced = try await Self.subjects(harness, account, token: token)
+                #expect(Set(synced.keys) == ["Note 1", "Note 2", "Note 3", "Sent note"])
+                let details = try await harness.account(account, token: token).json
+                #expect(details["provider"] as? String == "imap")
+                #expect((details["identity"] as? [String: Any])?["address"] as? String == Self.user)
+
+                // Live: no schedule runs in this harness, so only the watcher can bring these.
+                try server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.message("Arrived later", id: "late"))
+                try server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "HEADER", "Message-ID", "n1"])
+                try server.doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "HEADER", "Message-ID", "n2"])
+                let converged = try await TestEnvironment.eventually(timeout: .seconds(60)) {
+                    let now = try await Self.subjects(harness, account, token: token)
+                    return Set(now.keys) == ["Note 1", "Note 3", "Sent note", "Arrived later"] && now["Note 1"]?["isRead"] as? Bool == true
+                }
+                let final = try await Self.subjects(harness, account, token: token).mapValues { $0["isRead"] as? Bool ?? false }
+                #expect(converged, "\(final)")
+            }
+        }
+    }
+}
