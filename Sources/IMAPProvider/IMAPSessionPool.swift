@@ -46,12 +46,6 @@ actor IMAPSessionPool {
         }
     }
 
-    /// Closes every kept session of `account` (its password changed, or it was deleted).
-    func forget(_ account: AccountID) {
-        self.slots[account]?.idle.forEach { $0.session.close() }
-        self.slots[account]?.idle = []
-    }
-
     private func checkOut(_ account: AccountID, _ credentials: ServerCredentials, reuse: Bool = true) async throws -> (IMAPSession, Bool) {
         while self.slots[account, default: Slot()].busy >= self.configuration.connectionsPerAccount {
             await withCheckedContinuation { self.slots[account, default: Slot()].waiting.append($0) }

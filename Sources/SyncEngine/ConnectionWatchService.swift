@@ -60,7 +60,11 @@ public final class ConnectionWatchService: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        defer { self.watching.withLock { $0.values.forEach { $0.cancel() } } }
+        defer {
+            self.watching.withLock { watching in
+                for task in watching.values { task.cancel() }
+            }
+        }
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.scan()
