@@ -46,6 +46,18 @@ export async function startLink() {
   location.assign(created.loginUrl);
 }
 
+/** Links an IMAP or Gmail account with a password; the server signs in first and says why when it cannot. */
+export async function linkWithPassword(provider, imap) {
+  const created = await api("/api/accounts", { method: "POST", body: { provider, imap } });
+  rememberAccount(created.id);
+  return created;
+}
+
+/** Gives an IMAP or Gmail account its current password. */
+export async function relinkWithPassword(id, password) {
+  return api(accountPath(id, "/relink"), { method: "POST", body: { imap: { password } } });
+}
+
 /** Signs an existing account in again; when the server refuses (e.g. the cookie is gone), links a new one. */
 export async function relinkOrStart(id) {
   if (id) {

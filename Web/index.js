@@ -1,6 +1,8 @@
 // Add-account page: starts a sign-in, shows the result and the first sync, lists this browser's accounts.
 import { api, accountPath, isGone, LiveConnection, showStatus, showConnection, formatCount } from "/api.js";
-import { rememberedAccounts, rememberAccount, setAccountAddress, forgetAccount, startLink, relinkOrStart } from "/accounts.js";
+import {
+  rememberedAccounts, rememberAccount, setAccountAddress, forgetAccount, startLink, relinkOrStart, linkWithPassword, relinkWithPassword,
+} from "/accounts.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -15,6 +17,57 @@ $("connect").addEventListener("click", async () => {
     $("connect-error").textContent = `Could not start the sign-in: ${error.message}`;
     $("connect-error").hidden = false;
     $("connect").disabled = false;
+  }
+});
+
+// MARK: IMAP accounts
+
+const passwordProviders = new Set(["imap", "gmail"]);
+let accountProvider = null;
+
+function showServerFields() {
+  const gmail = $("imap-provider").value === "gmail";
+  for (const field of document.querySelectorAll(".server-field")) field.hidden = gmail;
+}
+$("imap-provider").addEventListener("change", showServerFields);
+$("imap-security").addEventListener("change", () => {
+  $("imap-port").value = $("imap-security").value === "tls" ? "993" : "143";
+});
+
+$("imap-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("imap-connect").disabled = true;
+  $("imap-error").hidden = true;
+  const provider = $("imap-provider").value;
+  const imap = { username: $("imap-username").value, password: $("imap-password").value };
+  if (provider === "imap") {
+    imap.host = $("imap-host").value.trim();
+    imap.port = Number($("imap-port").value);
+    imap.security = $("imap-security").value;
+  }
+  try {
+    const created = await linkWithPassword(provider, imap);
+    location.assign(`/?account=${encodeURIComponent(created.id)}`);
+  } catch (error) {
+    $("imap-error").textContent = `Could not connect: ${error.message}`;
+    $("imap-error").hidden = false;
+    $("imap-connect").disabled = false;
+  }
+});
+
+$("password-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("send-password").disabled = true;
+  try {
+    const account = await relinkWithPassword(accountID, $("new-password").value);
+    $("new-password").value = "";
+    $("problem").hidden = true;
+    $("password-form").hidden = true;
+    showAccount(account);
+  } catch (error) {
+    $("error").textContent = `The password did not work: ${error.message}`;
+  } finally {
+    $("send-password").disabled = false;
   }
 });
 
@@ -85,15 +138,21 @@ function setStatus(status) {
       ? "Your mail is synced, but live updates are degraded: changes may take longer to appear."
       : "Your mail is synced and live: Mailpulse follows changes as they happen.";
   if (status === "reauth_required") {
-    showProblem("Outlook needs you to sign in again");
+    const password = passwordProviders.has(accountProvider);
+    showProblem(password ? "The mail server refused the password: enter the current one" : "Outlook needs you to sign in again");
+    $("retry").hidden = password;
+    $("password-form").hidden = !password;
     reauthShown = true;
   } else if (reauthShown) {
     $("problem").hidden = true;
+    $("password-form").hidden = true;
+    $("retry").hidden = false;
     reauthShown = false;
   }
 }
 
 function showAccount(account) {
+  accountProvider = account.provider;
   const identity = account.identity;
   $("account-name").textContent = identity?.displayName ?? "Not signed in yet";
   $("account-address").textContent = identity?.address ?? "";

@@ -240,6 +240,79 @@ class Stack:
         assert status in (200, 204), body
 
 
+class Dovecot:
+    """An unprivileged Dovecot of the tests' own on a free loopback port (scripts/dovecot/dovecot.conf.in), any user
+    signing in with the password `secret`; `doveadm` acts on mailboxes as the user's other mail client would."""
+
+    PASSWORD = "secret"
+
+    def __init__(self, workdir):
+        if not Path("/usr/sbin/dovecot").exists():
+            pytest.skip("needs Debian's dovecot-imapd (make test installs it)")
+        self.directory = Path(workdir) / "dovecot"
+        # A socket's path may not exceed 108 bytes: Dovecot's go in a short folder of their own.
+        self.sockets = tempfile.mkdtemp(prefix="mpd-", dir="/tmp")
+        self.port = free_port()
+        for folder in ("state", "mail", "home"):
+            (self.directory / folder).mkdir(parents=True, exist_ok=True)
+        for folder in ("mail", "home"):
+            shutil.chown(self.directory / folder, user="nobody")
+            os.chmod(self.directory / folder, 0o777)
+        template = (ROOT / "scripts" / "dovecot" / "dovecot.conf.in").read_text()
+        for name, value in {"@DIR@": str(self.directory), "@SOCKETS@": self.sockets, "@PORT@": str(self.port),
+                            "@PASSWORD@": self.PASSWORD}.items():
+            template = template.replace(name, value)
+        self.configuration = self.directory / "dovecot.conf"
+        self.configuration.write_text(template)
+        self.child = None
+
+    def start(self):
+        log = open(self.directory / "master.log", "ab")
+        self.child = subprocess.Popen(["/usr/sbin/dovecot", "-F", "-c", str(self.configuration)], stdout=log, stderr=log,
+                                      start_new_session=True)
+        log.close()
+        wait_until(lambda: self.accepts() or self.child.poll() is not None, 15, "Dovecot did not start")
+        assert self.child.poll() is None, (self.directory / "dovecot.log").read_text()[-2000:]
+
+    def accepts(self):
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def doveadm(self, *arguments, stdin=None):
+        done = subprocess.run(["/usr/bin/doveadm", "-c", str(self.configuration), *arguments], input=stdin, capture_output=True,
+                              text=True, timeout=30)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    def deliver(self, user, subject, message_id, folder="INBOX", sender="Ada Lovelace <ada@example.com>"):
+        """Saves a message into a folder, as mail arriving."""
+        self.doveadm("save", "-u", user, "-m", folder, stdin=(
+            f"From: {sender}\r\nTo: {user}\r\nSubject: {subject}\r\nMessage-ID: <{message_id}@example.com>\r\n"
+            f"Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nBody of {subject}.\r\n"))
+
+    def stop(self):
+        if self.child and self.child.poll() is None:
+            subprocess.run(["/usr/bin/doveadm", "-c", str(self.configuration), "stop"], capture_output=True, timeout=30)
+            try:
+                self.child.wait(10)
+            except subprocess.TimeoutExpired:
+                self.child.kill()
+                self.child.wait()
+        shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    workdir = tempfile.mkdtemp(prefix="mailpulse-dovecot-")
+    # The mail belongs to nobody, who must be able to reach it.
+    os.chmod(workdir, 0o755)
+    server = Dovecot(workdir)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def stack():
     workdir = tempfile.mkdtemp(prefix="mailpulse-browser-")
