@@ -199,7 +199,12 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Redis", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Redis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

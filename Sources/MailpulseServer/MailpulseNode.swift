@@ -208,7 +208,7 @@ public struct MailpulseNode: Sendable {
             backplane: backplane,
             tokenVault: vault,
             provider: provider,
-            linkObserver: syncService,
+            linkObserver: AccountLinkObservers([syncService, self.watchService]),
             subscriptions: subscriptions,
             passwordSignIn: imapAdapter
         )

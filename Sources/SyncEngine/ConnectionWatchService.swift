@@ -8,7 +8,7 @@ internal import Synchronization
 /// under a backplane lock kept alive while it watches, so when that node dies another takes the account over within
 /// a scan interval and the lock's life. What the watcher reports becomes delta rounds: a folder's, or every folder's
 /// when the watch (re)started or the folder list changed. A dropped connection is reopened with backoff.
-public final class ConnectionWatchService: Service, CustomStringConvertible {
+public final class ConnectionWatchService: Service, AccountLinkObserver, CustomStringConvertible {
     private let store: any MailStore
     private let backplane: any Backplane
     private let tokens: AccessTokenSource
@@ -92,11 +92,23 @@ public final class ConnectionWatchService: Service, CustomStringConvertible {
                 task.cancel()
                 watching[account] = nil
             }
-            for account in wanted where watching[account] == nil {
-                watching[account] = Task { [self] in
-                    await self.hold(account)
-                    self.watching.withLock { _ = $0.removeValue(forKey: account) }
-                }
+        }
+        for account in wanted { self.start(account) }
+    }
+
+    /// A newly linked account is watched at once, not at the next scan.
+    public func accountLinked(_ account: AccountID) async {
+        guard let stored = try? await self.store.account(account), stored.provider.pushesOverConnections else { return }
+        self.start(account)
+    }
+
+    /// Starts watching the account from this node, unless it already does.
+    private func start(_ account: AccountID) {
+        self.watching.withLock { watching in
+            guard watching[account] == nil else { return }
+            watching[account] = Task { [self] in
+                await self.hold(account)
+                self.watching.withLock { _ = $0.removeValue(forKey: account) }
             }
         }
     }

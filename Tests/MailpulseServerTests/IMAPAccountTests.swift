@@ -22,10 +22,16 @@ struct IMAPAccountTests {
         try await body(server)
     }
 
-    static func link(_ harness: LinkHarness, _ server: DovecotTestServer, password: String = "secret") async throws -> LinkHarness.Reply {
+    /// Links the Dovecot user through `POST /api/accounts` (at `port`, by default the server's own).
+    static func link(
+        _ harness: LinkHarness,
+        _ server: DovecotTestServer,
+        port: Int? = nil,
+        password: String = "secret"
+    ) async throws -> LinkHarness.Reply {
         let body: [String: Any] = [
             "provider": "imap",
-            "imap": ["host": "127.0.0.1", "port": server.port, "security": "none", "username": Self.user, "password": password],
+            "imap": ["host": "127.0.0.1", "port": port ?? server.port, "security": "none", "username": Self.user, "password": password],
         ]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         return try await harness.send("POST", "/api/accounts", json: json)

@@ -40,6 +40,7 @@ struct LinkHarness: Sendable {
         renewalInterval: Duration = .seconds(300),
         renewalMargin: Duration = .seconds(24 * 3600),
         tunnelAPI: String? = nil,
+        imapPageSize: Int = 500,
         _ body: @Sendable (LinkHarness) async throws -> Void
     ) async throws {
         let logs = LogRecorder()
@@ -54,6 +55,7 @@ struct LinkHarness: Sendable {
             configuration.subscriptionRenewalMargin = renewalMargin
             configuration.tunnelAPIURL = tunnelAPI
             configuration.tunnelCheckInterval = .milliseconds(200)
+            configuration.imapPageSize = imapPageSize
             let settings = configuration
             let service = try await buildApplication(configuration: settings, logger: logs.logger())
             let harness = LinkHarness(simulator: simulatorURL, service: settings.resolvedPublicURL, configuration: settings, logs: logs)

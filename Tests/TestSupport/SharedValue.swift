@@ -14,4 +14,9 @@ public final class SharedValue<Value: Sendable>: Sendable {
         get { self.storage.withLock { $0 } }
         set { self.storage.withLock { $0 = newValue } }
     }
+
+    /// Changes the value in place, in one step no other task can come between; answers what `body` answers.
+    public func update<Result>(_ body: (inout Value) -> Result) -> Result {
+        self.storage.withLock { body(&$0) }
+    }
 }
