@@ -61,3 +61,27 @@ stop_private_redis() {
     fi
     rm -rf "$PRIVATE_REDIS_DIR"
 }
+
+# Starts an unprivileged Dovecot (scripts/dovecot/dovecot.conf.in) on 127.0.0.1:$1 with its files in $2, every user
+# signing in with the password "demo", and fills demo@localhost's inbox with 25 messages the first time; prints the
+# configuration file (`doveadm -c FILE stop` stops it).
+start_demo_dovecot() {
+    local port=$1 dir
+    mkdir -p "$2"/{state,mail,home}
+    dir=$(cd "$2" && pwd)
+    chown nobody "$dir/mail" "$dir/home"
+    local sockets=/tmp/mailpulse-demo-dovecot
+    mkdir -p "$sockets"
+    sed -e "s|@DIR@|$dir|g; s|@SOCKETS@|$sockets|g; s|@PORT@|$port|g; s|@PASSWORD@|demo|g" \
+        scripts/dovecot/dovecot.conf.in >"$dir/dovecot.conf"
+    /usr/sbin/dovecot -c "$dir/dovecot.conf"
+    if [ ! -e "$dir/seeded" ]; then
+        local number
+        for number in $(seq 1 25); do
+            printf 'From: Ada Lovelace <ada@example.com>\r\nTo: demo@localhost\r\nSubject: Demo note %s\r\nMessage-ID: <demo-%s@localhost>\r\nDate: %s\r\n\r\nNote %s of the demo mailbox.\r\n' \
+                "$number" "$number" "$(date -R)" "$number" | doveadm -c "$dir/dovecot.conf" save -u demo@localhost -m INBOX
+        done
+        touch "$dir/seeded"
+    fi
+    echo "$dir/dovecot.conf"
+}

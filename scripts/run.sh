@@ -21,8 +21,10 @@ public_url=$(setting PUBLIC_URL "http://$(setting HTTP_HOST 127.0.0.1):$(setting
 REDIS_PID=""
 SERVICE_PID=""
 SIMULATOR_PID=""
+DOVECOT_CONF=""
 cleanup() {
     trap - EXIT INT TERM
+    [ -n "$DOVECOT_CONF" ] && doveadm -c "$DOVECOT_CONF" stop >/dev/null 2>&1
     [ -n "$SERVICE_PID" ] && kill -TERM "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null
     [ -n "$SIMULATOR_PID" ] && kill -TERM "$SIMULATOR_PID" 2>/dev/null && wait "$SIMULATOR_PID" 2>/dev/null
     if [ -n "$REDIS_PID" ]; then
@@ -63,6 +65,20 @@ if [ -z "$(setting MS_CLIENT_ID "")" ]; then
         curl -fs -X POST http://127.0.0.1:8081/sim/mailboxes \
             -d '{"address":"ada@outlook.com","displayName":"Ada Lovelace","messages":200,"seed":1}' >/dev/null
         echo "mailpulse: graph-sim has the mailbox ada@outlook.com; act as its user at http://127.0.0.1:8081/sim/"
+    fi
+fi
+
+if [ -z "$(setting MS_CLIENT_ID "")" ]; then
+    # A local IMAP server with a demo mailbox, so IMAP can be tried with no account anywhere.
+    if [ ! -x /usr/sbin/dovecot ]; then
+        echo "mailpulse: for a demo IMAP mailbox too, install Dovecot (apt-get install dovecot-imapd) and run again"
+    elif [ "$(id -u)" != 0 ]; then
+        echo "mailpulse: the demo IMAP mailbox needs root (Dovecot keeps the mail as user nobody); skipped"
+    elif (exec 3<>/dev/tcp/127.0.0.1/1143) 2>/dev/null; then
+        echo "mailpulse: something already listens on 127.0.0.1:1143; no demo IMAP server started"
+    else
+        DOVECOT_CONF=$(start_demo_dovecot 1143 data/dovecot)
+        echo "mailpulse: demo IMAP server on 127.0.0.1:1143 (security none): user demo@localhost, password demo"
     fi
 fi
 
