@@ -14,11 +14,21 @@ extension IMAPConnection {
         return enabled
     }
 
-    /// Every mailbox with its attributes and, where the server offers LIST-STATUS (RFC 5819), its message and unseen
-    /// counts (keyed by the name as listed).
+    /// Every mailbox with its attributes and its message and unseen counts (keyed by the name as listed): in one
+    /// command where the server offers LIST-STATUS (RFC 5819), else with a STATUS of each selectable mailbox.
     public func mailboxesWithCounts() async throws -> (listings: [IMAPMailboxListing], counts: [String: [String: UInt64]]) {
         let capabilities = try await self.capabilities()
-        guard capabilities.contains("LIST-STATUS") else { return (try await self.mailboxes(), [:]) }
+        guard capabilities.contains("LIST-STATUS") else {
+            let listings = try await self.mailboxes()
+            var counts: [String: [String: UInt64]] = [:]
+            for listing in listings where !listing.attributes.contains(where: { ["\\noselect", "\\nonexistent"].contains($0.lowercased()) }) {
+                for case .mailboxStatus(_, let values) in try await self.execute("STATUS \(try Self.quoted(listing.name)) (MESSAGES UNSEEN)").untagged
+                {
+                    counts[listing.name] = values
+                }
+            }
+            return (listings, counts)
+        }
         let specialUse = capabilities.contains("SPECIAL-USE") ? "SPECIAL-USE " : ""
         var listings: [IMAPMailboxListing] = []
         var counts: [String: [String: UInt64]] = [:]
@@ -32,13 +42,27 @@ extension IMAPConnection {
         return (listings, counts)
     }
 
-    /// `UID SEARCH ALL` on the selected mailbox: every UID, in ascending order.
-    public func allUIDs() async throws -> [UInt32] {
+    /// The most messages one folder may hold here: a server that claims more is not believed.
+    static let largestFolder: UInt64 = 10_000_000
+
+    /// Every UID of the selected mailbox, which holds `exists` messages, in ascending order: `UID SEARCH ALL`, as
+    /// ranges (`RETURN (ALL)`) where the server offers ESEARCH. A server that names more UIDs than the mailbox holds
+    /// is not believed (nothing is allocated for them).
+    public func allUIDs(exists: UInt32) async throws -> [UInt32] {
         var uids: [UInt32] = []
-        for case .search(let numbers, _) in try await self.execute("UID SEARCH ALL").untagged {
-            uids += numbers
+        if try await self.capabilities().contains("ESEARCH") {
+            for case .extendedSearch(let all?, _) in try await self.execute("UID SEARCH RETURN (ALL) ALL").untagged {
+                guard all.count <= min(UInt64(exists), Self.largestFolder) else {
+                    throw IMAPError.malformed("ESEARCH named more UIDs than the mailbox holds")
+                }
+                uids += all.ranges.flatMap { Array($0) }
+            }
+        } else {
+            for case .search(let numbers, _) in try await self.execute("UID SEARCH ALL").untagged {
+                uids += numbers
+            }
         }
-        return uids.sorted()
+        return Array(Set(uids)).sorted()
     }
 
     /// What changed in the selected mailbox after `modSequence` (CONDSTORE): the messages with `items`, and, with

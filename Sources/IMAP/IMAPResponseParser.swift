@@ -88,6 +88,8 @@ public struct IMAPResponseParser: Sendable {
                 tokens.skipSpaces()
             }
             return .search(numbers, modSequence: modSequence)
+        case "ESEARCH":
+            return try Self.extendedSearch(&tokens)
         case "VANISHED":
             tokens.skipSpaces()
             var earlier = false
@@ -104,6 +106,32 @@ public struct IMAPResponseParser: Sendable {
         default:
             return .other(keyword)
         }
+    }
+
+    /// `* ESEARCH [(TAG "…")] [UID] (name value)…` (RFC 4731): the `ALL` set and the `COUNT` when returned.
+    private static func extendedSearch(_ tokens: inout IMAPTokenizer) throws -> UntaggedResponse {
+        var all: UIDSet?
+        var count: UInt32?
+        tokens.skipSpaces()
+        if tokens.peek == UInt8(ascii: "(") { _ = try tokens.value() }
+        tokens.skipSpaces()
+        while !tokens.atLineEnd {
+            let name = try tokens.atom().uppercased()
+            tokens.skipSpaces()
+            if name == "UID" { continue }
+            let value = try tokens.value()
+            switch name {
+            case "ALL":
+                guard let text = value.text, let set = UIDSet(text) else { throw IMAPParseError("a malformed ESEARCH ALL") }
+                all = set
+            case "COUNT":
+                guard let number = value.number else { throw IMAPParseError("a malformed ESEARCH COUNT") }
+                count = number
+            default: break
+            }
+            tokens.skipSpaces()
+        }
+        return .extendedSearch(all: all, count: count)
     }
 
     /// The atoms to the end of the line.

@@ -20,6 +20,8 @@ public enum UntaggedResponse: Sendable, Equatable {
     case fetch(sequence: UInt32, IMAPMessageAttributes)
     /// `* SEARCH n …` with RFC 7162's `(MODSEQ n)` when present.
     case search([UInt32], modSequence: UInt64?)
+    /// `* ESEARCH …` (RFC 4731): the matching set (`ALL`, absent when nothing matched) and `COUNT`, when returned.
+    case extendedSearch(all: UIDSet?, count: UInt32?)
     /// `* VANISHED [(EARLIER)] uid-set`.
     case vanished(earlier: Bool, UIDSet)
     /// `* FLAGS (…)`.

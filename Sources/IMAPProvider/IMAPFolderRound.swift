@@ -20,7 +20,7 @@ struct IMAPFolderRound {
             uids = checkpoint.uids
             modSequence = checkpoint.modSequence
         } else {
-            uids = self.selected.exists == 0 ? [] : try await self.session.connection.allUIDs()
+            uids = self.selected.exists == 0 ? [] : try await self.session.connection.allUIDs(exists: self.selected.exists)
             modSequence = self.selected.highestModSequence ?? 0
         }
         let below = checkpoint?.below ?? .max
@@ -52,7 +52,7 @@ struct IMAPFolderRound {
                 current = Array(Set(known.filter { !gone.contains($0) }).union(changed.compactMap(\.uid))).sorted()
             }
         } else {
-            current = self.selected.exists == 0 ? [] : try await self.session.connection.allUIDs()
+            current = self.selected.exists == 0 ? [] : try await self.session.connection.allUIDs(exists: self.selected.exists)
             let now = Set(current)
             removed = known.filter { !now.contains($0) }
             if self.selected.exists > 0 {

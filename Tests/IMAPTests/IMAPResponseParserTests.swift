@@ -12,6 +12,17 @@ import Testing
         return responses
     }
 
+    @Test func anExtendedSearchGivesItsSetAndCount() throws {
+        let responses = try Self.parse(IMAPTranscripts.tagged.filter { $0.hasPrefix("* ESEARCH") }.joined())
+        #expect(
+            responses == [
+                .untagged(.extendedSearch(all: UIDSet([1...3, 5...5, 9...12]), count: nil)),
+                .untagged(.extendedSearch(all: nil, count: 0)),
+            ]
+        )
+        #expect(throws: IMAPParseError.self) { try Self.parse("* ESEARCH (TAG \"A\") UID ALL 1:*\r\n") }
+    }
+
     @Test func theGreetingCarriesItsCapabilities() throws {
         let responses = try Self.parse(IMAPTranscripts.greeting)
         guard case .untagged(.status(let status)) = responses.first, case .capability(let capabilities)? = status.code else {

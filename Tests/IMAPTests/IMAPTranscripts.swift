@@ -47,6 +47,8 @@ enum IMAPTranscripts {
         "* SEARCH 2 84 882 (MODSEQ 917162500)\r\n",
         "* ENABLED CONDSTORE QRESYNC\r\n",
         "A06 OK [APPENDUID 38505 3955] APPEND completed\r\n",
+        "* ESEARCH (TAG \"A07\") UID ALL 1:3,5,9:12\r\n",
+        "* ESEARCH (TAG \"A08\") UID COUNT 0\r\n",
     ]
 
     /// Every transcript, one response each.
