@@ -1,11 +1,19 @@
 internal import Foundation
 
 /// A Dovecot IMAP server of a test's own (Debian's dovecot-imapd): unprivileged on a free loopback port, its
-/// configuration, mail and logs in a scratch folder, any password accepted. ``stop()`` kills it; the folder goes with
-/// the test process's scratch folder.
+/// configuration, mail and logs in a scratch folder, any user name and the password `secret` accepted. With TLS it
+/// also offers STARTTLS on that port and IMAPS on a second one, with a self-signed certificate for 127.0.0.1 and
+/// localhost made in the same folder. ``stop()`` kills it; the folder goes with the test process's scratch folder.
 public final class DovecotTestServer {
-    /// The port it listens on.
+    /// The port it listens on (plain text, and STARTTLS with TLS).
     public let port: Int
+    /// The IMAPS port (TLS from the first byte), with TLS only.
+    public let tlsPort: Int?
+    /// The server's self-signed certificate (PEM), the one to trust, with TLS only.
+    public let certificateFile: String?
+    private let keyFile: String?
+    /// What the server announces instead of Dovecot's own capabilities (`nil`: Dovecot's).
+    private let capabilities: [String]?
     private let directory: URL
     /// Dovecot's sockets: a short path of its own, since a socket's path may not exceed 108 bytes.
     private let sockets: URL
@@ -16,10 +24,26 @@ public final class DovecotTestServer {
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/dovecot")
     }
 
-    /// Writes the configuration; call ``start()`` next.
-    public init() throws {
+    /// Writes the configuration, and with `tls` makes the certificate (with the `openssl` command); call ``start()``
+    /// next. `certificateNames` are the certificate's subject alternative names. `capabilities` replace what Dovecot
+    /// announces, before and after login (it still adds `AUTH=…` and `STARTTLS` before): `["IMAP4rev1"]` makes a client
+    /// sign in with LOGIN and send synchronizing literals.
+    public init(tls: Bool = false, certificateNames: [String] = ["IP:127.0.0.1", "DNS:localhost"], capabilities: [String]? = nil) throws {
         self.directory = try TestEnvironment.temporaryDirectory()
         self.port = try TestEnvironment.freePort()
+        self.capabilities = capabilities
+        if tls {
+            self.tlsPort = try TestEnvironment.freePort()
+            let certificate = self.directory.appendingPathComponent("certificate.pem").path
+            let key = self.directory.appendingPathComponent("key.pem").path
+            try Self.makeSelfSignedCertificate(names: certificateNames, certificate: certificate, key: key)
+            self.certificateFile = certificate
+            self.keyFile = key
+        } else {
+            self.tlsPort = nil
+            self.certificateFile = nil
+            self.keyFile = nil
+        }
         self.sockets = URL(fileURLWithPath: "/tmp/mpd-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: self.sockets, withIntermediateDirectories: true)
         for folder in ["state", "mail", "home"] {
@@ -42,17 +66,50 @@ public final class DovecotTestServer {
 
     private var configurationFile: URL { self.directory.appendingPathComponent("dovecot.conf") }
 
+    /// A self-signed certificate for `names` (`IP:…`, `DNS:…`), valid for two days, and its key.
+    private static func makeSelfSignedCertificate(names: [String], certificate: String, key: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestEnvironment.executable("openssl") ?? "/usr/bin/openssl")
+        process.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=Mailpulse test", "-addext", "subjectAltName=\(names.joined(separator: ","))",
+            "-keyout", key, "-out", certificate,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "openssl could not make a certificate: \(text)"])
+        }
+    }
+
+    /// `ssl = no`, or the certificate with STARTTLS on the plain port and an IMAPS listener.
+    private var tlsSettings: (ssl: String, listener: String) {
+        guard let tlsPort, let certificateFile, let keyFile else { return ("ssl = no", "port = 0") }
+        return (
+            "ssl = yes\nssl_cert = <\(certificateFile)\nssl_key = <\(keyFile)",
+            "address = 127.0.0.1\n    port = \(tlsPort)"
+        )
+    }
+
     private var configuration: String {
         let folder = self.directory.path
+        let tls = self.tlsSettings
         return """
             base_dir = \(self.sockets.path)
             state_dir = \(folder)/state
             log_path = \(folder)/dovecot.log
             protocols = imap
             listen = 127.0.0.1
-            ssl = no
+            \(tls.ssl)
             disable_plaintext_auth = no
             auth_mechanisms = plain login
+            # Any user name, UTF-8 ones too (they go as literals in LOGIN).
+            auth_username_chars =
+            \(self.capabilities.map { "imap_capability = \($0.joined(separator: " "))" } ?? "")
             first_valid_uid = 0
             default_internal_user = dovecot
             default_login_user = dovenull
@@ -83,7 +140,7 @@ public final class DovecotTestServer {
                 port = \(self.port)
               }
               inet_listener imaps {
-                port = 0
+                \(tls.listener)
               }
             }
             service auth {
@@ -104,7 +161,9 @@ public final class DovecotTestServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let started = try await TestEnvironment.eventually(timeout: .seconds(15)) { TestEnvironment.accepts(port: self.port) }
+        let started = try await TestEnvironment.eventually(timeout: .seconds(15)) {
+            TestEnvironment.accepts(port: self.port) && self.tlsPort.map(TestEnvironment.accepts(port:)) ?? true
+        }
         guard started else {
             let log = (try? String(contentsOf: self.directory.appendingPathComponent("dovecot.log"), encoding: .utf8)) ?? ""
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "Dovecot did not start on port \(self.port): \(log)"])
