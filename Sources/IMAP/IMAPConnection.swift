@@ -1,25 +1,42 @@
 internal import Foundation
 internal import NIOCore
 internal import NIOPosix
+internal import NIOSSL
 
 /// One connection to an IMAP server: the greeting, then commands one after another, each tagged, each answered by
 /// the untagged responses it caused and its tagged ending. Every wait for the server is bounded by `timeout`; a
 /// connection that timed out is closed (what the server is doing is unknown). Used by one task at a time.
 public final class IMAPConnection {
     private let channel: any Channel
-    private var received: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+    private var received: AsyncThrowingStream<IMAPInbound, any Error>.AsyncIterator
+    /// Ends `received` at a deadline at once: closing a TLS channel waits for the server's close_notify first.
+    private let endOfReceived: AsyncThrowingStream<IMAPInbound, any Error>.Continuation
     private var buffer: [UInt8] = []
     private let parser: IMAPResponseParser
     private let timeout: Duration
+    /// Where the connection goes, for TLS's checks and for what errors say.
+    private let host: String
+    private let port: Int
     private var nextTag = 1
     /// The capabilities the server announced last (they change at login and STARTTLS).
     private var announced: Set<String>?
     /// How the server greeted this connection.
     public private(set) var greeting = IMAPStatus(.ok, text: "")
 
-    private init(channel: any Channel, received: AsyncThrowingStream<ByteBuffer, any Error>, limits: IMAPLimits, timeout: Duration) {
+    private init(
+        channel: any Channel,
+        received: AsyncThrowingStream<IMAPInbound, any Error>,
+        endOfReceived: AsyncThrowingStream<IMAPInbound, any Error>.Continuation,
+        host: String,
+        port: Int,
+        limits: IMAPLimits,
+        timeout: Duration
+    ) {
         self.channel = channel
         self.received = received.makeAsyncIterator()
+        self.endOfReceived = endOfReceived
+        self.host = host
+        self.port = port
         self.parser = IMAPResponseParser(limits: limits)
         self.timeout = timeout
     }
@@ -28,54 +45,177 @@ public final class IMAPConnection {
         self.channel.close(promise: nil)
     }
 
-    /// Connects in plain text and reads the greeting (`OK` or `PREAUTH`; `BYE` is ``IMAPError/closed(_:)``).
+    /// Connects and reads the greeting (`OK` or `PREAUTH`; `BYE` is ``IMAPError/closed(_:)``). With `.tls` the TLS
+    /// handshake comes first; with `.starttls` the client asks for TLS after the greeting, refuses a server that does
+    /// not offer it, and asks for the capabilities again once protected. Certificates are verified against
+    /// `trustRoots` (unused with `.none`), chain and host name; any TLS failure is ``IMAPError/tlsFailed(_:)``.
     public static func connect(
         host: String,
         port: Int,
+        security: IMAPSecurity = .none,
+        trustRoots: IMAPTrustRoots = .system,
         limits: IMAPLimits = IMAPLimits(),
         timeout: Duration = .seconds(30)
     ) async throws
         -> IMAPConnection
     {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
+        let tlsContext = security == .none ? nil : try IMAPTLS.context(trusting: trustRoots)
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: IMAPInbound.self)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(TimeAmount(timeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if security == .tls, let tlsContext {
+                            try channel.pipeline.syncOperations.addHandler(IMAPTLS.handler(context: tlsContext, host: host))
+                        }
                         try channel.pipeline.syncOperations.addHandler(IMAPInboundHandler(continuation: continuation))
                     }
                 }
                 .connect(host: host, port: port)
                 .get()
+        } catch let error as IMAPError {
+            throw error
         } catch {
             throw IMAPError.unreachable("\(host):\(port): \(error)")
         }
-        let connection = IMAPConnection(channel: channel, received: stream, limits: limits, timeout: timeout)
-        guard case .untagged(.status(let status)) = try await connection.response() else {
+        let connection = IMAPConnection(
+            channel: channel,
+            received: stream,
+            endOfReceived: continuation,
+            host: host,
+            port: port,
+            limits: limits,
+            timeout: timeout
+        )
+        do {
+            if security == .tls { try await connection.awaitTLSHandshake() }
+            try await connection.readGreeting()
+            if security == .starttls, let tlsContext { try await connection.startTLS(context: tlsContext) }
+        } catch {
             connection.close()
-            throw IMAPError.malformed("the greeting is not a status")
+            throw error
         }
-        guard status.kind == .ok || status.kind == .preauth else {
-            connection.close()
-            throw IMAPError.closed(status.text)
-        }
-        connection.greeting = status
-        if case .capability(let names)? = status.code { connection.announced = Set(names) }
         return connection
     }
 
+    /// Reads the greeting: `OK` or `PREAUTH`, with the capabilities it may announce.
+    private func readGreeting() async throws {
+        guard case .untagged(.status(let status)) = try await self.response() else {
+            throw IMAPError.malformed("the greeting is not a status")
+        }
+        guard status.kind == .ok || status.kind == .preauth else {
+            throw IMAPError.closed(status.text)
+        }
+        self.greeting = status
+        if case .capability(let names)? = status.code { self.announced = Set(names) }
+    }
+
+    /// STARTTLS (RFC 3501 §6.2.1): asks for TLS, puts the TLS handler in front of the pipeline on the server's OK,
+    /// waits for the handshake, and forgets what the server announced before (it may differ, and it was unprotected).
+    private func startTLS(context: NIOSSLContext) async throws {
+        guard try await self.capabilities().contains("STARTTLS") else {
+            throw IMAPError.tlsFailed(
+                "\(self.host):\(self.port) does not offer STARTTLS, so the connection did not go on in plain text; try IMAPSecurity.tls (usually port 993)"
+            )
+        }
+        do {
+            try await self.execute("STARTTLS")
+        } catch IMAPError.refused(let status) {
+            throw IMAPError.tlsFailed("\(self.host):\(self.port) refused STARTTLS: \(status.text)")
+        }
+        // Bytes after the OK came before TLS, unprotected: an attacker's injected responses would look like the server's.
+        guard self.buffer.isEmpty else {
+            throw IMAPError.tlsFailed("\(self.host):\(self.port) sent data after STARTTLS's OK, before TLS began")
+        }
+        let host = self.host
+        do {
+            try await self.channel.eventLoop.submit { [channel] in
+                try channel.pipeline.syncOperations.addHandler(IMAPTLS.handler(context: context, host: host), position: .first)
+            }.get()
+        } catch let error as IMAPError {
+            throw error
+        } catch {
+            throw IMAPError.closed("\(error)")
+        }
+        try await self.awaitTLSHandshake()
+        self.announced = nil
+    }
+
+    /// Waits, within the timeout, until the TLS handshake has completed and the certificate was verified. A failure
+    /// is ``IMAPError/tlsFailed(_:)``, and so is a server that closes the connection instead.
+    private func awaitTLSHandshake() async throws {
+        while true {
+            let inbound: IMAPInbound
+            do {
+                inbound = try await self.nextInbound(within: self.timeout)
+            } catch IMAPError.closed(let reason) {
+                throw IMAPError.tlsFailed("\(self.host):\(self.port) closed the connection during the TLS handshake: \(reason)")
+            }
+            switch inbound {
+            case .tlsEstablished: return
+            case .bytes: throw IMAPError.tlsFailed("\(self.host):\(self.port) sent plain text where the TLS handshake was due")
+            }
+        }
+    }
+
     /// Signs in with a user name and password: `AUTHENTICATE PLAIN` with the credentials inline when the server offers
-    /// it with SASL-IR (base64 carries any byte), else `LOGIN` with both quoted. NO is ``IMAPError/refused(_:)``.
+    /// it with SASL-IR (base64 carries any byte), else `LOGIN` with each quoted or, when it cannot be (non-ASCII, a line
+    /// break, very long), sent as a literal. NO is ``IMAPError/refused(_:)``.
     public func login(username: String, password: String) async throws {
         let capabilities = try await self.capabilities()
+        let result: IMAPCommandResult
         if capabilities.contains("AUTH=PLAIN") && capabilities.contains("SASL-IR") {
             let credentials = Data("\0\(username)\0\(password)".utf8).base64EncodedString()
-            try await self.execute("AUTHENTICATE PLAIN \(credentials)")
+            result = try await self.execute("AUTHENTICATE PLAIN \(credentials)")
         } else {
-            try await self.execute("LOGIN \(try Self.quoted(username)) \(try Self.quoted(password))")
+            result = try await self.execute(Self.loginCommand(username: username, password: password))
         }
+        self.forgetCapabilities(unlessAnnouncedBy: result)
+    }
+
+    /// `LOGIN user password`, each a quoted string or a literal.
+    static func loginCommand(username: String, password: String) throws -> IMAPCommand {
+        var command = IMAPCommand("LOGIN ")
+        try command.append(string: username)
+        command.append(" ")
+        try command.append(string: password)
+        return command
+    }
+
+    /// Signs in with an OAuth 2.0 access token (XOAUTH2 or OAUTHBEARER): the first message inline when the server
+    /// offers SASL-IR, else after the server's continuation. A token the server refuses is ``IMAPError/refused(_:)``,
+    /// its text followed by the server's JSON error (the server sends it as a challenge, which the client acknowledges
+    /// so the server can answer NO).
+    public func authenticate(user: String, accessToken: String, mechanism: IMAPOAuthMechanism) async throws {
+        let initialResponse = try mechanism.initialResponse(user: user, accessToken: accessToken, host: self.host, port: self.port)
+        var command = IMAPCommand("AUTHENTICATE \(mechanism.rawValue)")
+        var initialResponseSent = try await self.capabilities().contains("SASL-IR")
+        if initialResponseSent { command.append(" \(initialResponse)") }
+        var serverError: String?
+        do {
+            let result = try await self.execute(command) { challenge in
+                if !initialResponseSent {
+                    initialResponseSent = true
+                    return initialResponse
+                }
+                guard serverError == nil else { throw IMAPError.malformed("a second challenge after an OAuth error: \(challenge)") }
+                serverError = Data(base64Encoded: challenge).map { String(decoding: $0, as: UTF8.self) } ?? challenge
+                return mechanism.failureAcknowledgement
+            }
+            self.forgetCapabilities(unlessAnnouncedBy: result)
+        } catch IMAPError.refused(let status) {
+            guard let serverError else { throw IMAPError.refused(status) }
+            throw IMAPError.refused(IMAPStatus(status.kind, code: status.code, text: "\(status.text) \(serverError)"))
+        }
+    }
+
+    /// After signing in the server may offer more: keep what it announced with its OK, else ask again when needed.
+    private func forgetCapabilities(unlessAnnouncedBy result: IMAPCommandResult) {
+        if case .capability? = result.status.code { return }
+        if result.untagged.contains(where: { if case .capability = $0 { true } else { false } }) { return }
+        self.announced = nil
     }
 
     /// The server's capabilities as it announced them last (in the greeting, after login, or asked for now).
@@ -104,11 +244,12 @@ public final class IMAPConnection {
     ) async throws
         -> IMAPSelectedMailbox
     {
-        var command = "\(readOnly ? "EXAMINE" : "SELECT") \(try Self.quoted(ModifiedUTF7.encode(name)))"
+        var command = IMAPCommand(readOnly ? "EXAMINE " : "SELECT ")
+        try command.append(string: ModifiedUTF7.encode(name))
         if let known {
-            command += " (QRESYNC (\(known.uidValidity) \(known.modSequence)))"
+            command.append(" (QRESYNC (\(known.uidValidity) \(known.modSequence)))")
         } else if try await self.capabilities().contains("CONDSTORE") {
-            command += " (CONDSTORE)"
+            command.append(" (CONDSTORE)")
         }
         guard let selected = IMAPSelectedMailbox(try await self.execute(command).untagged) else {
             throw IMAPError.malformed("SELECT \(name) named no UIDVALIDITY")
@@ -141,8 +282,32 @@ public final class IMAPConnection {
     /// ``IMAPError/refused(_:)``.
     @discardableResult
     public func execute(_ command: String) async throws -> IMAPCommandResult {
+        try await self.execute(IMAPCommand(command))
+    }
+
+    /// Runs a command whose literals go as the server accepts them (or as `literals` says), sending each piece after
+    /// a synchronizing literal once the server's continuation came; any further continuation (an AUTHENTICATE
+    /// challenge, base64) is answered by `answering`, and without it is malformed.
+    @discardableResult
+    func execute(
+        _ command: IMAPCommand,
+        literals: IMAPCommand.LiteralForm? = nil,
+        answering: ((String) throws -> String)? = nil
+    ) async throws
+        -> IMAPCommandResult
+    {
         let tag = self.tag()
-        try await self.write("\(tag) \(command)\r\n")
+        let form: IMAPCommand.LiteralForm
+        if let literals {
+            form = literals
+        } else if command.parts.contains(where: { if case .literal = $0 { true } else { false } }) {
+            form = IMAPCommand.LiteralForm(capabilities: try await self.capabilities())
+        } else {
+            // Without literals the form changes nothing; asking for capabilities would cost a round trip.
+            form = .synchronizing
+        }
+        var pieces = command.pieces(tag: tag, literals: form)[...]
+        if let first = pieces.popFirst() { try await self.write(bytes: first) }
         var untagged: [UntaggedResponse] = []
         while true {
             switch try await self.response() {
@@ -160,15 +325,26 @@ public final class IMAPConnection {
                 // the connection and the next read says so.
                 untagged.append(response)
             case .continuation(let text):
-                throw IMAPError.malformed("an unexpected continuation: \(text)")
+                if let next = pieces.popFirst() {
+                    try await self.write(bytes: next)
+                } else if let answering {
+                    try await self.write("\(try answering(text))\r\n")
+                } else {
+                    throw IMAPError.malformed("an unexpected continuation: \(text)")
+                }
             }
         }
     }
 
     /// Sends a line as it is (the rest of a command after a continuation, `DONE` after IDLE).
     public func write(_ line: String) async throws {
+        try await self.write(bytes: Array(line.utf8))
+    }
+
+    /// Sends bytes as they are.
+    private func write(bytes: [UInt8]) async throws {
         do {
-            try await self.channel.writeAndFlush(ByteBuffer(string: line))
+            try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes))
         } catch {
             throw IMAPError.closed("\(error)")
         }
@@ -188,24 +364,36 @@ public final class IMAPConnection {
                 self.close()
                 throw IMAPError.malformed(error.message)
             }
-            let expired = OnceFlag()
-            let watchdog = self.channel.eventLoop.scheduleTask(in: TimeAmount(limit)) { [channel] in
-                expired.raise()
-                channel.close(promise: nil)
+            if case .bytes(var bytes) = try await self.nextInbound(within: limit) {
+                self.buffer += bytes.readBytes(length: bytes.readableBytes) ?? []
             }
-            let bytes: ByteBuffer?
-            do {
-                bytes = try await self.received.next()
-            } catch {
-                watchdog.cancel()
-                throw IMAPError.closed("\(error)")
-            }
-            watchdog.cancel()
-            guard var bytes else {
-                throw expired.isRaised ? IMAPError.timedOut : IMAPError.closed("the server closed the connection")
-            }
-            self.buffer += bytes.readBytes(length: bytes.readableBytes) ?? []
         }
+    }
+
+    /// What the channel hands over next, within `limit`: past it the connection is closed and ``IMAPError/timedOut``
+    /// thrown. A TLS failure is ``IMAPError/tlsFailed(_:)``, any other end of the connection ``IMAPError/closed(_:)``.
+    private func nextInbound(within limit: Duration) async throws -> IMAPInbound {
+        let expired = OnceFlag()
+        let watchdog = self.channel.eventLoop.scheduleTask(in: TimeAmount(limit)) { [channel, endOfReceived] in
+            expired.raise()
+            endOfReceived.finish()
+            channel.close(promise: nil)
+        }
+        defer { watchdog.cancel() }
+        let inbound: IMAPInbound?
+        do {
+            inbound = try await self.received.next()
+        } catch {
+            // The watchdog's close fails a TLS handshake in progress: that is the deadline, not the server's doing.
+            if expired.isRaised { throw IMAPError.timedOut }
+            if let failure = IMAPTLS.failureDescription(of: error, host: self.host, port: self.port) { throw IMAPError.tlsFailed(failure) }
+            throw IMAPError.closed("\(error)")
+        }
+        // Past the deadline the channel is closing even if something arrived just before.
+        guard let inbound, !expired.isRaised else {
+            throw expired.isRaised ? IMAPError.timedOut : IMAPError.closed("the server closed the connection")
+        }
+        return inbound
     }
 
     /// IDLE (RFC 2177) on the selected mailbox: waits until the server reports a change or `duration` passes (keep it

@@ -12,6 +12,9 @@ public enum IMAPError: Error, Equatable, CustomStringConvertible {
     case malformed(String)
     /// A value the client cannot put in a command as given (a line break in a user name, …).
     case invalidArgument(String)
+    /// TLS could not be set up: a failed handshake, a certificate not trusted or not issued for the host, a server
+    /// without STARTTLS. The text says which, and what to check.
+    case tlsFailed(String)
 
     public var description: String {
         switch self {
@@ -21,6 +24,7 @@ public enum IMAPError: Error, Equatable, CustomStringConvertible {
         case .refused(let status): "IMAP server answered \(status.kind.rawValue): \(status.text)"
         case .malformed(let reason): "IMAP server sent a malformed response: \(reason)"
         case .invalidArgument(let reason): "cannot send to the IMAP server: \(reason)"
+        case .tlsFailed(let reason): "no secure IMAP connection: \(reason)"
         }
     }
 }

@@ -1,18 +1,26 @@
 internal import NIOCore
+internal import NIOTLS
 
-/// Hands the bytes a connection receives to the task that reads them, and ends the stream when the connection closes
-/// or fails.
+/// Hands what a connection receives to the task that reads it: the bytes, and the end of a TLS handshake. Ends the
+/// stream when the connection closes, or with the error when it fails (a failed TLS handshake included).
 final class IMAPInboundHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
-    private let continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+    private let continuation: AsyncThrowingStream<IMAPInbound, any Error>.Continuation
 
-    init(continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation) {
+    init(continuation: AsyncThrowingStream<IMAPInbound, any Error>.Continuation) {
         self.continuation = continuation
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.continuation.yield(Self.unwrapInboundIn(data))
+        self.continuation.yield(.bytes(Self.unwrapInboundIn(data)))
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent {
+            self.continuation.yield(.tlsEstablished)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

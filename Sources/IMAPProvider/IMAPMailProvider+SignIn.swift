@@ -40,6 +40,7 @@ extension IMAPMailProvider {
         case .refused(let status): return .credentialsRefused("\(server) answered: \(status.text)")
         case .malformed(let reason): return .failed("\(server) does not speak IMAP as expected (\(reason))")
         case .invalidArgument(let reason): return .failed(reason)
+        case .tlsFailed(let reason): return .insecure(reason)
         }
     }
 }

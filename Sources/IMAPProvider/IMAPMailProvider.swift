@@ -58,6 +58,8 @@ public final class IMAPMailProvider: MailProvider, CredentialSignIn, ConnectionP
             default: .failed(error.description)
             }
         case .malformed, .invalidArgument: .failed(error.description)
+        // A certificate that stops being trusted is no passing failure: the person must look at the server.
+        case .tlsFailed: .failed(error.description)
         }
     }
 

@@ -24,10 +24,13 @@ final class IMAPSession: @unchecked Sendable {
 
     /// Connects and signs in. Throws ``IMAPError``: ``IMAPError/refused(_:)`` when the server refused the credentials.
     static func open(_ credentials: ServerCredentials, configuration: IMAPProviderConfiguration) async throws -> IMAPSession {
-        guard credentials.security == .none else {
-            throw IMAPError.invalidArgument("TLS is not available yet")
-        }
-        let connection = try await IMAPConnection.connect(host: credentials.host, port: credentials.port, timeout: configuration.timeout)
+        let connection = try await IMAPConnection.connect(
+            host: credentials.host,
+            port: credentials.port,
+            security: Self.security(credentials.security),
+            trustRoots: configuration.trustedCertificates.map { .certificates(pemFile: $0) } ?? .system,
+            timeout: configuration.timeout
+        )
         do {
             try await connection.login(username: credentials.username, password: credentials.password)
             let enabled = try await connection.enable(["QRESYNC"])
@@ -40,6 +43,15 @@ final class IMAPSession: @unchecked Sendable {
         } catch {
             connection.close()
             throw error
+        }
+    }
+
+    /// The IMAP client's name for a protection.
+    static func security(_ security: ConnectionSecurity) -> IMAPSecurity {
+        switch security {
+        case .tls: .tls
+        case .starttls: .starttls
+        case .none: .none
         }
     }
 

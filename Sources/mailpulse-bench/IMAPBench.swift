@@ -80,7 +80,7 @@ enum IMAPBench {
         ]
     }
 
-    static func withServer<Result>(capabilities: String?, _ body: (DovecotTestServer) async throws -> Result) async throws -> Result {
+    static func withServer<Result>(capabilities: [String]?, _ body: (DovecotTestServer) async throws -> Result) async throws -> Result {
         let server = try DovecotTestServer(capabilities: capabilities)
         try await server.start()
         defer { server.stop() }

@@ -25,7 +25,7 @@ struct IMAPMailProviderTests {
         """
     }
 
-    static func withServer(capabilities: String? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
+    static func withServer(capabilities: [String]? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
         let server = try DovecotTestServer(capabilities: capabilities)
         try await server.start()
         defer { server.stop() }
@@ -75,6 +75,26 @@ struct IMAPMailProviderTests {
         }
     }
 
+    @Test func overTLSTheCertificateIsVerifiedAndAnUntrustedOneIsRefusedWithItsReason() async throws {
+        let server = try DovecotTestServer(tls: true)
+        try await server.start()
+        defer { server.stop() }
+        let certificate = try #require(server.certificateFile)
+        for (security, port) in [(ConnectionSecurity.tls, try #require(server.tlsPort)), (.starttls, server.port)] {
+            let credentials = ServerCredentials(host: "127.0.0.1", port: port, security: security, username: "ada@example.com", password: "secret")
+            let trusting = IMAPMailProvider(configuration: IMAPProviderConfiguration(trustedCertificates: certificate))
+            let (tokens, _) = try await trusting.signIn(credentials, kind: .imap)
+            #expect(try await trusting.mailboxes(of: self.account, accessToken: tokens.accessToken).contains { $0.wellKnownName == "inbox" })
+            do {
+                _ = try await IMAPMailProvider().signIn(credentials, kind: .imap)
+                Issue.record("a self-signed certificate was trusted by the system's roots (\(security))")
+            } catch let failure as SignInFailure {
+                guard case .insecure(let reason) = failure else { throw failure }
+                #expect(reason.contains("not trusted"), "\(reason)")
+            }
+        }
+    }
+
     @Test func signingInSaysWhenNoServerAnswersOrPlainTextWouldLeaveTheMachine() async throws {
         let provider = IMAPMailProvider(configuration: IMAPProviderConfiguration(timeout: .seconds(5)))
         let closed = ServerCredentials(host: "127.0.0.1", port: try TestEnvironment.freePort(), security: .none, username: "a", password: "b")
@@ -113,7 +133,7 @@ struct IMAPMailProviderTests {
     }
 
     @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
-    func theInitialSyncPagesNewestFirstAndDeltaRoundsFindEveryChange(capabilities: String?) async throws {
+    func theInitialSyncPagesNewestFirstAndDeltaRoundsFindEveryChange(capabilities: [String]?) async throws {
         try await Self.withServer(capabilities: capabilities) { server in
             for number in 1...7 {
                 try server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(number))

@@ -5,8 +5,9 @@ import Testing
 @testable import IMAP
 
 /// The connection against a real Dovecot: greeting, login, capabilities, folders, a QRESYNC select, fetching what
-/// `doveadm` delivered, refusals and timeouts.
-@Suite(.enabled(if: DovecotTestServer.isInstalled, "needs Debian's dovecot-imapd (make test installs it)"))
+/// `doveadm` delivered, refusals and timeouts; TLS and literals in the nested suites. One server at a time: the tests
+/// wait for the server within short timeouts, and servers starting and stopping side by side would take the cores.
+@Suite(.serialized, .enabled(if: DovecotTestServer.isInstalled, "needs Debian's dovecot-imapd (make test installs it)"))
 struct IMAPConnectionTests {
     static let message = """
         From: =?UTF-8?Q?Ada_Lovelace?= <ada@example.com>\r

@@ -15,7 +15,7 @@ struct IMAPAccountTests {
             + "Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nBody of \(subject).\r\n"
     }
 
-    static func withServer(capabilities: String? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
+    static func withServer(capabilities: [String]? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
         let server = try DovecotTestServer(capabilities: capabilities)
         try await server.start()
         defer { server.stop() }
@@ -88,7 +88,7 @@ struct IMAPAccountTests {
     }
 
     @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
-    func anAccountLinksSyncsAndFollowsChangesAsTheyHappen(capabilities: String?) async throws {
+    func anAccountLinksSyncsAndFollowsChangesAsTheyHappen(capabilities: [String]?) async throws {
         try await Self.withServer(capabilities: capabilities) { server in
             for number in 1...3 {
                 try server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.message("Note \(number)", id: "n\(number)"))

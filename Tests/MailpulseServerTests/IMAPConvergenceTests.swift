@@ -37,7 +37,7 @@ struct IMAPConvergenceTests {
         print("IMAP converged in \(ContinuousClock.now - started) (\(truth.count) messages)")
     }
 
-    static func withServer(capabilities: String? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
+    static func withServer(capabilities: [String]? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
         let server = try DovecotTestServer(capabilities: capabilities)
         try await server.start()
         defer { server.stop() }
@@ -45,7 +45,7 @@ struct IMAPConvergenceTests {
     }
 
     @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
-    func changesDuringTheInitialSyncConverge(capabilities: String?) async throws {
+    func changesDuringTheInitialSyncConverge(capabilities: [String]?) async throws {
         try await Self.withServer(capabilities: capabilities) { server in
             try IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 120)
             try server.doveadm(["mailbox", "create", "-u", Self.user, "Archive", "Old", "Scratch"])

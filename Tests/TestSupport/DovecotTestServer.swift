@@ -1,34 +1,58 @@
 internal import Foundation
 
 /// A Dovecot IMAP server of a test's own (Debian's dovecot-imapd): unprivileged on a free loopback port, its
-/// configuration, mail and logs in a scratch folder, the password `secret` accepted for any user. ``stop()`` kills it;
-/// the folder goes with the test process's scratch folder. Sendable for tests' closures: a test starts and stops its
-/// server from one task.
+/// configuration (`scripts/dovecot/dovecot.conf.in`), mail and logs in a scratch folder, any user name and the password
+/// ``password`` accepted. With TLS it also offers STARTTLS on that port and IMAPS on a second one, with a self-signed
+/// certificate for 127.0.0.1 and localhost made in the same folder. ``stop()`` kills it; the folder goes with the test
+/// process's scratch folder. Sendable for tests' closures: a test starts and stops its server from one task.
 public final class DovecotTestServer: @unchecked Sendable {
     /// What Gmail announces after sign-in, less its own X-GM-EXT-1: CONDSTORE but neither QRESYNC nor NOTIFY.
-    public static let gmailCapabilities =
-        "IMAP4rev1 UNSELECT IDLE NAMESPACE QUOTA ID CHILDREN UIDPLUS ENABLE MOVE CONDSTORE ESEARCH LIST-EXTENDED LIST-STATUS SPECIAL-USE"
+    public static let gmailCapabilities = [
+        "IMAP4rev1", "UNSELECT", "IDLE", "NAMESPACE", "QUOTA", "ID", "CHILDREN", "UIDPLUS", "ENABLE", "MOVE", "CONDSTORE", "ESEARCH",
+        "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
+    ]
 
-    /// The port it listens on.
+    /// The port it listens on (plain text, and STARTTLS with TLS).
     public let port: Int
+    /// The IMAPS port (TLS from the first byte), with TLS only.
+    public let tlsPort: Int?
+    /// The server's self-signed certificate (PEM), the one to trust, with TLS only.
+    public let certificateFile: String?
+    private let keyFile: String?
+    /// What the server announces instead of Dovecot's own capabilities (`nil`: Dovecot's).
+    private let capabilities: [String]?
     private let directory: URL
     /// Dovecot's sockets: a short path of its own, since a socket's path may not exceed 108 bytes.
     private let sockets: URL
     private var process: Process?
-    /// What the server announces after sign-in, when not Dovecot's own list (`imap_capability`).
-    private let announced: String?
+    /// The password every user signs in with (``setPassword(_:)`` changes it for the next start).
+    public private(set) var password = "secret"
 
     /// Whether Dovecot is installed (`make test` installs it).
     public static var isInstalled: Bool {
         FileManager.default.isExecutableFile(atPath: "/usr/sbin/dovecot")
     }
 
-    /// Writes the configuration; call ``start()`` next. With `capabilities`, the server announces those after sign-in
-    /// instead of its own (to play a server without NOTIFY or QRESYNC, as Gmail is).
-    public init(capabilities: String? = nil) throws {
-        self.announced = capabilities
+    /// Writes the configuration, and with `tls` makes the certificate (with the `openssl` command); call ``start()``
+    /// next. `certificateNames` are the certificate's subject alternative names. `capabilities` replace what Dovecot
+    /// announces, before and after login (it still adds `AUTH=…` and `STARTTLS` before): `["IMAP4rev1"]` makes a client
+    /// sign in with LOGIN and send synchronizing literals.
+    public init(tls: Bool = false, certificateNames: [String] = ["IP:127.0.0.1", "DNS:localhost"], capabilities: [String]? = nil) throws {
         self.directory = try TestEnvironment.temporaryDirectory()
         self.port = try TestEnvironment.freePort()
+        self.capabilities = capabilities
+        if tls {
+            self.tlsPort = try TestEnvironment.freePort()
+            let certificate = self.directory.appendingPathComponent("certificate.pem").path
+            let key = self.directory.appendingPathComponent("key.pem").path
+            try Self.makeSelfSignedCertificate(names: certificateNames, certificate: certificate, key: key)
+            self.certificateFile = certificate
+            self.keyFile = key
+        } else {
+            self.tlsPort = nil
+            self.certificateFile = nil
+            self.keyFile = nil
+        }
         self.sockets = URL(fileURLWithPath: "/tmp/mpd-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: self.sockets, withIntermediateDirectories: true)
         for folder in ["state", "mail", "home"] {
@@ -51,57 +75,61 @@ public final class DovecotTestServer: @unchecked Sendable {
 
     private var configurationFile: URL { self.directory.appendingPathComponent("dovecot.conf") }
 
+    /// A self-signed certificate for `names` (`IP:…`, `DNS:…`), valid for two days, and its key.
+    private static func makeSelfSignedCertificate(names: [String], certificate: String, key: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestEnvironment.executable("openssl") ?? "/usr/bin/openssl")
+        process.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=Mailpulse test", "-addext", "subjectAltName=\(names.joined(separator: ","))",
+            "-keyout", key, "-out", certificate,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "openssl could not make a certificate: \(text)"])
+        }
+    }
+
+    /// The shared template with this server's folder, sockets, port and password, then its own settings: TLS, any
+    /// user name (UTF-8 ones go as literals in LOGIN), and the capabilities it announces instead of its own.
     private var configuration: String {
-        let folder = self.directory.path
-        return """
-            base_dir = \(self.sockets.path)
-            state_dir = \(folder)/state
-            log_path = \(folder)/dovecot.log
-            protocols = imap
-            listen = 127.0.0.1
-            ssl = no
-            disable_plaintext_auth = no
-            auth_mechanisms = plain login
-            first_valid_uid = 0
-            default_internal_user = dovecot
-            default_login_user = dovenull
-            mail_location = sdbox:\(folder)/mail/%u
-            passdb {
-              driver = static
-              args = password=secret
+        get throws {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            var text = try String(contentsOf: root.appendingPathComponent("scripts/dovecot/dovecot.conf.in"), encoding: .utf8)
+            for (name, value) in [
+                "@DIR@": self.directory.path, "@SOCKETS@": self.sockets.path, "@PORT@": "\(self.port)", "@PASSWORD@": self.password,
+            ] {
+                text = text.replacingOccurrences(of: name, with: value)
             }
-            userdb {
-              driver = static
-              args = uid=nobody gid=nogroup home=\(folder)/home/%u
+            text += "auth_username_chars =\n"
+            if let capabilities = self.capabilities { text += "imap_capability = \(capabilities.joined(separator: " "))\n" }
+            if let tlsPort, let certificateFile, let keyFile {
+                text += """
+                    ssl = yes
+                    ssl_cert = <\(certificateFile)
+                    ssl_key = <\(keyFile)
+                    service imap-login {
+                      inet_listener imaps {
+                        address = 127.0.0.1
+                        port = \(tlsPort)
+                      }
+                    }
+
+                    """
             }
-            namespace inbox {
-              inbox = yes
-              separator = /
-              mailbox Sent {
-                special_use = \\Sent
-                auto = subscribe
-              }
-              mailbox Trash {
-                special_use = \\Trash
-                auto = subscribe
-              }
-            }
-            service imap-login {
-              inet_listener imap {
-                address = 127.0.0.1
-                port = \(self.port)
-              }
-              inet_listener imaps {
-                port = 0
-              }
-            }
-            service auth {
-              unix_listener auth-userdb {
-                mode = 0666
-              }
-            }
-            \(self.announced.map { "protocol imap {\n  imap_capability = \($0)\n}\n" } ?? "")
-            """
+            return text
+        }
+    }
+
+    /// Makes `password` the one every user signs in with, from the next ``start()`` on.
+    public func setPassword(_ password: String) throws {
+        self.password = password
+        try self.configuration.write(to: self.configurationFile, atomically: true, encoding: .utf8)
     }
 
     /// Starts Dovecot in the foreground and waits until it accepts connections.
@@ -113,7 +141,9 @@ public final class DovecotTestServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let started = try await TestEnvironment.eventually(timeout: .seconds(15)) { TestEnvironment.accepts(port: self.port) }
+        let started = try await TestEnvironment.eventually(timeout: .seconds(15)) {
+            TestEnvironment.accepts(port: self.port) && self.tlsPort.map(TestEnvironment.accepts(port:)) ?? true
+        }
         guard started else {
             let log = (try? String(contentsOf: self.directory.appendingPathComponent("dovecot.log"), encoding: .utf8)) ?? ""
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "Dovecot did not start on port \(self.port): \(log)"])
