@@ -120,4 +120,36 @@ struct IMAPAccountTests {
             }
         }
     }
+
+    @Test func aChangedPasswordAsksForTheCurrentOneAndTheAccountGoesOnWithItsMail() async throws {
+        try await Self.withServer { server in
+            try IMAPMirror.deliver(server, user: Self.user, prefix: "Before", count: 2)
+            try await LinkHarness.run { harness in
+                let (account, token) = try await IMAPConvergenceTests.linkLive(harness, server)
+                let auth = [("Authorization", "Bearer \(token)")]
+                server.stop()
+                try server.setPassword("changed-elsewhere")
+                try await server.start()
+                // The watcher reconnects with the old password and is refused.
+                #expect(
+                    try await harness.waitForStatus(account.description, token: token, "reauth_required", timeout: .seconds(60)) == "reauth_required"
+                )
+
+                let wrong = try await harness.send("POST", "/api/accounts/\(account)/relink", headers: auth, json: #"{"imap":{"password":"guess"}}"#)
+                #expect(wrong.status == 400 && Self.problem(wrong).contains("refused"), "\(wrong.text)")
+                #expect(try await harness.account(account.description, token: token).json["status"] as? String == "reauth_required")
+
+                try IMAPMirror.deliver(server, user: Self.user, prefix: "While refused", count: 1)
+                let relinked = try await harness.send(
+                    "POST",
+                    "/api/accounts/\(account)/relink",
+                    headers: auth,
+                    json: #"{"imap":{"password":"changed-elsewhere"}}"#
+                )
+                #expect(relinked.status == 200 && relinked.json["status"] as? String == "linked", "\(relinked.status) \(relinked.text)")
+                #expect(try await harness.waitForStatus(account.description, token: token, "live") == "live")
+                try await IMAPConvergenceTests.expectConverged(server, TestNode(harness).store, account)
+            }
+        }
+    }
 }

@@ -126,7 +126,8 @@ public final class DovecotTestServer: @unchecked Sendable {
         }
     }
 
-    /// Makes `password` the one every user signs in with, from the next ``start()`` on.
+    /// Makes `password` (no spaces: Dovecot's static passdb splits its arguments at them) the one every user signs in
+    /// with, from the next ``start()`` on.
     public func setPassword(_ password: String) throws {
         self.password = password
         try self.configuration.write(to: self.configurationFile, atomically: true, encoding: .utf8)
