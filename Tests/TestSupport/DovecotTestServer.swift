@@ -14,6 +14,8 @@ public final class DovecotTestServer {
     private let keyFile: String?
     /// What the server announces instead of Dovecot's own capabilities (`nil`: Dovecot's).
     private let capabilities: [String]?
+    /// Where Dovecot checks XOAUTH2 and OAUTHBEARER tokens (`nil`: no OAuth).
+    private let oauthIntrospectionURL: String?
     private let directory: URL
     /// Dovecot's sockets: a short path of its own, since a socket's path may not exceed 108 bytes.
     private let sockets: URL
@@ -27,11 +29,18 @@ public final class DovecotTestServer {
     /// Writes the configuration, and with `tls` makes the certificate (with the `openssl` command); call ``start()``
     /// next. `certificateNames` are the certificate's subject alternative names. `capabilities` replace what Dovecot
     /// announces, before and after login (it still adds `AUTH=…` and `STARTTLS` before): `["IMAP4rev1"]` makes a client
-    /// sign in with LOGIN and send synchronizing literals.
-    public init(tls: Bool = false, certificateNames: [String] = ["IP:127.0.0.1", "DNS:localhost"], capabilities: [String]? = nil) throws {
+    /// sign in with LOGIN and send synchronizing literals. With `oauthIntrospectionURL` (an
+    /// ``OAuthIntrospectionTestServer``'s) it also offers XOAUTH2 and OAUTHBEARER, and asks that URL about the tokens.
+    public init(
+        tls: Bool = false,
+        certificateNames: [String] = ["IP:127.0.0.1", "DNS:localhost"],
+        capabilities: [String]? = nil,
+        oauthIntrospectionURL: String? = nil
+    ) throws {
         self.directory = try TestEnvironment.temporaryDirectory()
         self.port = try TestEnvironment.freePort()
         self.capabilities = capabilities
+        self.oauthIntrospectionURL = oauthIntrospectionURL
         if tls {
             self.tlsPort = try TestEnvironment.freePort()
             let certificate = self.directory.appendingPathComponent("certificate.pem").path
@@ -56,6 +65,17 @@ public final class DovecotTestServer {
                 ofItemAtPath: self.directory.appendingPathComponent(folder).path
             )
         }
+        if let oauthIntrospectionURL {
+            let settings = """
+                introspection_mode = post
+                introspection_url = \(oauthIntrospectionURL)
+                username_attribute = username
+                active_attribute = active
+                active_value = true
+
+                """
+            try settings.write(to: self.oauthSettingsFile, atomically: true, encoding: .utf8)
+        }
         try self.configuration.write(to: self.configurationFile, atomically: true, encoding: .utf8)
     }
 
@@ -65,6 +85,20 @@ public final class DovecotTestServer {
     }
 
     private var configurationFile: URL { self.directory.appendingPathComponent("dovecot.conf") }
+
+    private var oauthSettingsFile: URL { self.directory.appendingPathComponent("dovecot-oauth2.conf.ext") }
+
+    /// The mechanisms, and the password databases: with OAuth, tokens go to the oauth2 passdb and passwords to the
+    /// static one.
+    private var authSettings: (mechanisms: String, passdbs: String) {
+        let passwords = "passdb {\n  driver = static\n  args = password=secret\n"
+        guard self.oauthIntrospectionURL != nil else { return ("plain login", passwords + "}") }
+        return (
+            "plain login xoauth2 oauthbearer",
+            "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = \(self.oauthSettingsFile.path)\n}\n"
+                + passwords + "  mechanisms = plain login\n}"
+        )
+    }
 
     /// A self-signed certificate for `names` (`IP:…`, `DNS:…`), valid for two days, and its key.
     private static func makeSelfSignedCertificate(names: [String], certificate: String, key: String) throws {
@@ -98,6 +132,7 @@ public final class DovecotTestServer {
     private var configuration: String {
         let folder = self.directory.path
         let tls = self.tlsSettings
+        let auth = self.authSettings
         return """
             base_dir = \(self.sockets.path)
             state_dir = \(folder)/state
@@ -106,7 +141,7 @@ public final class DovecotTestServer {
             listen = 127.0.0.1
             \(tls.ssl)
             disable_plaintext_auth = no
-            auth_mechanisms = plain login
+            auth_mechanisms = \(auth.mechanisms)
             # Any user name, UTF-8 ones too (they go as literals in LOGIN).
             auth_username_chars =
             \(self.capabilities.map { "imap_capability = \($0.joined(separator: " "))" } ?? "")
@@ -114,10 +149,7 @@ public final class DovecotTestServer {
             default_internal_user = dovecot
             default_login_user = dovenull
             mail_location = sdbox:\(folder)/mail/%u
-            passdb {
-              driver = static
-              args = password=secret
-            }
+            \(auth.passdbs)
             userdb {
               driver = static
               args = uid=nobody gid=nogroup home=\(folder)/home/%u
