@@ -21,6 +21,8 @@ public final class DovecotTestServer: @unchecked Sendable {
     private let keyFile: String?
     /// What the server announces instead of Dovecot's own capabilities (`nil`: Dovecot's).
     private let capabilities: [String]?
+    /// Where Dovecot checks XOAUTH2 and OAUTHBEARER tokens (`nil`: no OAuth).
+    private let oauthIntrospectionURL: String?
     private let directory: URL
     /// Dovecot's sockets: a short path of its own, since a socket's path may not exceed 108 bytes.
     private let sockets: URL
@@ -36,11 +38,18 @@ public final class DovecotTestServer: @unchecked Sendable {
     /// Writes the configuration, and with `tls` makes the certificate (with the `openssl` command); call ``start()``
     /// next. `certificateNames` are the certificate's subject alternative names. `capabilities` replace what Dovecot
     /// announces, before and after login (it still adds `AUTH=…` and `STARTTLS` before): `["IMAP4rev1"]` makes a client
-    /// sign in with LOGIN and send synchronizing literals.
-    public init(tls: Bool = false, certificateNames: [String] = ["IP:127.0.0.1", "DNS:localhost"], capabilities: [String]? = nil) throws {
+    /// sign in with LOGIN and send synchronizing literals. With `oauthIntrospectionURL` (an
+    /// ``OAuthIntrospectionTestServer``'s) it also offers XOAUTH2 and OAUTHBEARER, and asks that URL about the tokens.
+    public init(
+        tls: Bool = false,
+        certificateNames: [String] = ["IP:127.0.0.1", "DNS:localhost"],
+        capabilities: [String]? = nil,
+        oauthIntrospectionURL: String? = nil
+    ) throws {
         self.directory = try TestEnvironment.temporaryDirectory()
         self.port = try TestEnvironment.freePort()
         self.capabilities = capabilities
+        self.oauthIntrospectionURL = oauthIntrospectionURL
         if tls {
             self.tlsPort = try TestEnvironment.freePort()
             let certificate = self.directory.appendingPathComponent("certificate.pem").path
@@ -65,6 +74,17 @@ public final class DovecotTestServer: @unchecked Sendable {
                 ofItemAtPath: self.directory.appendingPathComponent(folder).path
             )
         }
+        if let oauthIntrospectionURL {
+            let settings = """
+                introspection_mode = post
+                introspection_url = \(oauthIntrospectionURL)
+                username_attribute = username
+                active_attribute = active
+                active_value = true
+
+                """
+            try settings.write(to: self.oauthSettingsFile, atomically: true, encoding: .utf8)
+        }
         try self.configuration.write(to: self.configurationFile, atomically: true, encoding: .utf8)
     }
 
@@ -74,6 +94,8 @@ public final class DovecotTestServer: @unchecked Sendable {
     }
 
     private var configurationFile: URL { self.directory.appendingPathComponent("dovecot.conf") }
+
+    private var oauthSettingsFile: URL { self.directory.appendingPathComponent("dovecot-oauth2.conf.ext") }
 
     /// A self-signed certificate for `names` (`IP:…`, `DNS:…`), valid for two days, and its key.
     private static func makeSelfSignedCertificate(names: [String], certificate: String, key: String) throws {
@@ -95,8 +117,8 @@ public final class DovecotTestServer: @unchecked Sendable {
         }
     }
 
-    /// The shared template with this server's folder, sockets, port and password, then its own settings: TLS, any
-    /// user name (UTF-8 ones go as literals in LOGIN), and the capabilities it announces instead of its own.
+    /// The shared template with this server's folder, sockets, port and password, then its own settings: any user name
+    /// (UTF-8 ones go as literals in LOGIN), the capabilities it announces instead of its own, OAuth, TLS.
     private var configuration: String {
         get throws {
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -108,6 +130,18 @@ public final class DovecotTestServer: @unchecked Sendable {
             }
             text += "auth_username_chars =\n"
             if let capabilities = self.capabilities { text += "imap_capability = \(capabilities.joined(separator: " "))\n" }
+            if self.oauthIntrospectionURL != nil {
+                // Tokens go to the oauth2 passdb, after the template's static one has refused them as passwords.
+                text += """
+                    auth_mechanisms = plain login xoauth2 oauthbearer
+                    passdb {
+                      driver = oauth2
+                      mechanisms = xoauth2 oauthbearer
+                      args = \(self.oauthSettingsFile.path)
+                    }
+
+                    """
+            }
             if let tlsPort, let certificateFile, let keyFile {
                 text += """
                     ssl = yes
