@@ -11,7 +11,7 @@ extension IMAPMailProvider {
             )
         }
         do {
-            let session = try await IMAPSession.open(credentials, configuration: self.configuration)
+            let session = try await IMAPSession.open(credentials, configuration: self.configuration, budget: self.pool.budget)
             session.close()
         } catch let error as IMAPError {
             throw Self.signInFailure(error, credentials)

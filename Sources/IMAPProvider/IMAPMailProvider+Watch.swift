@@ -8,7 +8,7 @@ extension IMAPMailProvider {
         let credentials = try Self.credentials(accessToken)
         let session: IMAPSession
         do {
-            session = try await IMAPSession.open(credentials, configuration: self.configuration)
+            session = try await IMAPSession.open(credentials, configuration: self.configuration, budget: self.pool.budget)
         } catch let error as IMAPError {
             throw Self.providerError(error)
         }

@@ -9,6 +9,8 @@ public struct IMAPProviderConfiguration: Sendable {
     public var pageSize: Int
     /// Connections one account's reads may hold open on one node (the watcher holds one more).
     public var connectionsPerAccount: Int
+    /// Connections this node may hold open to one server (host and port), for every account on it together.
+    public var connectionsPerServer: Int
     /// How long a connection may wait for the server before it is given up.
     public var timeout: Duration
     /// How long an unused connection is kept for the account's next read.
@@ -25,6 +27,7 @@ public struct IMAPProviderConfiguration: Sendable {
         trustedCertificates: String? = nil,
         pageSize: Int = 500,
         connectionsPerAccount: Int = 2,
+        connectionsPerServer: Int = 100,
         timeout: Duration = .seconds(30),
         idleConnectionLifetime: Duration = .seconds(60),
         idleRenewal: Duration = .seconds(9 * 60),
@@ -34,6 +37,7 @@ public struct IMAPProviderConfiguration: Sendable {
         self.trustedCertificates = trustedCertificates
         self.pageSize = max(1, pageSize)
         self.connectionsPerAccount = max(1, connectionsPerAccount)
+        self.connectionsPerServer = max(1, connectionsPerServer)
         self.timeout = timeout
         self.idleConnectionLifetime = idleConnectionLifetime
         self.idleRenewal = idleRenewal

@@ -1,5 +1,6 @@
 internal import IMAP
 internal import MailpulseCore
+internal import Synchronization
 
 /// A signed-in connection of one account with what the server offers, QRESYNC enabled where it can be (so every
 /// FETCH names its UID and changes come with what vanished).
@@ -14,23 +15,48 @@ final class IMAPSession: @unchecked Sendable {
     let capabilities: Set<String>
     /// Whether QRESYNC is enabled on this connection.
     let qresync: Bool
+    private let budget: IMAPServerBudget
+    private let closed = Mutex(false)
 
-    private init(connection: IMAPConnection, credentials: ServerCredentials, capabilities: Set<String>, qresync: Bool) {
+    private init(
+        connection: IMAPConnection,
+        credentials: ServerCredentials,
+        capabilities: Set<String>,
+        qresync: Bool,
+        budget: IMAPServerBudget
+    ) {
         self.connection = connection
         self.credentials = credentials
         self.capabilities = capabilities
         self.qresync = qresync
+        self.budget = budget
     }
 
-    /// Connects and signs in. Throws ``IMAPError``: ``IMAPError/refused(_:)`` when the server refused the credentials.
-    static func open(_ credentials: ServerCredentials, configuration: IMAPProviderConfiguration) async throws -> IMAPSession {
-        let connection = try await IMAPConnection.connect(
-            host: credentials.host,
-            port: credentials.port,
-            security: Self.security(credentials.security),
-            trustRoots: configuration.trustedCertificates.map { .certificates(pemFile: $0) } ?? .system,
-            timeout: configuration.timeout
-        )
+    deinit {
+        self.close()
+    }
+
+    /// The server a session's connection counts against in the ``IMAPServerBudget``.
+    static func server(of credentials: ServerCredentials) -> String {
+        "\(credentials.host.lowercased()):\(credentials.port)"
+    }
+
+    /// Connects, within the server's budget, and signs in. Throws ``IMAPError``: ``IMAPError/refused(_:)`` when the
+    /// server refused the credentials.
+    static func open(
+        _ credentials: ServerCredentials,
+        configuration: IMAPProviderConfiguration,
+        budget: IMAPServerBudget
+    ) async throws -> IMAPSession {
+        let server = Self.server(of: credentials)
+        await budget.acquire(server)
+        let connection: IMAPConnection
+        do {
+            connection = try await Self.connect(credentials, configuration: configuration)
+        } catch {
+            await budget.release(server)
+            throw error
+        }
         do {
             try await connection.login(username: credentials.username, password: credentials.password)
             let enabled = try await connection.enable(["QRESYNC"])
@@ -38,12 +64,24 @@ final class IMAPSession: @unchecked Sendable {
                 connection: connection,
                 credentials: credentials,
                 capabilities: try await connection.capabilities(),
-                qresync: enabled.contains("QRESYNC")
+                qresync: enabled.contains("QRESYNC"),
+                budget: budget
             )
         } catch {
             connection.close()
+            await budget.release(server)
             throw error
         }
+    }
+
+    private static func connect(_ credentials: ServerCredentials, configuration: IMAPProviderConfiguration) async throws -> IMAPConnection {
+        try await IMAPConnection.connect(
+            host: credentials.host,
+            port: credentials.port,
+            security: Self.security(credentials.security),
+            trustRoots: configuration.trustedCertificates.map { .certificates(pemFile: $0) } ?? .system,
+            timeout: configuration.timeout
+        )
     }
 
     /// The IMAP client's name for a protection.
@@ -55,8 +93,16 @@ final class IMAPSession: @unchecked Sendable {
         }
     }
 
-    /// Ends the session (LOGOUT is not waited for).
+    /// Ends the session (LOGOUT is not waited for) and gives its connection back to the server's budget, once.
     func close() {
         self.connection.close()
+        guard
+            self.closed.withLock({ closed in
+                defer { closed = true }
+                return !closed
+            })
+        else { return }
+        let (budget, server) = (self.budget, Self.server(of: self.credentials))
+        Task { await budget.release(server) }
     }
 }

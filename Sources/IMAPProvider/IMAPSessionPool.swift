@@ -17,10 +17,13 @@ actor IMAPSessionPool {
     }
 
     private let configuration: IMAPProviderConfiguration
+    /// Every connection of this node to one server, the pool's and the watchers', counts against it.
+    nonisolated let budget: IMAPServerBudget
     private var slots: [AccountID: Slot] = [:]
 
     init(configuration: IMAPProviderConfiguration) {
         self.configuration = configuration
+        self.budget = IMAPServerBudget(limit: configuration.connectionsPerServer)
     }
 
     /// Runs `body` with a session of `account` signed in with `credentials`. A kept session that turns out closed
@@ -59,7 +62,7 @@ actor IMAPSessionPool {
             kept.session.close()
         }
         do {
-            return (try await IMAPSession.open(credentials, configuration: self.configuration), false)
+            return (try await IMAPSession.open(credentials, configuration: self.configuration, budget: self.budget), false)
         } catch {
             self.release(account)
             throw error

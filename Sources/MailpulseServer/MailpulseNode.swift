@@ -92,7 +92,8 @@ public struct MailpulseNode: Sendable {
                 allowPlaintext: configuration.imapAllowPlaintext,
                 trustedCertificates: configuration.imapTrustedCertificates,
                 pageSize: configuration.imapPageSize,
-                connectionsPerAccount: configuration.imapConnectionsPerAccount
+                connectionsPerAccount: configuration.imapConnectionsPerAccount,
+                connectionsPerServer: configuration.imapConnectionsPerServer
             )
         )
         // Across nodes as well: an account's reads hold at most this many connections at once.

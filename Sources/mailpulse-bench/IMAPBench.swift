@@ -14,8 +14,8 @@ enum IMAPBench {
 
     static func run(_ settings: BenchSettings, run: Int) async throws -> [BenchFigure] {
         guard DovecotTestServer.isInstalled else { throw BenchError("the IMAP benchmark needs Dovecot (apt-get install dovecot-imapd)") }
-        let (rate, notifyLatencies, health) = try await Self.withServer(capabilities: nil) { server in
-            try Self.seed(server, messages: settings.imapMessages)
+        let (rate, notifyLatencies, health) = try await DovecotTestServer.run(capabilities: nil) { server in
+            try await Self.seed(server, messages: settings.imapMessages)
             return try await BenchRun.with { bench in
                 let started = ContinuousClock.now
                 let (account, token) = try await Self.link(bench, server)
@@ -25,8 +25,8 @@ enum IMAPBench {
                 return (rate, latencies, try await ChangeBench.healthLatencies(bench, count: 200))
             }
         }
-        let idleLatencies = try await Self.withServer(capabilities: DovecotTestServer.gmailCapabilities) { server in
-            try Self.seed(server, messages: settings.imapChanges)
+        let idleLatencies = try await DovecotTestServer.run(capabilities: DovecotTestServer.gmailCapabilities) { server in
+            try await Self.seed(server, messages: settings.imapChanges)
             return try await BenchRun.with { bench in
                 let (account, token) = try await Self.link(bench, server)
                 try await bench.waitUntil(account, token: token)
@@ -80,15 +80,8 @@ enum IMAPBench {
         ]
     }
 
-    static func withServer<Result>(capabilities: [String]?, _ body: (DovecotTestServer) async throws -> Result) async throws -> Result {
-        let server = try DovecotTestServer(capabilities: capabilities)
-        try await server.start()
-        defer { server.stop() }
-        return try await body(server)
-    }
-
     /// Fills the user's inbox with `messages` messages at once, through an mbox file `doveadm import` reads.
-    static func seed(_ server: DovecotTestServer, messages: Int) throws {
+    static func seed(_ server: DovecotTestServer, messages: Int) async throws {
         let folder = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let mbox = folder.appendingPathComponent("inbox")
@@ -103,7 +96,7 @@ enum IMAPBench {
         // The import runs as the mail's owner, nobody, and locks the mbox beside it.
         try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: mbox.path)
-        try server.doveadm(["import", "-u", Self.user, "mbox:\(folder.path):INBOX=\(mbox.path)", "", "mailbox", "INBOX"])
+        try await server.doveadm(["import", "-u", Self.user, "mbox:\(folder.path):INBOX=\(mbox.path)", "", "mailbox", "INBOX"])
     }
 
     static func link(_ bench: BenchRun, _ server: DovecotTestServer) async throws -> (AccountID, String) {
@@ -144,7 +137,7 @@ enum IMAPBench {
             var frames = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
             for uid in 1...changes {
                 let start = ContinuousClock.now
-                try server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "\(uid)"])
+                try await server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "\(uid)"])
                 while true {
                     guard let frame = try await frames.next() else { throw BenchError("the WebSocket closed") }
                     guard case .text(let text) = frame,

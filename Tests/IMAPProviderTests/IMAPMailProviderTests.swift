@@ -25,13 +25,6 @@ struct IMAPMailProviderTests {
         """
     }
 
-    static func withServer(capabilities: [String]? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
-        let server = try DovecotTestServer(capabilities: capabilities)
-        try await server.start()
-        defer { server.stop() }
-        try await body(server)
-    }
-
     static func credentials(_ server: DovecotTestServer, password: String = "secret") -> ServerCredentials {
         ServerCredentials(host: "127.0.0.1", port: server.port, security: .none, username: "ada@example.com", password: password)
     }
@@ -60,7 +53,7 @@ struct IMAPMailProviderTests {
     }
 
     @Test func signingInChecksThePasswordAndSealsTheCredentials() async throws {
-        try await Self.withServer { server in
+        try await DovecotTestServer.run { server in
             let provider = IMAPMailProvider()
             let (tokens, identity) = try await provider.signIn(Self.credentials(server), kind: .imap)
             #expect(identity.address == "ada@example.com")
@@ -76,21 +69,26 @@ struct IMAPMailProviderTests {
     }
 
     @Test func overTLSTheCertificateIsVerifiedAndAnUntrustedOneIsRefusedWithItsReason() async throws {
-        let server = try DovecotTestServer(tls: true)
-        try await server.start()
-        defer { server.stop() }
-        let certificate = try #require(server.certificateFile)
-        for (security, port) in [(ConnectionSecurity.tls, try #require(server.tlsPort)), (.starttls, server.port)] {
-            let credentials = ServerCredentials(host: "127.0.0.1", port: port, security: security, username: "ada@example.com", password: "secret")
-            let trusting = IMAPMailProvider(configuration: IMAPProviderConfiguration(trustedCertificates: certificate))
-            let (tokens, _) = try await trusting.signIn(credentials, kind: .imap)
-            #expect(try await trusting.mailboxes(of: self.account, accessToken: tokens.accessToken).contains { $0.wellKnownName == "inbox" })
-            do {
-                _ = try await IMAPMailProvider().signIn(credentials, kind: .imap)
-                Issue.record("a self-signed certificate was trusted by the system's roots (\(security))")
-            } catch let failure as SignInFailure {
-                guard case .insecure(let reason) = failure else { throw failure }
-                #expect(reason.contains("not trusted"), "\(reason)")
+        try await DovecotTestServer.run(tls: true) { server in
+            let certificate = try #require(server.certificateFile)
+            for (security, port) in [(ConnectionSecurity.tls, try #require(server.tlsPort)), (.starttls, server.port)] {
+                let credentials = ServerCredentials(
+                    host: "127.0.0.1",
+                    port: port,
+                    security: security,
+                    username: "ada@example.com",
+                    password: "secret"
+                )
+                let trusting = IMAPMailProvider(configuration: IMAPProviderConfiguration(trustedCertificates: certificate))
+                let (tokens, _) = try await trusting.signIn(credentials, kind: .imap)
+                #expect(try await trusting.mailboxes(of: self.account, accessToken: tokens.accessToken).contains { $0.wellKnownName == "inbox" })
+                do {
+                    _ = try await IMAPMailProvider().signIn(credentials, kind: .imap)
+                    Issue.record("a self-signed certificate was trusted by the system's roots (\(security))")
+                } catch let failure as SignInFailure {
+                    guard case .insecure(let reason) = failure else { throw failure }
+                    #expect(reason.contains("not trusted"), "\(reason)")
+                }
             }
         }
     }
@@ -114,9 +112,9 @@ struct IMAPMailProviderTests {
     }
 
     @Test func foldersCarryTheirSpecialUseCountsAndParents() async throws {
-        try await Self.withServer { server in
-            try server.doveadm(["mailbox", "create", "-u", "ada@example.com", "Projects/Engine", "Entwürfe", "Drafts", "Drafts/Old"])
-            try server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(1))
+        try await DovecotTestServer.run { server in
+            try await server.doveadm(["mailbox", "create", "-u", "ada@example.com", "Projects/Engine", "Entwürfe", "Drafts", "Drafts/Old"])
+            try await server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(1))
             let provider = IMAPMailProvider()
             let token = try IMAPMailProvider.tokens(of: Self.credentials(server)).accessToken
             let folders = try await provider.mailboxes(of: self.account, accessToken: token)
@@ -134,9 +132,9 @@ struct IMAPMailProviderTests {
 
     @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
     func theInitialSyncPagesNewestFirstAndDeltaRoundsFindEveryChange(capabilities: [String]?) async throws {
-        try await Self.withServer(capabilities: capabilities) { server in
+        try await DovecotTestServer.run(capabilities: capabilities) { server in
             for number in 1...7 {
-                try server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(number))
+                try await server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(number))
             }
             let provider = IMAPMailProvider(configuration: IMAPProviderConfiguration(pageSize: 3))
             let token = try IMAPMailProvider.tokens(of: Self.credentials(server)).accessToken
@@ -158,9 +156,9 @@ struct IMAPMailProviderTests {
             let quiet = try await provider.messageChanges(of: self.account, mailbox: inbox, link: cursor, accessToken: token)
             #expect(quiet.upserts.isEmpty && quiet.removed.isEmpty)
 
-            try server.doveadm(["flags", "add", "-u", "ada@example.com", "\\Seen \\Flagged", "mailbox", "INBOX", "uid", "2"])
-            try server.doveadm(["expunge", "-u", "ada@example.com", "mailbox", "INBOX", "uid", "5"])
-            try server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(8))
+            try await server.doveadm(["flags", "add", "-u", "ada@example.com", "\\Seen \\Flagged", "mailbox", "INBOX", "uid", "2"])
+            try await server.doveadm(["expunge", "-u", "ada@example.com", "mailbox", "INBOX", "uid", "5"])
+            try await server.doveadm(["save", "-u", "ada@example.com", "-m", "INBOX"], input: Self.message(8))
             let delta = try await provider.messageChanges(of: self.account, mailbox: inbox, link: quiet.cursor ?? cursor, accessToken: token)
             let changed = Dictionary(uniqueKeysWithValues: delta.upserts.map { ($0.subject, $0) })
             #expect(Set(changed.keys) == ["Note 2", "Note 8"])
@@ -171,7 +169,7 @@ struct IMAPMailProviderTests {
             #expect(read?.isRead == true)
             #expect(try await provider.message(delta.removed[0], of: self.account, accessToken: token) == nil)
 
-            try server.doveadm(["mailbox", "update", "-u", "ada@example.com", "--uid-validity", "12345", "INBOX"])
+            try await server.doveadm(["mailbox", "update", "-u", "ada@example.com", "--uid-validity", "12345", "INBOX"])
             await #expect(throws: MailProviderError.cursorExpired) {
                 try await provider.messageChanges(of: self.account, mailbox: inbox, link: delta.cursor, accessToken: token)
             }
@@ -180,7 +178,7 @@ struct IMAPMailProviderTests {
     }
 
     @Test func aChangedPasswordIsARefusedToken() async throws {
-        try await Self.withServer { server in
+        try await DovecotTestServer.run { server in
             let provider = IMAPMailProvider()
             let token = try IMAPMailProvider.tokens(of: Self.credentials(server, password: "old")).accessToken
             await #expect(throws: MailProviderError.self) { try await provider.mailboxes(of: self.account, accessToken: token) }

@@ -13,25 +13,25 @@ extension IMAPConnectionTests {
             let introspection = try OAuthIntrospectionTestServer(tokens: ["token-of-ada": "ada"])
             defer { introspection.stop() }
             // Without SASL-IR among the capabilities the first message waits for the server's continuation.
-            let server = try DovecotTestServer(capabilities: initialResponseInline ? nil : ["IMAP4rev1"], oauthIntrospectionURL: introspection.url)
-            try await server.start()
-            defer { server.stop() }
+            try await DovecotTestServer.run(capabilities: initialResponseInline ? nil : ["IMAP4rev1"], oauthIntrospectionURL: introspection.url) {
+                server in
 
-            let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
-            defer { connection.close() }
-            #expect(try await connection.capabilities().contains("SASL-IR") == initialResponseInline)
-            try await connection.authenticate(user: "ada", accessToken: "token-of-ada", mechanism: mechanism)
-            #expect(try await connection.mailboxes().map(\.name).contains("INBOX"))
+                let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
+                defer { connection.close() }
+                #expect(try await connection.capabilities().contains("SASL-IR") == initialResponseInline)
+                try await connection.authenticate(user: "ada", accessToken: "token-of-ada", mechanism: mechanism)
+                #expect(try await connection.mailboxes().map(\.name).contains("INBOX"))
 
-            let refused = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
-            defer { refused.close() }
-            do {
-                try await refused.authenticate(user: "ada", accessToken: "expired", mechanism: mechanism)
-                Issue.record("an unknown token signed in")
-            } catch IMAPError.refused(let status) {
-                #expect(status.kind == .no, "\(status)")
-                if case .other(let code, _)? = status.code { #expect(code == "AUTHENTICATIONFAILED") } else { Issue.record("\(status)") }
-                #expect(status.text.contains(#""status":"#), "the server's JSON error: \(status.text)")
+                let refused = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
+                defer { refused.close() }
+                do {
+                    try await refused.authenticate(user: "ada", accessToken: "expired", mechanism: mechanism)
+                    Issue.record("an unknown token signed in")
+                } catch IMAPError.refused(let status) {
+                    #expect(status.kind == .no, "\(status)")
+                    if case .other(let code, _)? = status.code { #expect(code == "AUTHENTICATIONFAILED") } else { Issue.record("\(status)") }
+                    #expect(status.text.contains(#""status":"#), "the server's JSON error: \(status.text)")
+                }
             }
         }
     }

@@ -8,13 +8,6 @@ extension IMAPConnectionTests {
     /// TLS and STARTTLS against a real Dovecot with a self-signed certificate: trusted, it signs in and lists folders;
     /// untrusted, for another host, on a plain port, or with no STARTTLS on offer, the connection fails with a reason.
     struct TLS {
-        /// Runs `body` with a started server with TLS (or without), and stops it after.
-        static func withServer(tls: Bool = true, _ body: (DovecotTestServer) async throws -> Void) async throws {
-            let server = try DovecotTestServer(tls: tls)
-            try await server.start()
-            defer { server.stop() }
-            try await body(server)
-        }
 
         /// Signs in and answers the folders' names.
         static func folders(_ connection: IMAPConnection) async throws -> Set<String> {
@@ -23,7 +16,7 @@ extension IMAPConnectionTests {
         }
 
         @Test func tlsOnTheIMAPSPortTrustingTheCertificateSignsInAndLists() async throws {
-            try await Self.withServer { server in
+            try await DovecotTestServer.run(tls: true) { server in
                 let certificate = try #require(server.certificateFile)
                 let connection = try await IMAPConnection.connect(
                     host: "127.0.0.1",
@@ -38,7 +31,7 @@ extension IMAPConnectionTests {
         }
 
         @Test func tlsByHostNameChecksTheCertificatesDNSName() async throws {
-            try await Self.withServer { server in
+            try await DovecotTestServer.run(tls: true) { server in
                 let connection = try await IMAPConnection.connect(
                     host: "localhost",
                     port: try #require(server.tlsPort),
@@ -51,7 +44,7 @@ extension IMAPConnectionTests {
         }
 
         @Test func starttlsOnThePlainPortSignsInAndAsksForTheCapabilitiesAgain() async throws {
-            try await Self.withServer { server in
+            try await DovecotTestServer.run(tls: true) { server in
                 let plain = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
                 #expect(try await plain.capabilities().contains("STARTTLS"), "Dovecot offers STARTTLS before TLS")
                 plain.close()
@@ -72,7 +65,7 @@ extension IMAPConnectionTests {
 
         @Test(arguments: [IMAPSecurity.tls, .starttls])
         func aCertificateNotTrustedFailsTheConnection(security: IMAPSecurity) async throws {
-            try await Self.withServer { server in
+            try await DovecotTestServer.run(tls: true) { server in
                 let port = security == .tls ? try #require(server.tlsPort) : server.port
                 do {
                     _ = try await IMAPConnection.connect(
@@ -90,24 +83,23 @@ extension IMAPConnectionTests {
         }
 
         @Test func aCertificateForAnotherHostFailsTheConnection() async throws {
-            let server = try DovecotTestServer(tls: true, certificateNames: ["DNS:mail.example.com"])
-            try await server.start()
-            defer { server.stop() }
-            do {
-                _ = try await IMAPConnection.connect(
-                    host: "127.0.0.1",
-                    port: try #require(server.tlsPort),
-                    security: .tls,
-                    trustRoots: .certificates(pemFile: try #require(server.certificateFile))
-                )
-                Issue.record("a certificate for mail.example.com was taken for 127.0.0.1")
-            } catch IMAPError.tlsFailed(let reason) {
-                #expect(reason.contains("the certificate of 127.0.0.1 is not issued for 127.0.0.1"), "\(reason)")
+            try await DovecotTestServer.run(tls: true, certificateNames: ["DNS:mail.example.com"]) { server in
+                do {
+                    _ = try await IMAPConnection.connect(
+                        host: "127.0.0.1",
+                        port: try #require(server.tlsPort),
+                        security: .tls,
+                        trustRoots: .certificates(pemFile: try #require(server.certificateFile))
+                    )
+                    Issue.record("a certificate for mail.example.com was taken for 127.0.0.1")
+                } catch IMAPError.tlsFailed(let reason) {
+                    #expect(reason.contains("the certificate of 127.0.0.1 is not issued for 127.0.0.1"), "\(reason)")
+                }
             }
         }
 
         @Test func tlsToThePlainPortFailsSoonWithAReason() async throws {
-            try await Self.withServer { server in
+            try await DovecotTestServer.run(tls: true) { server in
                 let started = ContinuousClock.now
                 do {
                     _ = try await IMAPConnection.connect(
@@ -126,7 +118,7 @@ extension IMAPConnectionTests {
         }
 
         @Test func starttlsWithoutTheServerOfferingItFails() async throws {
-            try await Self.withServer(tls: false) { server in
+            try await DovecotTestServer.run { server in
                 do {
                     _ = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port, security: .starttls, timeout: .seconds(5))
                     Issue.record("STARTTLS went on without the server offering it")

@@ -20,17 +20,9 @@ struct IMAPConnectionTests {
 
         """
 
-    /// Runs `body` with a started server, and stops it after.
-    static func withServer(_ body: (DovecotTestServer) async throws -> Void) async throws {
-        let server = try DovecotTestServer()
-        try await server.start()
-        defer { server.stop() }
-        try await body(server)
-    }
-
     @Test func aSessionLogsInListsSelectsAndFetchesWhatArrived() async throws {
-        try await Self.withServer { server in
-            try server.doveadm(["save", "-u", "ada", "-m", "INBOX"], input: Self.message)
+        try await DovecotTestServer.run { server in
+            try await server.doveadm(["save", "-u", "ada", "-m", "INBOX"], input: Self.message)
             let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
             defer { connection.close() }
             #expect(connection.greeting.kind == .ok)
@@ -70,7 +62,7 @@ struct IMAPConnectionTests {
     }
 
     @Test func aWrongPasswordIsRefusedByTheServer() async throws {
-        try await Self.withServer { server in
+        try await DovecotTestServer.run { server in
             let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
             defer { connection.close() }
             // The static passdb takes one password; a line break cannot smuggle a second command in.
@@ -85,7 +77,7 @@ struct IMAPConnectionTests {
     }
 
     @Test func aServerThatStopsAnsweringTimesOut() async throws {
-        try await Self.withServer { server in
+        try await DovecotTestServer.run { server in
             let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port, timeout: .seconds(1))
             defer { connection.close() }
             try await connection.execute("LOGIN ada secret")
@@ -98,14 +90,14 @@ struct IMAPConnectionTests {
     }
 
     @Test func idleHearsOfNewMailAndEndsWithDone() async throws {
-        try await Self.withServer { server in
+        try await DovecotTestServer.run { server in
             let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
             defer { connection.close() }
             try await connection.login(username: "ada", password: "secret")
             try await connection.execute("SELECT INBOX")
             #expect(try await connection.idle(for: .milliseconds(300)).isEmpty, "nothing changed: the IDLE ends by itself")
             // Mail delivered by another session since the last command is told as soon as the IDLE starts.
-            try server.doveadm(["save", "-u", "ada", "-m", "INBOX"], input: Self.message)
+            try await server.doveadm(["save", "-u", "ada", "-m", "INBOX"], input: Self.message)
             let heard = try await connection.idle(for: .seconds(20))
             #expect(heard.contains(.exists(1)), "\(heard)")
             // The connection is usable after DONE.
@@ -119,9 +111,9 @@ struct IMAPConnectionTests {
     }
 
     @Test func selectFetchChangedSinceAndAQResyncSelectSayWhatChanged() async throws {
-        try await Self.withServer { server in
-            for _ in 0..<3 { try server.doveadm(["save", "-u", "ada", "-m", "INBOX"], input: Self.message) }
-            try server.doveadm(["mailbox", "create", "-u", "ada", "Entwürfe"])
+        try await DovecotTestServer.run { server in
+            for _ in 0..<3 { try await server.doveadm(["save", "-u", "ada", "-m", "INBOX"], input: Self.message) }
+            try await server.doveadm(["mailbox", "create", "-u", "ada", "Entwürfe"])
             let connection = try await IMAPConnection.connect(host: "127.0.0.1", port: server.port)
             defer { connection.close() }
             try await connection.login(username: "ada", password: "secret")
@@ -137,8 +129,8 @@ struct IMAPConnectionTests {
             let all = try await connection.fetch(UIDSet([1...UInt32.max]), items: ["UID", "FLAGS", "MODSEQ"])
             #expect(all.compactMap(\.uid) == [1, 2, 3])
 
-            try server.doveadm(["flags", "add", "-u", "ada", "\\Seen", "mailbox", "INBOX", "uid", "2"])
-            try server.doveadm(["expunge", "-u", "ada", "mailbox", "INBOX", "uid", "1"])
+            try await server.doveadm(["flags", "add", "-u", "ada", "\\Seen", "mailbox", "INBOX", "uid", "2"])
+            try await server.doveadm(["expunge", "-u", "ada", "mailbox", "INBOX", "uid", "1"])
             let changed = try await connection.fetch(UIDSet([1...UInt32.max]), items: ["UID", "FLAGS"], changedSince: modSequence)
             #expect(changed.map(\.uid) == [2] && changed.first?.flags?.contains("\\Seen") == true, "\(changed)")
 

@@ -15,13 +15,6 @@ struct IMAPAccountTests {
             + "Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nBody of \(subject).\r\n"
     }
 
-    static func withServer(capabilities: [String]? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
-        let server = try DovecotTestServer(capabilities: capabilities)
-        try await server.start()
-        defer { server.stop() }
-        try await body(server)
-    }
-
     /// Links the Dovecot user through `POST /api/accounts` (at `port`, by default the server's own).
     static func link(
         _ harness: LinkHarness,
@@ -48,7 +41,7 @@ struct IMAPAccountTests {
     }
 
     @Test func aWrongPasswordAMissingServerOrPlainTextAbroadIsRefusedWithItsReasonAndNothingStored() async throws {
-        try await Self.withServer { server in
+        try await DovecotTestServer.run { server in
             try await LinkHarness.run { harness in
                 let wrong = try await Self.link(harness, server, password: "wrong")
                 #expect(wrong.status == 400)
@@ -89,11 +82,11 @@ struct IMAPAccountTests {
 
     @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
     func anAccountLinksSyncsAndFollowsChangesAsTheyHappen(capabilities: [String]?) async throws {
-        try await Self.withServer(capabilities: capabilities) { server in
+        try await DovecotTestServer.run(capabilities: capabilities) { server in
             for number in 1...3 {
-                try server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.message("Note \(number)", id: "n\(number)"))
+                try await server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.message("Note \(number)", id: "n\(number)"))
             }
-            try server.doveadm(["save", "-u", Self.user, "-m", "Sent"], input: Self.message("Sent note", id: "s1"))
+            try await server.doveadm(["save", "-u", Self.user, "-m", "Sent"], input: Self.message("Sent note", id: "s1"))
             try await LinkHarness.run { harness in
                 let linked = try await Self.link(harness, server)
                 #expect(linked.status == 201, "\(linked.text)")
@@ -108,9 +101,9 @@ struct IMAPAccountTests {
                 #expect((details["identity"] as? [String: Any])?["address"] as? String == Self.user)
 
                 // Live: no schedule runs in this harness, so only the watcher can bring these.
-                try server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.message("Arrived later", id: "late"))
-                try server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "HEADER", "Message-ID", "n1"])
-                try server.doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "HEADER", "Message-ID", "n2"])
+                try await server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.message("Arrived later", id: "late"))
+                try await server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "HEADER", "Message-ID", "n1"])
+                try await server.doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "HEADER", "Message-ID", "n2"])
                 let converged = try await TestEnvironment.eventually(timeout: .seconds(60)) {
                     let now = try await Self.subjects(harness, account, token: token)
                     return Set(now.keys) == ["Note 1", "Note 3", "Sent note", "Arrived later"] && now["Note 1"]?["isRead"] as? Bool == true
@@ -122,12 +115,12 @@ struct IMAPAccountTests {
     }
 
     @Test func aChangedPasswordAsksForTheCurrentOneAndTheAccountGoesOnWithItsMail() async throws {
-        try await Self.withServer { server in
-            try IMAPMirror.deliver(server, user: Self.user, prefix: "Before", count: 2)
+        try await DovecotTestServer.run { server in
+            try await IMAPMirror.deliver(server, user: Self.user, prefix: "Before", count: 2)
             try await LinkHarness.run { harness in
                 let (account, token) = try await IMAPConvergenceTests.linkLive(harness, server)
                 let auth = [("Authorization", "Bearer \(token)")]
-                server.stop()
+                await server.stop()
                 try server.setPassword("changed-elsewhere")
                 try await server.start()
                 // The watcher reconnects with the old password and is refused.
@@ -139,7 +132,7 @@ struct IMAPAccountTests {
                 #expect(wrong.status == 400 && Self.problem(wrong).contains("refused"), "\(wrong.text)")
                 #expect(try await harness.account(account.description, token: token).json["status"] as? String == "reauth_required")
 
-                try IMAPMirror.deliver(server, user: Self.user, prefix: "While refused", count: 1)
+                try await IMAPMirror.deliver(server, user: Self.user, prefix: "While refused", count: 1)
                 let relinked = try await harness.send(
                     "POST",
                     "/api/accounts/\(account)/relink",

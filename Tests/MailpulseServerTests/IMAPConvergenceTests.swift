@@ -31,57 +31,50 @@ struct IMAPConvergenceTests {
         let converged = try await TestEnvironment.eventually(timeout: Self.deadline) {
             try await IMAPMirror.mirror(store, account: account) == IMAPMirror.truth(server, user: Self.user)
         }
-        let truth = try IMAPMirror.truth(server, user: Self.user)
+        let truth = try await IMAPMirror.truth(server, user: Self.user)
         let mirror = try await IMAPMirror.mirror(store, account: account)
         #expect(converged, "missing: \(truth.subtracting(mirror).sorted()) extra: \(mirror.subtracting(truth).sorted())")
         print("IMAP converged in \(ContinuousClock.now - started) (\(truth.count) messages)")
     }
 
-    static func withServer(capabilities: [String]? = nil, _ body: (DovecotTestServer) async throws -> Void) async throws {
-        let server = try DovecotTestServer(capabilities: capabilities)
-        try await server.start()
-        defer { server.stop() }
-        try await body(server)
-    }
-
     @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
     func changesDuringTheInitialSyncConverge(capabilities: [String]?) async throws {
-        try await Self.withServer(capabilities: capabilities) { server in
-            try IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 120)
-            try server.doveadm(["mailbox", "create", "-u", Self.user, "Archive", "Old", "Scratch"])
-            try IMAPMirror.deliver(server, user: Self.user, folder: "Old", prefix: "Kept", count: 3)
-            try IMAPMirror.deliver(server, user: Self.user, folder: "Scratch", prefix: "Dropped", count: 2)
+        try await DovecotTestServer.run(capabilities: capabilities) { server in
+            try await IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 120)
+            try await server.doveadm(["mailbox", "create", "-u", Self.user, "Archive", "Old", "Scratch"])
+            try await IMAPMirror.deliver(server, user: Self.user, folder: "Old", prefix: "Kept", count: 3)
+            try await IMAPMirror.deliver(server, user: Self.user, folder: "Scratch", prefix: "Dropped", count: 2)
             try await LinkHarness.run(imapPageSize: 10) { harness in
                 let linked = try await IMAPAccountTests.link(harness, server)
                 let account = try #require(AccountID(linked.json["id"] as? String ?? ""))
                 // The initial sync runs now, ten messages a page.
-                let doveadm = { (arguments: [String]) in _ = try server.doveadm(arguments) }
-                try IMAPMirror.deliver(server, user: Self.user, prefix: "Arrived", count: 3)
-                try doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "1:20"])
-                try doveadm(["flags", "remove", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "5:8"])
-                try doveadm(["flags", "add", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "100:110"])
-                try doveadm(["flags", "remove", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "105"])
-                try doveadm(["move", "-u", Self.user, "Archive", "mailbox", "INBOX", "uid", "30:34"])
-                try doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "uid", "60:62"])
-                try doveadm(["mailbox", "create", "-u", Self.user, "Projects"])
-                try IMAPMirror.deliver(server, user: Self.user, folder: "Projects", prefix: "Project", count: 2)
-                try doveadm(["mailbox", "rename", "-u", Self.user, "Old", "Renamed"])
-                try doveadm(["mailbox", "delete", "-u", Self.user, "-r", "Scratch"])
+                let doveadm = { (arguments: [String]) async throws in _ = try await server.doveadm(arguments) }
+                try await IMAPMirror.deliver(server, user: Self.user, prefix: "Arrived", count: 3)
+                try await doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "1:20"])
+                try await doveadm(["flags", "remove", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "5:8"])
+                try await doveadm(["flags", "add", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "100:110"])
+                try await doveadm(["flags", "remove", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "105"])
+                try await doveadm(["move", "-u", Self.user, "Archive", "mailbox", "INBOX", "uid", "30:34"])
+                try await doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "uid", "60:62"])
+                try await doveadm(["mailbox", "create", "-u", Self.user, "Projects"])
+                try await IMAPMirror.deliver(server, user: Self.user, folder: "Projects", prefix: "Project", count: 2)
+                try await doveadm(["mailbox", "rename", "-u", Self.user, "Old", "Renamed"])
+                try await doveadm(["mailbox", "delete", "-u", Self.user, "-r", "Scratch"])
                 try await Self.expectConverged(server, TestNode(harness).store, account)
             }
         }
     }
 
     @Test func watchConnectionsCutMidStreamConverge() async throws {
-        try await Self.withServer(capabilities: DovecotTestServer.gmailCapabilities) { server in
-            try IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 5)
+        try await DovecotTestServer.run(capabilities: DovecotTestServer.gmailCapabilities) { server in
+            try await IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 5)
             let proxy = try await TCPProxy(to: server.port)
             defer { proxy.close() }
             try await LinkHarness.run { harness in
                 let (account, _) = try await Self.linkLive(harness, server, port: proxy.port)
                 for round in 1...4 {
-                    try IMAPMirror.deliver(server, user: Self.user, prefix: "Round \(round)", count: 1)
-                    try server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "\(round)"])
+                    try await IMAPMirror.deliver(server, user: Self.user, prefix: "Round \(round)", count: 1)
+                    try await server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "\(round)"])
                     proxy.cutAll()
                 }
                 try await Self.expectConverged(server, TestNode(harness).store, account)
@@ -90,21 +83,21 @@ struct IMAPConvergenceTests {
     }
 
     @Test func dovecotRestartedAndAUIDValidityResetConverge() async throws {
-        try await Self.withServer { server in
-            try IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 5)
+        try await DovecotTestServer.run { server in
+            try await IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 5)
             try await LinkHarness.run { harness in
                 let (account, _) = try await Self.linkLive(harness, server)
                 let store = try TestNode(harness).store
                 // The watch connection dies with the server; the changes come right after it is back, before the watcher
                 // has reconnected (it waits out its backoff).
-                server.stop()
+                await server.stop()
                 try await server.start()
-                try IMAPMirror.deliver(server, user: Self.user, prefix: "After the restart", count: 2)
-                try server.doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "uid", "1"])
+                try await IMAPMirror.deliver(server, user: Self.user, prefix: "After the restart", count: 2)
+                try await server.doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "uid", "1"])
                 try await Self.expectConverged(server, store, account)
 
-                try server.doveadm(["mailbox", "update", "-u", Self.user, "--uid-validity", "424242", "INBOX"])
-                try IMAPMirror.deliver(server, user: Self.user, prefix: "After reset", count: 1)
+                try await server.doveadm(["mailbox", "update", "-u", Self.user, "--uid-validity", "424242", "INBOX"])
+                try await IMAPMirror.deliver(server, user: Self.user, prefix: "After reset", count: 1)
                 try await Self.expectConverged(server, store, account)
                 #expect(try await IMAPMirror.mirror(store, account: account).allSatisfy { !$0.hasPrefix("INBOX ") || $0.contains(" 424242 ") })
             }
@@ -112,8 +105,8 @@ struct IMAPConvergenceTests {
     }
 
     @Test func theWatchingNodeKilledAnotherTakesTheAccountOver() async throws {
-        try await Self.withServer { server in
-            try IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 5)
+        try await DovecotTestServer.run { server in
+            try await IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 5)
             try await LinkHarness.runProcesses(count: 1) { harness, nodes in
                 let (account, _) = try await Self.linkLive(harness, server)
                 // The first node watches the account (it holds the watcher's lock); a second joins, then the first dies
@@ -137,8 +130,8 @@ struct IMAPConvergenceTests {
                 }
                 #expect(takenOver, "another node holds the watcher's lock within 30 s")
                 print("IMAP watcher taken over \(ContinuousClock.now - killed) after the kill")
-                try IMAPMirror.deliver(server, user: Self.user, prefix: "After the kill", count: 2)
-                try server.doveadm(["flags", "add", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "2"])
+                try await IMAPMirror.deliver(server, user: Self.user, prefix: "After the kill", count: 2)
+                try await server.doveadm(["flags", "add", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "2"])
                 try await Self.expectConverged(server, TestNode(harness).store, account)
                 await redis.close()
             }

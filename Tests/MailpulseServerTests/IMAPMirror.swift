@@ -6,14 +6,14 @@ import TestSupport
 /// `folder uidvalidity uid read flagged`.
 enum IMAPMirror {
     /// What the server holds, read with `doveadm` (out of band, as another client would see it).
-    static func truth(_ server: DovecotTestServer, user: String) throws -> Set<String> {
+    static func truth(_ server: DovecotTestServer, user: String) async throws -> Set<String> {
         var validities: [String: String] = [:]
-        for line in try server.doveadm(["-f", "tab", "mailbox", "status", "-u", user, "uidvalidity", "*"]).split(separator: "\n").dropFirst() {
+        for line in try await server.doveadm(["-f", "tab", "mailbox", "status", "-u", user, "uidvalidity", "*"]).split(separator: "\n").dropFirst() {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             if fields.count == 2 { validities[fields[0]] = fields[1] }
         }
         var lines: Set<String> = []
-        for line in try server.doveadm(["-f", "tab", "fetch", "-u", user, "mailbox uid flags", "all"]).split(separator: "\n").dropFirst() {
+        for line in try await server.doveadm(["-f", "tab", "fetch", "-u", user, "mailbox uid flags", "all"]).split(separator: "\n").dropFirst() {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 3 else { continue }
             let flags = Set(fields[2].split(separator: " ").map { $0.lowercased() })
@@ -42,9 +42,9 @@ enum IMAPMirror {
     }
 
     /// Saves `count` messages into a folder, each with its own Message-ID (`<prefix>-n`).
-    static func deliver(_ server: DovecotTestServer, user: String, folder: String = "INBOX", prefix: String, count: Int) throws {
+    static func deliver(_ server: DovecotTestServer, user: String, folder: String = "INBOX", prefix: String, count: Int) async throws {
         for number in 1...count {
-            try server.doveadm(
+            try await server.doveadm(
                 ["save", "-u", user, "-m", folder],
                 input:
                     "From: Ada <ada@example.com>\r\nTo: \(user)\r\nSubject: \(prefix) \(number)\r\nMessage-ID: <\(prefix)-\(number)@example.com>\r\n"

@@ -3,7 +3,7 @@ internal import Foundation
 /// A Dovecot IMAP server of a test's own (Debian's dovecot-imapd): unprivileged on a free loopback port, its
 /// configuration (`scripts/dovecot/dovecot.conf.in`), mail and logs in a scratch folder, any user name and the password
 /// ``password`` accepted. With TLS it also offers STARTTLS on that port and IMAPS on a second one, with a self-signed
-/// certificate for 127.0.0.1 and localhost made in the same folder. ``stop()`` kills it; the folder goes with the test
+/// certificate for 127.0.0.1 and localhost made in the same folder. ``stop()`` (or ``run(tls:certificateNames:capabilities:oauthIntrospectionURL:_:)``) ends it; the folder goes with the test
 /// process's scratch folder. Sendable for tests' closures: a test starts and stops its server from one task.
 public final class DovecotTestServer: @unchecked Sendable {
     /// What Gmail announces after sign-in, less its own X-GM-EXT-1: CONDSTORE but neither QRESYNC nor NOTIFY.
@@ -89,7 +89,8 @@ public final class DovecotTestServer: @unchecked Sendable {
     }
 
     deinit {
-        self.stop()
+        // A server a test did not stop (it crashed) is killed without waiting.
+        if let process = self.process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: self.sockets)
     }
 
@@ -185,12 +186,71 @@ public final class DovecotTestServer: @unchecked Sendable {
         }
     }
 
-    /// Runs `doveadm` on this server (`save`, `flags add`, `expunge`, `mailbox update`, …); answers its output.
+    /// Runs `doveadm` on this server (`save`, `flags add`, `expunge`, `mailbox update`, …); answers its output. The
+    /// process is waited for on a thread of its own, never on one of the few threads every test's tasks share.
     @discardableResult
-    public func doveadm(_ arguments: [String], input: String? = nil) throws -> String {
+    public func doveadm(_ arguments: [String], input: String? = nil) async throws -> String {
+        let configuration = self.configurationFile.path
+        return try await Self.offThePool { try Self.runDoveadm(["-c", configuration] + arguments, input: input) }
+    }
+
+    /// Stops Dovecot and its children, and waits (off the shared threads) for the master to end.
+    public func stop() async {
+        guard let process = self.process else { return }
+        self.process = nil
+        let configuration = self.configurationFile.path
+        await Self.offThePool {
+            _ = try? Self.runDoveadm(["-c", configuration, "stop"], input: nil)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+    }
+
+    /// Runs `body` with a started server, and stops it after, whether `body` returns or throws.
+    public static func run<Result>(
+        tls: Bool = false,
+        certificateNames: [String] = ["IP:127.0.0.1", "DNS:localhost"],
+        capabilities: [String]? = nil,
+        oauthIntrospectionURL: String? = nil,
+        _ body: (DovecotTestServer) async throws -> Result
+    ) async throws -> Result {
+        let server = try DovecotTestServer(
+            tls: tls,
+            certificateNames: certificateNames,
+            capabilities: capabilities,
+            oauthIntrospectionURL: oauthIntrospectionURL
+        )
+        do {
+            try await server.start()
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    /// Blocking work (a child process's end) on a thread of Dispatch's, not of Swift's concurrency pool.
+    private static func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private static func offThePool(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                work()
+                continuation.resume()
+            }
+        }
+    }
+
+    private static func runDoveadm(_ arguments: [String], input: String?) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/doveadm")
-        process.arguments = ["-c", self.configurationFile.path] + arguments
+        process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -204,17 +264,11 @@ public final class DovecotTestServer: @unchecked Sendable {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "doveadm \(arguments.joined(separator: " ")): \(text)"])
+            throw CocoaError(
+                .executableLoad,
+                userInfo: [NSLocalizedDescriptionKey: "doveadm \(arguments.dropFirst(2).joined(separator: " ")): \(text)"]
+            )
         }
         return text
-    }
-
-    /// Stops Dovecot and its children, and waits for the master to end.
-    public func stop() {
-        guard let process = self.process else { return }
-        _ = try? self.doveadm(["stop"])
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        self.process = nil
     }
 }

@@ -107,6 +107,8 @@ public struct MailpulseConfiguration: Sendable {
     /// IMAP connections one account's reads hold at once per node (`IMAP_CONNECTIONS_PER_ACCOUNT`); its watcher holds
     /// one more. Gmail allows 15 per account, shared with the person's other clients.
     public var imapConnectionsPerAccount = 2
+    /// IMAP connections this node holds to one server for all its accounts together (`IMAP_CONNECTIONS_PER_SERVER`).
+    public var imapConnectionsPerServer = 100
     /// Subscriptions expiring within this are renewed (`SUBSCRIPTION_RENEWAL_MARGIN_SECONDS`).
     public var subscriptionRenewalMargin = Duration.seconds(24 * 3600)
     /// How often the renewal leader checks the subscriptions (`RENEWAL_INTERVAL_SECONDS`).
