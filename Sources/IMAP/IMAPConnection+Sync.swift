@@ -21,7 +21,7 @@ extension IMAPConnection {
         guard capabilities.contains("LIST-STATUS") else {
             let listings = try await self.mailboxes()
             var counts: [String: [String: UInt64]] = [:]
-            for listing in listings where !listing.attributes.contains(where: { ["\\noselect", "\\nonexistent"].contains($0.lowercased()) }) {
+            for listing in listings where listing.isSelectable {
                 for case .mailboxStatus(_, let values) in try await self.execute("STATUS \(try Self.quoted(listing.name)) (MESSAGES UNSEEN)").untagged
                 {
                     counts[listing.name] = values

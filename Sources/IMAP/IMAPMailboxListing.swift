@@ -13,4 +13,9 @@ public struct IMAPMailboxListing: Sendable, Equatable {
         self.delimiter = delimiter
         self.name = name
     }
+
+    /// Whether the mailbox can hold messages (not a hierarchy's placeholder: `\Noselect`, `\NonExistent`).
+    public var isSelectable: Bool {
+        !self.attributes.contains { ["\\noselect", "\\nonexistent"].contains($0.lowercased()) }
+    }
 }

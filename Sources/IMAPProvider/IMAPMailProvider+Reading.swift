@@ -17,7 +17,7 @@ extension IMAPMailProvider {
         try await self.withSession(account, accessToken: accessToken) { session in
             let (listings, counts) = try await session.connection.mailboxesWithCounts()
             // Folders that hold no messages (a hierarchy's placeholders) are left out, and are nobody's parent.
-            let selectable = listings.filter { Set($0.attributes.map { $0.lowercased() }).isDisjoint(with: ["\\noselect", "\\nonexistent"]) }
+            let selectable = listings.filter(\.isSelectable)
             let names = Set(selectable.map { ModifiedUTF7.decode($0.name) ?? $0.name })
             return selectable.map { listing -> Mailbox in
                 let attributes = Set(listing.attributes.map { $0.lowercased() })

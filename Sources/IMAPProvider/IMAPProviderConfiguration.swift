@@ -9,6 +9,9 @@ public struct IMAPProviderConfiguration: Sendable {
     public var pageSize: Int
     /// Connections one account's reads may hold open on one node (the watcher holds one more).
     public var connectionsPerAccount: Int
+    /// Connections an account's watcher holds where the server has no NOTIFY: one IDLE each, the inbox first, then the
+    /// special-use folders.
+    public var watchConnections: Int
     /// Connections this node may hold open to one server (host and port), for every account on it together.
     public var connectionsPerServer: Int
     /// How long a connection may wait for the server before it is given up.
@@ -17,7 +20,7 @@ public struct IMAPProviderConfiguration: Sendable {
     public var idleConnectionLifetime: Duration
     /// How long one IDLE lasts before it is re-issued (servers may drop a client idle for 30 minutes).
     public var idleRenewal: Duration
-    /// Without NOTIFY only the inbox is watched: the other folders get a delta round this often.
+    /// Without NOTIFY, the folders no IDLE watches get a delta round this often.
     public var unwatchedRoundInterval: Duration
 
     /// A configuration; the defaults suit public servers (Gmail allows 15 connections per account, shared with the
@@ -28,6 +31,7 @@ public struct IMAPProviderConfiguration: Sendable {
         pageSize: Int = 500,
         connectionsPerAccount: Int = 2,
         connectionsPerServer: Int = 100,
+        watchConnections: Int = 1,
         timeout: Duration = .seconds(30),
         idleConnectionLifetime: Duration = .seconds(60),
         idleRenewal: Duration = .seconds(9 * 60),
@@ -38,6 +42,7 @@ public struct IMAPProviderConfiguration: Sendable {
         self.pageSize = max(1, pageSize)
         self.connectionsPerAccount = max(1, connectionsPerAccount)
         self.connectionsPerServer = max(1, connectionsPerServer)
+        self.watchConnections = max(1, watchConnections)
         self.timeout = timeout
         self.idleConnectionLifetime = idleConnectionLifetime
         self.idleRenewal = idleRenewal

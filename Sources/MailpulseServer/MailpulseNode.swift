@@ -93,7 +93,8 @@ public struct MailpulseNode: Sendable {
                 trustedCertificates: configuration.imapTrustedCertificates,
                 pageSize: configuration.imapPageSize,
                 connectionsPerAccount: configuration.imapConnectionsPerAccount,
-                connectionsPerServer: configuration.imapConnectionsPerServer
+                connectionsPerServer: configuration.imapConnectionsPerServer,
+                watchConnections: configuration.imapWatchConnections
             )
         )
         // Across nodes as well: an account's reads hold at most this many connections at once.

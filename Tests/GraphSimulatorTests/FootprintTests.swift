@@ -16,7 +16,7 @@ import Testing
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = ["--port", "\(port)", "--log-level", "error"]
-        try process.run()
+        try TestEnvironment.launch(process)
         defer {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

@@ -1,4 +1,5 @@
 import Foundation
+import IMAP
 import MailpulseCore
 import TestSupport
 import Testing
@@ -193,5 +194,41 @@ struct IMAPMailProviderTests {
                 try await provider.refreshTokens(IMAPMailProvider.tokens(of: Self.credentials(server)), of: self.account)
             }
         }
+    }
+
+    @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
+    func theWatchSaysWhichFolderChanged(capabilities: [String]?) async throws {
+        try await DovecotTestServer.run(capabilities: capabilities) { server in
+            // Without NOTIFY, two IDLE connections: the inbox and Sent (special-use), and no periodic rounds in this test.
+            let provider = IMAPMailProvider(configuration: IMAPProviderConfiguration(watchConnections: 2, unwatchedRoundInterval: .seconds(3_600)))
+            let token = try IMAPMailProvider.tokens(of: Self.credentials(server)).accessToken
+            // Dovecot makes its auto-created folders on first use, and NOTIFY reports a folder made as a new folder.
+            try await server.doveadm(["save", "-u", "ada@example.com", "-m", "Sent"], input: Self.message(0))
+            let received = SharedValue<[ChangeHint]>([])
+            let watch = Task { try await provider.watch(self.account, accessToken: token) { hints in received.update { $0 += hints } } }
+            defer { watch.cancel() }
+            #expect(try await TestEnvironment.eventually { received.value.contains { $0.kind == .missed } }, "a (re)started watch asks for a round")
+            for (folder, number) in [("Sent", 1), ("INBOX", 2)] {
+                try await server.doveadm(["save", "-u", "ada@example.com", "-m", folder], input: Self.message(number))
+                let told = try await TestEnvironment.eventually {
+                    received.value.contains { $0.kind == .folderChanged && $0.mailboxID == IMAPFolderID.of(folder) }
+                }
+                #expect(told, "\(folder): \(received.value)")
+            }
+            watch.cancel()
+            await #expect(throws: (any Error).self) { try await watch.value }
+        }
+    }
+
+    @Test func theWatchOrderIsTheInboxThenTheSpecialUseFolders() {
+        let listings = [
+            IMAPMailboxListing(attributes: ["\\HasNoChildren"], delimiter: "/", name: "Projects"),
+            IMAPMailboxListing(attributes: ["\\Trash"], delimiter: "/", name: "Papierkorb"),
+            IMAPMailboxListing(attributes: ["\\Noselect"], delimiter: "/", name: "[Gmail]"),
+            IMAPMailboxListing(attributes: ["\\All"], delimiter: "/", name: "[Gmail]/All Mail"),
+            IMAPMailboxListing(attributes: [], delimiter: "/", name: "INBOX"),
+            IMAPMailboxListing(attributes: ["\\Sent"], delimiter: "/", name: "Gesendet"),
+        ]
+        #expect(IMAPMailProvider.watchOrder(listings) == ["INBOX", "Papierkorb", "Gesendet", "Projects", "[Gmail]/All Mail"])
     }
 }

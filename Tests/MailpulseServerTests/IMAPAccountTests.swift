@@ -1,5 +1,6 @@
 import Foundation
 import MailpulseCore
+import MailpulseServer
 import TestSupport
 import Testing
 
@@ -142,6 +143,16 @@ struct IMAPAccountTests {
                 #expect(relinked.status == 200 && relinked.json["status"] as? String == "linked", "\(relinked.status) \(relinked.text)")
                 #expect(try await harness.waitForStatus(account.description, token: token, "live") == "live")
                 try await IMAPConvergenceTests.expectConverged(server, TestNode(harness).store, account)
+
+                // Passwords, the right one and the wrong one, are in no SQLite file and no log line.
+                let folder = URL(fileURLWithPath: harness.configuration.sqlitePath).deletingLastPathComponent()
+                for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasPrefix("mail.sqlite") {
+                    let bytes = try Data(contentsOf: folder.appendingPathComponent(file))
+                    #expect(bytes.range(of: Data("changed-elsewhere".utf8)) == nil && bytes.range(of: Data("guess".utf8)) == nil, "\(file)")
+                }
+                for line in harness.logs.all {
+                    #expect(!line.contains("changed-elsewhere") && !line.contains("guess"), "\(line)")
+                }
             }
         }
     }

@@ -52,7 +52,7 @@ final class ServiceProcess: @unchecked Sendable {
         output.seekToEndOfFile()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try TestEnvironment.launch(process)
         self.process = process
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {

@@ -110,7 +110,7 @@ public final class DovecotTestServer: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try TestEnvironment.launch(process)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
@@ -175,7 +175,7 @@ public final class DovecotTestServer: @unchecked Sendable {
         process.arguments = ["-F", "-c", self.configurationFile.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try TestEnvironment.launch(process)
         self.process = process
         let started = try await TestEnvironment.eventually(timeout: .seconds(15)) {
             TestEnvironment.accepts(port: self.port) && self.tlsPort.map(TestEnvironment.accepts(port:)) ?? true
@@ -256,7 +256,7 @@ public final class DovecotTestServer: @unchecked Sendable {
         process.standardError = output
         let stdin = Pipe()
         if input != nil { process.standardInput = stdin }
-        try process.run()
+        try TestEnvironment.launch(process)
         if let input {
             stdin.fileHandleForWriting.write(Data(input.utf8))
             try stdin.fileHandleForWriting.close()

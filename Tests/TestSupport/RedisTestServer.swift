@@ -32,7 +32,7 @@ public final class RedisTestServer {
             "--port", "\(self.port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", self.directory.path, "--logfile", self.directory.appendingPathComponent("redis.log").path,
         ]
-        try process.run()
+        try TestEnvironment.launch(process)
         self.process = process
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {

@@ -40,6 +40,14 @@ public enum TestEnvironment {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// Starts `process`, one start at a time in this test process: Foundation's `Process.run()` crashed (a bad
+    /// pointer in its copying) when tests started processes on several threads at once.
+    public static func launch(_ process: Process) throws {
+        try Self.launching.withLock { _ in try process.run() }
+    }
+
+    private static let launching = Mutex(())
+
     /// A new empty folder in this process's scratch folder, which goes when the process exits.
     public static func temporaryDirectory() throws -> URL {
         let url = Self.scratch.appendingPathComponent(UUID().uuidString)

@@ -106,6 +106,7 @@ extension MailpulseConfiguration {
         self.imapPageSize = try settings.integer("IMAP_PAGE_SIZE", in: 1...5_000) ?? self.imapPageSize
         self.imapConnectionsPerAccount = try settings.integer("IMAP_CONNECTIONS_PER_ACCOUNT", in: 1...14) ?? self.imapConnectionsPerAccount
         self.imapConnectionsPerServer = try settings.integer("IMAP_CONNECTIONS_PER_SERVER", in: 1...100_000) ?? self.imapConnectionsPerServer
+        self.imapWatchConnections = try settings.integer("IMAP_WATCH_CONNECTIONS", in: 1...14) ?? self.imapWatchConnections
         if let level = settings.string("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
