@@ -113,7 +113,8 @@ public struct MailpulseNode: Sendable {
             backplane: backplane,
             store: store,
             provider: provider,
-            margin: configuration.tokenRefreshMargin
+            margin: configuration.tokenRefreshMargin,
+            events: events
         )
         let directory = RedisSubscriptionDirectory(client: redis, prefix: prefix)
         let queue = RedisChangeQueue(client: redis, prefix: prefix)

@@ -11,15 +11,18 @@ public struct AccessTokenSource: Sendable {
     private let provider: any RedirectSignIn
     private let margin: Duration
     private let lockTTL: Duration
+    private let events: (any AccountEventPublisher)?
 
-    /// Creates a source; tokens expiring within `margin` are refreshed.
+    /// Creates a source; tokens expiring within `margin` are refreshed. An account whose grant died is told to
+    /// `events` (its pages show that it needs its person).
     public init(
         vault: any TokenVault,
         backplane: any Backplane,
         store: any MailStore,
         provider: any RedirectSignIn,
         margin: Duration = .seconds(300),
-        lockTTL: Duration = .seconds(30)
+        lockTTL: Duration = .seconds(30),
+        events: (any AccountEventPublisher)? = nil
     ) {
         self.vault = vault
         self.backplane = backplane
@@ -27,6 +30,7 @@ public struct AccessTokenSource: Sendable {
         self.provider = provider
         self.margin = margin
         self.lockTTL = lockTTL
+        self.events = events
     }
 
     /// The backplane key of the account's token-refresh lock.
@@ -84,6 +88,7 @@ public struct AccessTokenSource: Sendable {
                 stored.status = .reauthRequired
                 stored.updatedAt = Date()
                 try await self.store.updateAccount(stored)
+                await self.events?.publish(.accountStatus(.reauthRequired), for: account)
             }
             throw MailProviderError.reauthRequired(reason)
         }

@@ -42,6 +42,7 @@ import Testing
             try await engine.tokens.accessToken(for: engine.account)
         }
         #expect(try await engine.store.account(engine.account)?.status == .reauthRequired)
+        #expect(engine.events.events(of: engine.account) == [.accountStatus(.reauthRequired)], "its pages are told")
     }
 
     @Test func anAccountWithoutTokensNeedsASignIn() async throws {

@@ -48,7 +48,7 @@ struct SyncEngineFixtures {
         self.provider = ScriptedProvider(account: account, pageSize: pageSize)
         self.backplane = MemoryBackplane(clock: self.clock)
         self.vault = AESGCMTokenVault(key: .random(), store: self.store)
-        self.tokens = AccessTokenSource(vault: self.vault, backplane: self.backplane, store: self.store, provider: self.provider)
+        self.tokens = AccessTokenSource(vault: self.vault, backplane: self.backplane, store: self.store, provider: self.provider, events: self.events)
     }
 
     var synchronizer: MailboxSynchronizer {

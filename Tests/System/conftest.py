@@ -258,13 +258,24 @@ class Dovecot:
         for folder in ("mail", "home"):
             shutil.chown(self.directory / folder, user="nobody")
             os.chmod(self.directory / folder, 0o777)
+        self.configuration = self.directory / "dovecot.conf"
+        self.password = self.PASSWORD
+        self.write_configuration()
+        self.child = None
+
+    def write_configuration(self):
         template = (ROOT / "scripts" / "dovecot" / "dovecot.conf.in").read_text()
         for name, value in {"@DIR@": str(self.directory), "@SOCKETS@": self.sockets, "@PORT@": str(self.port),
-                            "@PASSWORD@": self.PASSWORD}.items():
+                            "@PASSWORD@": self.password}.items():
             template = template.replace(name, value)
-        self.configuration = self.directory / "dovecot.conf"
         self.configuration.write_text(template)
-        self.child = None
+
+    def change_password(self, password):
+        """Restarts the server with another password for every user (no spaces: Dovecot splits its arguments)."""
+        self.stop(keep_sockets=True)
+        self.password = password
+        self.write_configuration()
+        self.start()
 
     def start(self):
         log = open(self.directory / "master.log", "ab")
@@ -290,7 +301,7 @@ class Dovecot:
             f"From: {sender}\r\nTo: {user}\r\nSubject: {subject}\r\nMessage-ID: <{message_id}@example.com>\r\n"
             f"Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nBody of {subject}.\r\n"))
 
-    def stop(self):
+    def stop(self, keep_sockets=False):
         if self.child and self.child.poll() is None:
             subprocess.run(["/usr/bin/doveadm", "-c", str(self.configuration), "stop"], capture_output=True, timeout=30)
             try:
@@ -298,7 +309,8 @@ class Dovecot:
             except subprocess.TimeoutExpired:
                 self.child.kill()
                 self.child.wait()
-        shutil.rmtree(self.sockets, ignore_errors=True)
+        if not keep_sockets:
+            shutil.rmtree(self.sockets, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
