@@ -35,7 +35,7 @@ public struct IMAPProviderConfiguration: Sendable {
         timeout: Duration = .seconds(30),
         idleConnectionLifetime: Duration = .seconds(60),
         idleRenewal: Duration = .seconds(9 * 60),
-        unwatchedRoundInterval: Duration = .seconds(60)
+        unwatchedRoundInterval: Duration = .seconds(45)
     ) {
         self.allowPlaintext = allowPlaintext
         self.trustedCertificates = trustedCertificates

@@ -191,6 +191,7 @@ public struct MailpulseNode: Sendable {
             tokens: accessTokens,
             push: imapAdapter,
             syncService: syncService,
+            doorbells: doorbells,
             logger: logger
         )
         let renewalService = self.renewalService

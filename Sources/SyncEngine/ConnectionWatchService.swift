@@ -14,6 +14,7 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
     private let tokens: AccessTokenSource
     private let push: any ConnectionPush
     private let syncService: AccountSyncService
+    private let doorbells: DoorbellService?
     private let scanInterval: Duration
     private let lockTTL: Duration
     private let retry: RetryPolicy
@@ -22,13 +23,16 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
     private let watching = Mutex<[AccountID: Task<Void, Never>]>([:])
 
     /// Watches through `push`, looking for accounts to watch every `scanInterval`; a watcher's lock lives `lockTTL`
-    /// past its holder's last extension. Waits run on `clock`, the backplane's.
+    /// past its holder's last extension. A folder reported changed gets its round at once, and rings its doorbell
+    /// too: a round once it has been quiet a while and a follow-up of every folder after that, which finds what moved
+    /// to a folder no connection watches. Waits run on `clock`, the backplane's.
     public init(
         store: any MailStore,
         backplane: any Backplane,
         tokens: AccessTokenSource,
         push: any ConnectionPush,
         syncService: AccountSyncService,
+        doorbells: DoorbellService? = nil,
         scanInterval: Duration = .seconds(10),
         lockTTL: Duration = .seconds(15),
         retry: RetryPolicy = RetryPolicy(attempts: .max, initialDelay: .seconds(1), maximumDelay: .seconds(60)),
@@ -40,6 +44,7 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
         self.tokens = tokens
         self.push = push
         self.syncService = syncService
+        self.doorbells = doorbells
         self.scanInterval = scanInterval
         self.lockTTL = lockTTL
         self.retry = retry
@@ -132,7 +137,7 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
             do {
                 let token = try await self.tokens.accessToken(for: account)
                 do {
-                    try await self.push.watch(account, accessToken: token) { [self] hints in self.deliver(hints, of: account) }
+                    try await self.push.watch(account, accessToken: token) { [self] hints in await self.deliver(hints, of: account) }
                 } catch MailProviderError.unauthorized {
                     // The password was refused: the token source marks the account `reauth_required` and the scan
                     // stops this watcher.
@@ -151,12 +156,14 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
         }
     }
 
-    private func deliver(_ hints: [ChangeHint], of account: AccountID) {
+    private func deliver(_ hints: [ChangeHint], of account: AccountID) async {
         if hints.contains(where: { $0.kind == .missed }) {
             self.syncService.requestBackfill(account)
             return
         }
         let folders = Set(hints.compactMap { $0.kind == .folderChanged ? $0.mailboxID : nil })
-        if !folders.isEmpty { self.syncService.requestRound(account, folders: folders) }
+        guard !folders.isEmpty else { return }
+        self.syncService.requestRound(account, folders: folders)
+        await self.doorbells?.ring([account: folders])
     }
 }

@@ -37,7 +37,7 @@ struct IMAPConvergenceTests {
         print("IMAP converged in \(ContinuousClock.now - started) (\(truth.count) messages)")
     }
 
-    @Test(arguments: [nil, DovecotTestServer.gmailCapabilities])
+    @Test(arguments: [nil, DovecotTestServer.gmailCapabilities, DovecotTestServer.plainCapabilities])
     func changesDuringTheInitialSyncConverge(capabilities: [String]?) async throws {
         try await DovecotTestServer.run(capabilities: capabilities) { server in
             try await IMAPMirror.deliver(server, user: Self.user, prefix: "Seed", count: 120)

@@ -110,7 +110,7 @@ public struct MailpulseConfiguration: Sendable {
     /// IMAP connections this node holds to one server for all its accounts together (`IMAP_CONNECTIONS_PER_SERVER`).
     public var imapConnectionsPerServer = 100
     /// IDLE connections an IMAP account's watcher holds where the server has no NOTIFY (`IMAP_WATCH_CONNECTIONS`): the
-    /// inbox first, then the special-use folders; the rest get a delta round every minute.
+    /// inbox first, then the special-use folders; the rest get a delta round every 45 s.
     public var imapWatchConnections = 1
     /// Subscriptions expiring within this are renewed (`SUBSCRIPTION_RENEWAL_MARGIN_SECONDS`).
     public var subscriptionRenewalMargin = Duration.seconds(24 * 3600)
