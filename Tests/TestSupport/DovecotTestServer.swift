@@ -191,21 +191,20 @@ public final class DovecotTestServer: @unchecked Sendable {
     }
 
     /// Runs `doveadm` on this server (`save`, `flags add`, `expunge`, `mailbox update`, …); answers its output. It is
-    /// started on the caller's thread (Foundation's `Process.run()` needs a deeper stack than Dispatch's threads have:
-    /// it crashed there) and waited for on one of Dispatch's, never on one of the few threads every test's tasks share.
+    /// waited for on one of Dispatch's threads, never on one of the few threads every test's tasks share.
     @discardableResult
     public func doveadm(_ arguments: [String], input: String? = nil) async throws -> String {
-        let command = try Command(["-c", self.configurationFile.path] + arguments, input: input)
-        return try await Self.offThePool { try command.finish() }
+        let configuration = self.configurationFile.path
+        return try await Self.offThePool { try Self.runDoveadm(["-c", configuration] + arguments, input: input) }
     }
 
     /// Stops Dovecot and its children, and waits (off the shared threads) for the master to end.
     public func stop() async {
         guard let process = self.process else { return }
         self.process = nil
-        let command = try? Command(["-c", self.configurationFile.path, "stop"], input: nil)
+        let configuration = self.configurationFile.path
         await Self.offThePool {
-            _ = try? command?.finish()
+            _ = try? Self.runDoveadm(["-c", configuration, "stop"], input: nil)
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
@@ -252,42 +251,14 @@ public final class DovecotTestServer: @unchecked Sendable {
         }
     }
 
-    /// A `doveadm` command started: its output is read, and its end waited for, by ``finish()``.
-    private struct Command: Sendable {
-        private let process: Process
-        private let pipe: Pipe
-        private let arguments: [String]
-
-        init(_ arguments: [String], input: String?) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/doveadm")
-            process.arguments = arguments
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            let stdin = Pipe()
-            if input != nil { process.standardInput = stdin }
-            try TestEnvironment.launch(process)
-            if let input {
-                stdin.fileHandleForWriting.write(Data(input.utf8))
-                try stdin.fileHandleForWriting.close()
-            }
-            self.process = process
-            self.pipe = output
-            self.arguments = arguments
+    private static func runDoveadm(_ arguments: [String], input: String?) throws -> String {
+        let (status, output) = try ChildCommand.run("/usr/bin/doveadm", arguments, input: input)
+        guard status == 0 else {
+            throw CocoaError(
+                .executableLoad,
+                userInfo: [NSLocalizedDescriptionKey: "doveadm \(arguments.dropFirst(2).joined(separator: " ")): \(output)"]
+            )
         }
-
-        /// Blocks until the command ends; its output, or an error with it when the command failed.
-        func finish() throws -> String {
-            let text = String(decoding: self.pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            self.process.waitUntilExit()
-            guard self.process.terminationStatus == 0 else {
-                throw CocoaError(
-                    .executableLoad,
-                    userInfo: [NSLocalizedDescriptionKey: "doveadm \(self.arguments.dropFirst(2).joined(separator: " ")): \(text)"]
-                )
-            }
-            return text
-        }
+        return output
     }
 }

@@ -40,13 +40,18 @@ public enum TestEnvironment {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Starts `process`, one start at a time in this test process: Foundation's `Process.run()` crashed (a bad
-    /// pointer in its copying) when tests started processes on several threads at once.
+    /// Starts `process`, one start at a time in this test process, so the descriptors one start makes are marked
+    /// close-on-exec before another child could inherit them (see ``ChildCommand``).
     public static func launch(_ process: Process) throws {
-        try Self.launching.withLock { _ in try process.run() }
+        try Self.launching { try process.run() }
     }
 
-    private static let launching = Mutex(())
+    /// Runs `body` while no other test of this process starts a process.
+    static func launching<Value>(_ body: () throws -> Value) throws -> Value {
+        try Self.launches.withLock { _ in try body() }
+    }
+
+    private static let launches = Mutex(())
 
     /// A new empty folder in this process's scratch folder, which goes when the process exits.
     public static func temporaryDirectory() throws -> URL {
