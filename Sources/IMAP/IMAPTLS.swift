@@ -1,11 +1,23 @@
 internal import NIOCore
 internal import NIOSSL
+internal import Synchronization
 
 /// TLS for IMAP connections: the client context for a choice of trust roots, the handler that speaks TLS to one
 /// host, and a description a person can act on of what went wrong.
 enum IMAPTLS {
-    /// A client context with full verification (chain and host name) against `trustRoots`.
+    /// The contexts made so far, by trust roots: reading the system's store of authorities costs a few milliseconds,
+    /// which every connection would otherwise pay. (A PEM file is read once per process.)
+    private static let contexts = Mutex<[IMAPTrustRoots: NIOSSLContext]>([:])
+
+    /// A client context with full verification (chain and host name) against `trustRoots`, made once per process.
     static func context(trusting trustRoots: IMAPTrustRoots) throws -> NIOSSLContext {
+        if let made = Self.contexts.withLock({ $0[trustRoots] }) { return made }
+        let made = try Self.makeContext(trusting: trustRoots)
+        Self.contexts.withLock { $0[trustRoots] = made }
+        return made
+    }
+
+    private static func makeContext(trusting trustRoots: IMAPTrustRoots) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .fullVerification
         switch trustRoots {

@@ -191,7 +191,9 @@ def test_the_folder_filter_and_the_search_narrow_the_list_and_stay_live(browser,
 
 
 def folder_options(browser):
-    return {option.get_attribute("value"): option.text.strip() for option in Select(browser.find_element(By.ID, "folder")).options}
+    # In one script call, like the rows: the page rebuilds the options as folders arrive, which makes handles stale.
+    return browser.execute_script(
+        "return Object.fromEntries(Array.from(document.querySelectorAll('#folder option')).map(o => [o.value, o.text.trim()]));")
 
 
 def test_a_folder_made_in_outlook_and_mail_moved_into_it_show_at_once(browser, stack):
