@@ -3,12 +3,12 @@ internal import MailpulseCore
 
 /// How a message IMAP describes becomes a ``Message`` of the mirror.
 enum IMAPMessageMapping {
-    /// The FETCH items a mirror's message needs: MODSEQ with CONDSTORE, the server's PREVIEW where offered (else the
-    /// preview stays empty: the body is not read during sync).
+    /// The FETCH items a mirror's message needs: MODSEQ with CONDSTORE, the server's PREVIEW where offered, else the
+    /// first bytes of the body for the client's own (``IMAPTextPreview``).
     static func items(_ capabilities: Set<String>) -> [String] {
         var items = ["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"]
         if capabilities.contains("CONDSTORE") || capabilities.contains("QRESYNC") { items.append("MODSEQ") }
-        if capabilities.contains("PREVIEW") { items.append("PREVIEW") }
+        items += capabilities.contains("PREVIEW") ? ["PREVIEW"] : IMAPTextPreview.items
         if capabilities.contains("X-GM-EXT-1") { items.append("X-GM-THRID") }
         return items
     }
@@ -43,7 +43,7 @@ enum IMAPMessageMapping {
             flag: lowered.contains("\\flagged") ? .flagged : .notFlagged,
             importance: .normal,
             hasAttachments: false,
-            bodyPreview: attributes.preview ?? "",
+            bodyPreview: attributes.preview ?? IMAPTextPreview.preview(of: attributes),
             // Keywords (flags without a backslash) are the user's labels, as Outlook's categories are.
             categories: flags.filter { !$0.hasPrefix("\\") && $0 != "$NotJunk" && $0 != "NonJunk" },
             version: Self.version(modSequence: attributes.modSequence, flags: flags)

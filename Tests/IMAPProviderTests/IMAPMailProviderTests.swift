@@ -149,6 +149,8 @@ struct IMAPMailProviderTests {
             #expect(first.toRecipients == [EmailAddress(name: "Grace", address: "grace@example.net")])
             #expect(first.internetMessageID == "<note-7@example.com>" && first.mailboxID == inbox && !first.isRead)
             #expect(first.sentAt == 1_795_600_807_000)
+            // Dovecot's PREVIEW, or (servers without it) the client's from the body's first bytes.
+            #expect(first.bodyPreview == "Body of note 7.", "\(first.bodyPreview)")
 
             // A resumed checkpoint gives the pages left.
             let resumed = try await provider.messageChanges(of: self.account, mailbox: inbox, link: pages[0].nextLink, accessToken: token)
