@@ -27,11 +27,13 @@ struct IMAPFolderRound {
         let due = uids.prefix { $0 < below }
         let page = Array(due.suffix(pageSize))
         let messages = try await self.fetch(page)
+        // The folder's UIDs as the first page found them, written once and carried from page to page.
+        var next = checkpoint ?? IMAPSyncCursor(uidValidity: self.selected.uidValidity, modSequence: modSequence, uids: uids, below: nil)
         guard let lowest = page.first, due.count > page.count else {
-            let cursor = IMAPSyncCursor(uidValidity: self.selected.uidValidity, modSequence: modSequence, uids: uids, below: nil)
-            return MessageChanges(upserts: messages, removed: [], nextLink: nil, cursor: cursor.text)
+            next.below = nil
+            return MessageChanges(upserts: messages, removed: [], nextLink: nil, cursor: next.text)
         }
-        let next = IMAPSyncCursor(uidValidity: self.selected.uidValidity, modSequence: modSequence, uids: uids, below: lowest)
+        next.below = lowest
         return MessageChanges(upserts: messages, removed: [], nextLink: next.text, cursor: nil)
     }
 

@@ -17,6 +17,11 @@ actor IMAPServerBudget {
         self.open[server, default: 0] += 1
     }
 
+    /// How many connections wait for one of the server's.
+    func waiting(for server: String) -> Int {
+        self.waiting[server]?.count ?? 0
+    }
+
     /// Gives one of the server's connections back, to the first waiter if any.
     func release(_ server: String) {
         let remaining = self.open[server, default: 1] - 1

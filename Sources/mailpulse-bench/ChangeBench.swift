@@ -1,10 +1,6 @@
 import Foundation
-import HTTPTypes
-import HummingbirdWSClient
-import Logging
 import MailpulseCore
 import MailpulseServer
-import NIOWebSocket
 import RedisBackplane
 import SQLiteStore
 import TestSupport
@@ -109,50 +105,22 @@ enum ChangeBench {
         changes: [String],
         truth: [String: Bool]
     ) async throws -> [Double] {
-        var headers = HTTPFields()
-        headers[.authorization] = "Bearer \(token)"
-        let (_, log, _) = try await bench.send(
-            "GET",
-            "\(bench.service)/api/accounts/\(account)/events",
-            headers: [("Authorization", "Bearer \(token)")]
-        )
-        let since = log["seq"] as? Int ?? 0
-        let url = bench.service.replacingOccurrences(of: "http://", with: "ws://") + "/api/accounts/\(account)/live?since=\(since)"
-        let latencies = SharedValue<[Double]>([])
-        try await WebSocketClient.connect(
-            url: url,
-            configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers),
-            logger: Logger(label: "bench-ws")
-        ) { inbound, outbound, _ in
-            var frames = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-            var state = truth
-            for id in changes {
-                let isRead = !(state[id] ?? false)
-                state[id] = isRead
-                let start = ContinuousClock.now
-                let (status, _, _) = try await bench.send(
-                    "PATCH",
-                    "\(bench.simulator)/sim/mailboxes/\(mailbox)/messages/\(id)",
-                    json: "{\"isRead\":\(isRead)}"
-                )
-                guard status == 200 else { throw BenchError("graph-sim answered \(status) to an edit") }
-                while true {
-                    guard let frame = try await frames.next() else { throw BenchError("the WebSocket closed") }
-                    guard case .text(let text) = frame,
-                        let event = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-                    else { continue }
-                    if event["type"] as? String == "reload" { throw BenchError("the socket fell behind and was told to reload") }
-                    if event["type"] as? String == "message.upserted", let message = event["message"] as? [String: Any],
-                        message["id"] as? String == id, message["isRead"] as? Bool == isRead
-                    {
-                        break
-                    }
-                }
-                latencies.value.append((ContinuousClock.now - start).timeInterval * 1000)
-            }
-            try await outbound.close(.normalClosure, reason: nil)
+        var state = truth
+        let flips = changes.map { id in
+            let isRead = !(state[id] ?? false)
+            state[id] = isRead
+            return (id: id, isRead: isRead)
         }
-        return latencies.value
+        return try await bench.eventLatencies(account: account, token: token, changes: flips) { flip in
+            let (status, _, _) = try await bench.send(
+                "PATCH",
+                "\(bench.simulator)/sim/mailboxes/\(mailbox)/messages/\(flip.id)",
+                json: "{\"isRead\":\(flip.isRead)}"
+            )
+            guard status == 200 else { throw BenchError("graph-sim answered \(status) to an edit") }
+        } matches: { flip, event in
+            BenchRun.isUpsert(event) { $0["id"] as? String == flip.id && $0["isRead"] as? Bool == flip.isRead }
+        }
     }
 
     /// Permanent deletions in graph-sim; answers the Graph requests each cost until the store had them all.

@@ -1,9 +1,5 @@
 import Foundation
-import HTTPTypes
-import HummingbirdWSClient
-import Logging
 import MailpulseCore
-import NIOWebSocket
 import TestSupport
 
 /// IMAP accounts against a Dovecot of the bench's own: the initial sync of a large mailbox into SQLite beside the
@@ -110,7 +106,7 @@ enum IMAPBench {
         return (account, token)
     }
 
-    /// One change after another, each flipping `\Seen` on the next message with `doveadm`; milliseconds from the
+    /// One change after another, each setting `\Seen` on the next message with `doveadm`; milliseconds from the
     /// command's start to the message's `message.upserted` event at a WebSocket client of the account.
     static func changeLatencies(
         _ bench: BenchRun,
@@ -119,41 +115,10 @@ enum IMAPBench {
         token: String,
         changes: Int
     ) async throws -> [Double] {
-        var headers = HTTPFields()
-        headers[.authorization] = "Bearer \(token)"
-        let (_, log, _) = try await bench.send(
-            "GET",
-            "\(bench.service)/api/accounts/\(account)/events",
-            headers: [("Authorization", "Bearer \(token)")]
-        )
-        let since = log["seq"] as? Int ?? 0
-        let url = bench.service.replacingOccurrences(of: "http://", with: "ws://") + "/api/accounts/\(account)/live?since=\(since)"
-        let latencies = SharedValue<[Double]>([])
-        try await WebSocketClient.connect(
-            url: url,
-            configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers),
-            logger: Logger(label: "bench-ws")
-        ) { inbound, outbound, _ in
-            var frames = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-            for uid in 1...changes {
-                let start = ContinuousClock.now
-                try await server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "\(uid)"])
-                while true {
-                    guard let frame = try await frames.next() else { throw BenchError("the WebSocket closed") }
-                    guard case .text(let text) = frame,
-                        let event = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-                    else { continue }
-                    if event["type"] as? String == "reload" { throw BenchError("the socket fell behind and was told to reload") }
-                    if event["type"] as? String == "message.upserted", let message = event["message"] as? [String: Any],
-                        (message["id"] as? String)?.hasSuffix(".\(uid)") == true, message["isRead"] as? Bool == true
-                    {
-                        break
-                    }
-                }
-                latencies.update { $0.append((ContinuousClock.now - start).timeInterval * 1000) }
-            }
-            try await outbound.close(.normalClosure, reason: nil)
+        try await bench.eventLatencies(account: account, token: token, changes: Array(1...changes)) { uid in
+            try await server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "\(uid)"])
+        } matches: { uid, event in
+            BenchRun.isUpsert(event) { ($0["id"] as? String)?.hasSuffix(".\(uid)") == true && $0["isRead"] as? Bool == true }
         }
-        return latencies.value
     }
 }

@@ -16,9 +16,9 @@ struct IMAPServerBudgetTests {
             await budget.acquire("imap.example.com:993")
             third.value = true
         }
-        // The waiter is queued (or about to be); nothing but a release lets it through.
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await TestEnvironment.eventually { await budget.waiting(for: "imap.example.com:993") == 1 }, "the third waits")
         #expect(!third.value)
+        #expect(await budget.waiting(for: "imap.other.org:993") == 0)
         await budget.release("imap.example.com:993")
         await waiter.value
         #expect(third.value)

@@ -11,11 +11,6 @@ import Testing
 struct IMAPAccountTests {
     static let user = "ada@example.com"
 
-    static func message(_ subject: String, id: String) -> String {
-        "From: Ada <ada@example.com>\r\nTo: grace@example.net\r\nSubject: \(subject)\r\nMessage-ID: <\(id)@example.com>\r\n"
-            + "Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nBody of \(subject).\r\n"
-    }
-
     /// Links the Dovecot user through `POST /api/accounts` (at `port`, by default the server's own).
     static func link(
         _ harness: LinkHarness,
@@ -85,9 +80,12 @@ struct IMAPAccountTests {
     func anAccountLinksSyncsAndFollowsChangesAsTheyHappen(capabilities: [String]?) async throws {
         try await DovecotTestServer.run(capabilities: capabilities) { server in
             for number in 1...3 {
-                try await server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.message("Note \(number)", id: "n\(number)"))
+                try await server.doveadm(
+                    ["save", "-u", Self.user, "-m", "INBOX"],
+                    input: IMAPMirror.message("Note \(number)", id: "n\(number)", to: Self.user)
+                )
             }
-            try await server.doveadm(["save", "-u", Self.user, "-m", "Sent"], input: Self.message("Sent note", id: "s1"))
+            try await server.doveadm(["save", "-u", Self.user, "-m", "Sent"], input: IMAPMirror.message("Sent note", id: "s1", to: Self.user))
             try await LinkHarness.run { harness in
                 let linked = try await Self.link(harness, server)
                 #expect(linked.status == 201, "\(linked.text)")
@@ -102,7 +100,10 @@ struct IMAPAccountTests {
                 #expect((details["identity"] as? [String: Any])?["address"] as? String == Self.user)
 
                 // Live: no schedule runs in this harness, so only the watcher can bring these.
-                try await server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.message("Arrived later", id: "late"))
+                try await server.doveadm(
+                    ["save", "-u", Self.user, "-m", "INBOX"],
+                    input: IMAPMirror.message("Arrived later", id: "late", to: Self.user)
+                )
                 try await server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "HEADER", "Message-ID", "n1"])
                 try await server.doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "HEADER", "Message-ID", "n2"])
                 let converged = try await TestEnvironment.eventually(timeout: .seconds(60)) {

@@ -46,10 +46,14 @@ enum IMAPMirror {
         for number in 1...count {
             try await server.doveadm(
                 ["save", "-u", user, "-m", folder],
-                input:
-                    "From: Ada <ada@example.com>\r\nTo: \(user)\r\nSubject: \(prefix) \(number)\r\nMessage-ID: <\(prefix)-\(number)@example.com>\r\n"
-                    + "Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nBody of \(prefix) \(number).\r\n"
+                input: Self.message("\(prefix) \(number)", id: "\(prefix)-\(number)", to: user)
             )
         }
+    }
+
+    /// A message from Ada to `user`, its Message-ID `<id@example.com>`.
+    static func message(_ subject: String, id: String, to user: String) -> String {
+        "From: Ada <ada@example.com>\r\nTo: \(user)\r\nSubject: \(subject)\r\nMessage-ID: <\(id)@example.com>\r\n"
+            + "Date: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nBody of \(subject).\r\n"
     }
 }

@@ -28,14 +28,13 @@ enum ChildCommand {
         close(stdin[0])
         stdin[0] = -1
         if let input {
-            var bytes = Array(input.utf8)
+            let bytes = Array(input.utf8)
             var written = 0
             while written < bytes.count {
-                let count = bytes.withUnsafeMutableBytes { write(stdin[1], $0.baseAddress! + written, $0.count - written) }
+                let count = bytes.withUnsafeBytes { write(stdin[1], $0.baseAddress! + written, $0.count - written) }
                 guard count > 0 else { break }
                 written += count
             }
-            bytes.removeAll()
         }
         close(stdin[1])
         stdin[1] = -1

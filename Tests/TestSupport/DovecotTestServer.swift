@@ -203,7 +203,7 @@ public final class DovecotTestServer: @unchecked Sendable {
         guard let process = self.process else { return }
         self.process = nil
         let configuration = self.configurationFile.path
-        await Self.offThePool {
+        _ = try? await Self.offThePool {
             _ = try? Self.runDoveadm(["-c", configuration, "stop"], input: nil)
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
@@ -239,15 +239,6 @@ public final class DovecotTestServer: @unchecked Sendable {
     private static func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
-    private static func offThePool(_ work: @escaping @Sendable () -> Void) async {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                work()
-                continuation.resume()
-            }
         }
     }
 
