@@ -14,6 +14,7 @@ struct ElasticsearchIndices: Sendable {
     var mailboxes: String { self.prefix + "mailboxes" }
     var accounts: String { self.prefix + "accounts" }
     var syncStates: String { self.prefix + "sync-states" }
+    var contents: String { self.prefix + "contents" }
 
     /// Every index with its template body (`PUT _index_template/<name>`).
     var templates: [(index: String, body: [String: Any])] {
@@ -22,6 +23,7 @@ struct ElasticsearchIndices: Sendable {
             (self.mailboxes, self.template(for: self.mailboxes, properties: Self.mailboxProperties)),
             (self.accounts, self.template(for: self.accounts, properties: Self.accountProperties)),
             (self.syncStates, self.template(for: self.syncStates, properties: Self.syncStateProperties)),
+            (self.contents, self.template(for: self.contents, properties: Self.contentProperties)),
         ]
     }
 
@@ -78,6 +80,10 @@ struct ElasticsearchIndices: Sendable {
             "hasAttachments": boolean, "bodyPreview": ["type": "text", "analyzer": "mailpulse_text"], "categories": keyword, "modifiedAt": long,
             "changeKey": keyword, "deleted": boolean, "deletedAt": long,
         ]
+    }
+
+    static var contentProperties: [String: Any] {
+        ["accountId": keyword, "id": keyword, "bodyText": ["type": "text", "analyzer": "mailpulse_text"], "content": unindexed]
     }
 
     static var mailboxProperties: [String: Any] {

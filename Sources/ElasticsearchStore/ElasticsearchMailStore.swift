@@ -76,7 +76,7 @@ public struct ElasticsearchMailStore: MailStore {
 
     public func deleteAccount(_ id: AccountID) async throws {
         let query = try Self.json(["query": ["term": ["accountId": id.description]]])
-        let indices = [self.indices.messages, self.indices.mailboxes, self.indices.syncStates]
+        let indices = [self.indices.messages, self.indices.contents, self.indices.mailboxes, self.indices.syncStates]
         // The deletion sees the last refreshed view: writes of the last second must be in it, or they would outlive
         // their account.
         _ = try await self.client.call("POST", "/\(indices.joined(separator: ","))/_refresh")
@@ -217,7 +217,7 @@ public struct ElasticsearchMailStore: MailStore {
 
     public func deleteMessages(_ deletions: [MessageDeletion]) async throws -> WriteOutcome {
         let encoder = JSONEncoder()
-        return try await self.bulk(
+        let outcome = try await self.bulk(
             try deletions.map { deletion in
                 BulkRequest.Operation(
                     index: self.indices.messages,
@@ -228,6 +228,18 @@ public struct ElasticsearchMailStore: MailStore {
                 )
             }
         )
+        let deleted = Set(outcome.applied)
+        for (account, ids) in Dictionary(grouping: deletions.filter { deleted.contains($0.messageID) }, by: \.accountID) {
+            _ = try await self.client.call(
+                "POST",
+                "/\(self.indices.contents)/_delete_by_query",
+                query: [("routing", account.description), ("conflicts", "proceed")],
+                json: try Self.json([
+                    "query": ["bool": ["filter": [["term": ["accountId": account.description]], ["terms": ["id": ids.map(\.messageID)]]]]]
+                ])
+            )
+        }
+        return outcome
     }
 
     public func message(_ id: String, of account: AccountID) async throws -> Message? {
@@ -239,7 +251,17 @@ public struct ElasticsearchMailStore: MailStore {
         guard (1...Self.maximumPageSize).contains(query.limit) else {
             throw MailStoreError.invalidInput("limit must be between 1 and \(Self.maximumPageSize)")
         }
-        guard let body = MessageSearch.body(for: query) else { return MessagePage(messages: [], next: nil) }
+        var bodyMatches: [String] = []
+        if let search = MessageSearch.bodyMatches(for: query) {
+            let data = try await self.client.call(
+                "POST",
+                "/\(self.indices.contents)/_search",
+                query: [("routing", query.accountID.description)],
+                json: try Self.json(search)
+            )
+            bodyMatches = try JSONDecoder().decode(SearchResponse<ContentID>.self, from: data).hits.hits.map(\.source.id)
+        }
+        guard let body = MessageSearch.body(for: query, bodyMatches: bodyMatches) else { return MessagePage(messages: [], next: nil) }
         let data = try await self.client.call(
             "POST",
             "/\(self.indices.messages)/_search",
@@ -266,6 +288,34 @@ public struct ElasticsearchMailStore: MailStore {
         )
         let counted = try JSONDecoder().decode(CountResponse.self, from: data)
         return MessageCounts(total: counted.hits.total.value, unread: counted.aggregations.unread.docCount)
+    }
+
+    // MARK: Message content
+
+    public func saveContent(_ content: MessageContent, of message: String, of account: AccountID) async throws -> Bool {
+        guard try await self.message(message, of: account) != nil else { return false }
+        _ = try await self.client.call(
+            "PUT",
+            "/\(self.indices.contents)/_doc/\(ElasticsearchClient.encode(MessageDocument.documentID(account, message)))",
+            query: [("routing", account.description), ("refresh", self.refresh)],
+            json: try JSONEncoder().encode(ContentDocument(content, of: message, of: account))
+        )
+        return true
+    }
+
+    public func content(of message: String, of account: AccountID) async throws -> MessageContent? {
+        guard try await self.message(message, of: account) != nil else { return nil }
+        return try await self.document(
+            ContentDocument.self,
+            in: self.indices.contents,
+            id: MessageDocument.documentID(account, message),
+            routing: account
+        )?.content
+    }
+
+    /// The id of a content document, all a body search reads of it.
+    private struct ContentID: Decodable {
+        var id: String
     }
 
     // MARK: Sync state

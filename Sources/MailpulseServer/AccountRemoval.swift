@@ -37,6 +37,7 @@ struct AccountRemoval: Sendable {
     private func forgetInRedis(_ account: AccountID) async throws {
         try await self.backplane.forget([
             RateLimitedMailProvider.mailboxKey(account), AccessTokenSource.lockKey(account), AccountSyncService.lockKey(account),
+            MessageController.sendBucket(account),
         ])
         try await self.backplane.silenceDoorbells(startingWith: DoorbellService.namePrefixes(of: account))
         try await self.events.forget(account)

@@ -22,6 +22,17 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
     let router = buildRouter(configuration: configuration, dependencies: dependencies, removal: removal)
     router.addRoutes(WebhookController(decoder: runtime.notificationDecoder, directory: runtime.directory, queue: runtime.queue).endpoints)
     router.addRoutes(MirrorController(store: store, events: runtime.events).endpoints)
+    router.addRoutes(
+        MessageController(
+            store: store,
+            provider: dependencies.provider,
+            tokens: runtime.accessTokens,
+            tokenVault: dependencies.tokenVault,
+            backplane: dependencies.backplane,
+            maximumAttachmentBytes: configuration.maximumAttachmentBytes,
+            sendLimit: RateLimit(capacity: configuration.sendsPerAccountPerMinute, per: .seconds(60))
+        ).endpoints
+    )
     router.addRoutes(MetricsController(queue: runtime.queue).endpoints)
     // WebSocket upgrades have a router of their own, so ordinary requests never try to match them.
     let webSocketRouter = Router(context: AppRequestContext.self)
@@ -92,7 +103,11 @@ func buildRouter(configuration: MailpulseConfiguration, dependencies: MailpulseD
         JSONErrorMiddleware()
         MetricsMiddleware()
         RequestLogMiddleware()
-        RequestBodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes, deadline: configuration.httpIdleTimeout)
+        RequestBodyLimitMiddleware(
+            maximumBytes: configuration.maximumBodyBytes,
+            deadline: configuration.httpIdleTimeout,
+            largerBodies: ["/messages/send": SendMessageInput.maximumRequestBytes]
+        )
         // The pages change with the service: browsers revalidate them (by ETag) rather than run stale code.
         FileMiddleware(
             configuration.webDirectory,

@@ -30,6 +30,76 @@ extension GraphClient {
         )
     }
 
+    /// A message's body (HTML as the sender wrote it, else text) and Bcc recipients.
+    public func messageContent(_ id: String, accessToken: String) async throws -> GraphMessageContent {
+        try await self.get(
+            "me/messages/\(FormURLEncoding.escape(id))?$select=\(GraphMessageContent.selectList)",
+            accessToken: accessToken,
+            headers: [Self.immutableIDs]
+        )
+    }
+
+    /// A message's attachments, described without their bytes.
+    public func attachments(of message: String, accessToken: String) async throws -> [GraphAttachment] {
+        let page: GraphPage<GraphAttachment> = try await self.get(
+            "me/messages/\(FormURLEncoding.escape(message))/attachments?$select=\(GraphAttachment.selectList)",
+            accessToken: accessToken,
+            headers: [Self.immutableIDs]
+        )
+        return page.value
+    }
+
+    /// One attachment's description, without its bytes.
+    public func attachment(_ id: String, of message: String, accessToken: String) async throws -> GraphAttachment {
+        try await self.get(
+            "me/messages/\(FormURLEncoding.escape(message))/attachments/\(FormURLEncoding.escape(id))?$select=\(GraphAttachment.selectList)",
+            accessToken: accessToken,
+            headers: [Self.immutableIDs]
+        )
+    }
+
+    /// One attachment's raw bytes (`$value`).
+    public func attachmentBytes(_ id: String, of message: String, accessToken: String) async throws -> Data {
+        let url = URL(
+            string: "\(self.baseURL.absoluteString)/me/messages/\(FormURLEncoding.escape(message))/attachments/\(FormURLEncoding.escape(id))/$value"
+        )!
+        return try await self.send(HTTPRequestData(method: "GET", url: url, headers: [Self.immutableIDs]), accessToken: accessToken).body
+    }
+
+    /// `POST /me/sendMail`: Graph submits the message and saves it to Sent Items (202, no body).
+    public func sendMail(_ message: GraphOutgoingMessage, accessToken: String) async throws {
+        try await self.post("me/sendMail", body: SendMailBody(message: message, saveToSentItems: true), accessToken: accessToken)
+    }
+
+    /// `POST /me/messages/{id}/reply` or `/forward`: sent in the original's conversation, saved to Sent Items.
+    public func respond(to original: String, forwarding: Bool, with message: GraphOutgoingMessage, accessToken: String) async throws {
+        let action = forwarding ? "forward" : "reply"
+        try await self.post(
+            "me/messages/\(FormURLEncoding.escape(original))/\(action)",
+            body: ResponseBody(message: message),
+            accessToken: accessToken
+        )
+    }
+
+    private struct SendMailBody: Encodable {
+        var message: GraphOutgoingMessage
+        var saveToSentItems: Bool
+    }
+
+    private struct ResponseBody: Encodable {
+        var message: GraphOutgoingMessage
+    }
+
+    private func post(_ path: String, body: some Encodable, accessToken: String) async throws {
+        let request = HTTPRequestData(
+            method: "POST",
+            url: URL(string: "\(self.baseURL.absoluteString)/\(path)")!,
+            headers: [("Content-Type", "application/json"), Self.immutableIDs],
+            body: try JSONEncoder().encode(body)
+        )
+        _ = try await self.send(request, accessToken: accessToken)
+    }
+
     /// Creates a subscription to the signed-in user's messages; Graph validates both URLs before it answers.
     public func createSubscription(
         notificationURL: String,

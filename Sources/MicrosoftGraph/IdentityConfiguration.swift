@@ -22,7 +22,7 @@ public struct IdentityConfiguration: Sendable {
         tenant: String = "common",
         baseURL: URL,
         redirectURI: String,
-        scopes: [String] = ["offline_access", "User.Read", "Mail.Read"]
+        scopes: [String] = ["offline_access", "User.Read", "Mail.Read", "Mail.Send"]
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret

@@ -143,4 +143,16 @@ enum BackplaneScripts {
         return cleared
         """
     )
+
+    /// KEYS[1] claim; ARGV value, ttl in ms. Answers the value held, or false (nil) when it stored ARGV[1].
+    static let claim = RedisScript(
+        """
+        local held = redis.call('GET', KEYS[1])
+        if held then
+            return held
+        end
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        return false
+        """
+    )
 }

@@ -93,6 +93,19 @@ public struct RedisBackplane: Backplane {
         try await self.client.getdel(self.key("once", key))
     }
 
+    public func claim(_ key: String, value: String, ttl: Duration) async throws -> String? {
+        let reply = try await self.client.evaluate(
+            BackplaneScripts.claim,
+            keys: [self.key("claim", key)],
+            arguments: [RedisArgument(value), RedisArgument(ttl.milliseconds)]
+        )
+        return reply.string
+    }
+
+    public func record(_ key: String, value: String, ttl: Duration) async throws {
+        _ = try await self.client.set(self.key("claim", key), to: value, expiry: ttl)
+    }
+
     public func ringDoorbells(_ keys: [String], settle: Duration, patience: Duration) async throws {
         guard !keys.isEmpty else { return }
         _ = try await self.client.evaluate(
@@ -123,7 +136,7 @@ public struct RedisBackplane: Backplane {
 
     public func forget(_ names: [String]) async throws {
         guard !names.isEmpty else { return }
-        let keys = names.flatMap { name in ["bucket", "lease", "pause", "lock", "once"].map { self.key($0, name) } }
+        let keys = names.flatMap { name in ["bucket", "lease", "pause", "lock", "once", "claim"].map { self.key($0, name) } }
         _ = try await self.client.execute(DEL(keys))
     }
 

@@ -6,7 +6,7 @@ internal import MailpulseCore
 /// prefix search in a new account costs what that account's mail costs, however much mail other accounts hold.
 enum FullTextQuery {
     /// The SQL function the index triggers call to make a message's indexed text.
-    static let indexedTextFunction = DatabaseFunction("mailpulse_indexed_text", argumentCount: 5, pure: true) { values in
+    static let indexedTextFunction = DatabaseFunction("mailpulse_indexed_text", pure: true) { values in
         guard let account = String.fromDatabaseValue(values[0]).flatMap(AccountID.init) else { return "" }
         return Self.indexedText(account: account, fields: values.dropFirst().map { String.fromDatabaseValue($0) })
     }

@@ -81,7 +81,7 @@ public final class SQLiteMailStore: MailStore {
 
     public func deleteAccount(_ id: AccountID) async throws {
         try await self.write { db in
-            for table in ["messages", "mailboxes", "sync_states"] {
+            for table in ["messages", "message_contents", "mailboxes", "sync_states"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE account_id = ?", arguments: [id.description])
             }
             try db.execute(sql: "DELETE FROM accounts WHERE id = ?", arguments: [id.description])
@@ -225,14 +225,16 @@ public final class SQLiteMailStore: MailStore {
                         is_draft, flag, importance, has_attachments, body_preview, categories, modified_at, change_key, deleted, deleted_at)
                     VALUES (?, ?, '', '', '[]', '[]', 0, 0, 0, 'notFlagged', 'normal', 0, '', '[]', 0, '', 1, ?)
                     ON CONFLICT (account_id, id) DO UPDATE SET
-                        deleted = 1, deleted_at = max(coalesce(messages.deleted_at, 0), excluded.deleted_at)
+                        deleted = 1, deleted_at = max(coalesce(messages.deleted_at, 0), excluded.deleted_at), body_text = NULL
                     WHERE excluded.deleted_at >= messages.modified_at
                     """
             )
+            let forget = try db.cachedStatement(sql: "DELETE FROM message_contents WHERE account_id = ? AND id = ?")
             var outcome = WriteOutcome()
             for deletion in deletions {
                 try statement.execute(arguments: [deletion.accountID.description, deletion.messageID, deletion.version])
                 if db.changesCount > 0 {
+                    try forget.execute(arguments: [deletion.accountID.description, deletion.messageID])
                     outcome.applied.append(deletion.messageID)
                 } else {
                     outcome.stale.append(deletion.messageID)
@@ -246,7 +248,7 @@ public final class SQLiteMailStore: MailStore {
         try await self.read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT * FROM messages WHERE account_id = ? AND id = ? AND deleted = 0",
+                sql: "SELECT \(Self.messageColumns) FROM messages WHERE account_id = ? AND id = ? AND deleted = 0",
                 arguments: [account.description, id]
             ).map(MessageRow.message(from:))
         }
@@ -256,11 +258,15 @@ public final class SQLiteMailStore: MailStore {
         guard (1...Self.maximumPageSize).contains(query.limit) else {
             throw MailStoreError.invalidInput("limit must be between 1 and \(Self.maximumPageSize)")
         }
-        var sql = "SELECT * FROM messages WHERE account_id = ? AND deleted = 0"
+        var sql = "SELECT \(Self.messageColumns) FROM messages WHERE account_id = ? AND deleted = 0"
         var arguments: StatementArguments = [query.accountID.description]
         if let mailboxID = query.mailboxID {
             sql += " AND mailbox_id = ?"
             _ = arguments.append(contentsOf: [mailboxID])
+        }
+        if let conversationID = query.conversationID {
+            sql += " AND conversation_id = ?"
+            _ = arguments.append(contentsOf: [conversationID])
         }
         if let text = query.text {
             guard let match = FullTextQuery.match(for: text, account: query.accountID) else {
@@ -269,11 +275,12 @@ public final class SQLiteMailStore: MailStore {
             sql += " AND rowid IN (SELECT rowid FROM message_words WHERE message_words MATCH ?)"
             _ = arguments.append(contentsOf: [match])
         }
+        let (after, order) = query.oldestFirst ? (">", "ASC") : ("<", "DESC")
         if let cursor = query.cursor {
-            sql += " AND (received_at < ? OR (received_at = ? AND id < ?))"
+            sql += " AND (received_at \(after) ? OR (received_at = ? AND id \(after) ?))"
             _ = arguments.append(contentsOf: [cursor.receivedAt, cursor.receivedAt, cursor.messageID])
         }
-        sql += " ORDER BY received_at DESC, id DESC LIMIT ?"
+        sql += " ORDER BY received_at \(order), id \(order) LIMIT ?"
         _ = arguments.append(contentsOf: [query.limit + 1])
         let rows = try await self.read { [sql, arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(MessageRow.message(from:))
@@ -293,6 +300,44 @@ public final class SQLiteMailStore: MailStore {
             }
             let row = try Row.fetchOne(db, sql: sql, arguments: arguments)
             return MessageCounts(total: row?["total"] ?? 0, unread: row?["unread"] ?? 0)
+        }
+    }
+
+    // MARK: Message content
+
+    public func saveContent(_ content: MessageContent, of message: String, of account: AccountID) async throws -> Bool {
+        let json = String(decoding: try JSONEncoder().encode(content), as: UTF8.self)
+        let text = content.searchableText
+        return try await self.write { db in
+            try db.execute(
+                sql: "UPDATE messages SET body_text = ? WHERE account_id = ? AND id = ? AND deleted = 0",
+                arguments: [text, account.description, message]
+            )
+            guard db.changesCount > 0 else { return false }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO message_contents (account_id, id, content) VALUES (?, ?, ?)",
+                arguments: [account.description, message, json]
+            )
+            return true
+        }
+    }
+
+    public func content(of message: String, of account: AccountID) async throws -> MessageContent? {
+        let json = try await self.read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT c.content FROM message_contents c JOIN messages m ON m.account_id = c.account_id AND m.id = c.id
+                    WHERE c.account_id = ? AND c.id = ? AND m.deleted = 0
+                    """,
+                arguments: [account.description, message]
+            )
+        }
+        guard let json else { return nil }
+        do {
+            return try JSONDecoder().decode(MessageContent.self, from: Data(json.utf8))
+        } catch {
+            throw MailStoreError.unavailable("the stored content of message \(message) is unreadable")
         }
     }
 
@@ -335,6 +380,9 @@ public final class SQLiteMailStore: MailStore {
     /// Runs a write transaction; a row refused because its account no longer exists becomes ``MailStoreError/notFound(_:)``.
     /// GRDB's errors stop here: callers see the port's ``MailStoreError`` (a write for a deleted account is
     /// `notFound`; anything else SQLite refuses is `unavailable`, with SQLite's words).
+    /// The columns a ``Message`` is read from (not the body's words, which only the index needs).
+    private static let messageColumns = MessageRow.columns.joined(separator: ", ")
+
     private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await self.pool.write(updates)

@@ -172,6 +172,50 @@ enum SQLiteSchema {
                 )
             }
         }
+        migrator.registerMigration("v6-message-contents") { db in
+            // What opening a message read is kept beside it; its body's words join the message's in the index
+            // (`body_text`, on the row so that the index triggers see it, and cleared with the message).
+            let indexed = { (row: String) in
+                "mailpulse_indexed_text(\(row).account_id, \(row).subject, \(row).from_name, \(row).from_address, \(row).body_preview, \(row).body_text)"
+            }
+            let (old, new) = (indexed("old"), indexed("new"))
+            try db.execute(
+                sql: """
+                    ALTER TABLE messages ADD COLUMN body_text TEXT;
+                    CREATE TABLE message_contents (
+                        account_id TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        content TEXT NOT NULL,
+                        PRIMARY KEY (account_id, id)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER message_contents_need_account BEFORE INSERT ON message_contents
+                    WHEN NOT EXISTS (SELECT 1 FROM accounts WHERE id = new.account_id)
+                    BEGIN SELECT RAISE(ABORT, '\(Self.accountMissing)'); END;
+                    CREATE INDEX messages_by_conversation ON messages (account_id, conversation_id, deleted, received_at, id);
+
+                    DROP TRIGGER message_words_insert;
+                    DROP TRIGGER message_words_delete;
+                    DROP TRIGGER message_words_update;
+                    CREATE TRIGGER message_words_insert AFTER INSERT ON messages WHEN new.deleted = 0 BEGIN
+                        INSERT INTO message_words (rowid, words) VALUES (new.rowid, \(new));
+                    END;
+                    CREATE TRIGGER message_words_delete AFTER DELETE ON messages WHEN old.deleted = 0 BEGIN
+                        INSERT INTO message_words (message_words, rowid, words) VALUES ('delete', old.rowid, \(old));
+                    END;
+                    CREATE TRIGGER message_words_update AFTER UPDATE ON messages
+                    WHEN old.deleted IS NOT new.deleted
+                        OR old.subject IS NOT new.subject
+                        OR old.from_name IS NOT new.from_name
+                        OR old.from_address IS NOT new.from_address
+                        OR old.body_preview IS NOT new.body_preview
+                        OR old.body_text IS NOT new.body_text
+                    BEGIN
+                        INSERT INTO message_words (message_words, rowid, words) SELECT 'delete', old.rowid, \(old) WHERE old.deleted = 0;
+                        INSERT INTO message_words (rowid, words) SELECT new.rowid, \(new) WHERE new.deleted = 0;
+                    END;
+                    """
+            )
+        }
         return migrator
     }
 

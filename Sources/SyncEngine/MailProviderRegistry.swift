@@ -51,6 +51,20 @@ public final class MailProviderRegistry: MailProvider {
         try await self.provider(of: account).message(id, of: account, accessToken: accessToken)
     }
 
+    // MARK: MailOpener, MailSender
+
+    public func content(of message: String, of account: AccountID, accessToken: String) async throws -> MessageContent? {
+        try await self.provider(of: account).content(of: message, of: account, accessToken: accessToken)
+    }
+
+    public func attachment(_ id: String, of message: String, of account: AccountID, limit: Int, accessToken: String) async throws -> AttachmentData? {
+        try await self.provider(of: account).attachment(id, of: message, of: account, limit: limit, accessToken: accessToken)
+    }
+
+    public func send(_ message: OutgoingMessage, from account: AccountID, accessToken: String) async throws {
+        try await self.provider(of: account).send(message, from: account, accessToken: accessToken)
+    }
+
     // MARK: RedirectSignIn
 
     public func beginLogin(for account: AccountID, state: String) async throws -> LoginRequest {

@@ -74,6 +74,23 @@ public struct RateLimitedMailProvider: MailProvider {
         try await self.limited(account, "messages.get") { try await self.base.message(id, of: account, accessToken: accessToken) }
     }
 
+    public func content(of message: String, of account: AccountID, accessToken: String) async throws -> MessageContent? {
+        try await self.limited(account, "messages.content") { try await self.base.content(of: message, of: account, accessToken: accessToken) }
+    }
+
+    public func attachment(_ id: String, of message: String, of account: AccountID, limit: Int, accessToken: String) async throws -> AttachmentData? {
+        try await self.limited(account, "attachments.get") {
+            try await self.base.attachment(id, of: message, of: account, limit: limit, accessToken: accessToken)
+        }
+    }
+
+    public func send(_ message: OutgoingMessage, from account: AccountID, accessToken: String) async throws {
+        // A send that failed in transit may have been delivered: only a throttled one (refused before it was taken) is tried again.
+        try await self.limited(account, "messages.send", retriesUnavailable: false) {
+            try await self.base.send(message, from: account, accessToken: accessToken)
+        }
+    }
+
     public func subscribe(_ account: AccountID, request: SubscriptionRequest, accessToken: String) async throws -> AccountSubscription {
         try await self.limited(account, "subscriptions.create") { try await self.base.subscribe(account, request: request, accessToken: accessToken) }
     }
@@ -107,7 +124,13 @@ public struct RateLimitedMailProvider: MailProvider {
     }
 
     /// Runs one provider call for `endpoint` (a name for the metrics) within the mailbox's limits.
-    private func limited<T: Sendable>(_ account: AccountID, _ endpoint: String, _ call: () async throws -> T) async throws -> T {
+    /// With `retriesUnavailable` false, a failure that may pass is thrown at once rather than tried again.
+    private func limited<T: Sendable>(
+        _ account: AccountID,
+        _ endpoint: String,
+        retriesUnavailable: Bool = true,
+        _ call: () async throws -> T
+    ) async throws -> T {
         let key = Self.mailboxKey(account)
         var failures = 0
         while true {
@@ -126,7 +149,13 @@ public struct RateLimitedMailProvider: MailProvider {
                     dimensions: [("provider", self.kind.rawValue), ("endpoint", endpoint), ("outcome", error.outcome)]
                 ).increment()
                 failures += 1
-                try await self.recover(from: error, failures: failures, lease: lease, key: key, account: account)
+                try await self.recover(
+                    from: error,
+                    failures: retriesUnavailable ? failures : .max,
+                    lease: lease,
+                    key: key,
+                    account: account
+                )
             } catch {
                 try? await self.backplane.releaseLease(lease)
                 throw error

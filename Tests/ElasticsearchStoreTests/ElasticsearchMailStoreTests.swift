@@ -258,7 +258,9 @@ struct ElasticsearchMailStoreTests {
         try await Self.store(cluster).prepare()
         let templates = cluster.requests.filter { $0.url.path.hasPrefix("/_index_template/") }
         #expect(
-            templates.map(\.url.lastPathComponent) == ["mailpulse-messages", "mailpulse-mailboxes", "mailpulse-accounts", "mailpulse-sync-states"]
+            templates.map(\.url.lastPathComponent) == [
+                "mailpulse-messages", "mailpulse-mailboxes", "mailpulse-accounts", "mailpulse-sync-states", "mailpulse-contents",
+            ]
         )
         let messages = try #require(try JSONSerialization.jsonObject(with: templates[0].body ?? Data()) as? [String: Any])
         let settings = try #require((messages["template"] as? [String: Any])?["settings"] as? [String: Any])

@@ -185,6 +185,20 @@ final class ScriptedProvider: MailProvider {
         }
     }
 
+    func content(of message: String, of account: AccountID, accessToken: String) async throws -> MessageContent? {
+        self.state.withLock { state in
+            state.messages[message].map { MessageContent(body: MessageBody(contentType: .text, content: "The body of \($0.subject)")) }
+        }
+    }
+
+    func attachment(_ id: String, of message: String, of account: AccountID, limit: Int, accessToken: String) async throws -> AttachmentData? {
+        nil
+    }
+
+    func send(_ message: OutgoingMessage, from account: AccountID, accessToken: String) async throws {
+        throw MailProviderError.failed("the scripted provider sends nothing")
+    }
+
     func subscribe(_ account: AccountID, request: SubscriptionRequest, accessToken: String) async throws -> AccountSubscription {
         AccountSubscription(id: "subscription-\(UUID())", expiresAt: request.expiration, notificationURL: request.notificationURL)
     }

@@ -21,6 +21,7 @@ public final class MemoryBackplane<C: Clock>: Backplane where C.Duration == Dura
         var pauses: [String: C.Instant] = [:]
         var locks: [String: Held] = [:]
         var singleUse: [String: (value: String, until: C.Instant)] = [:]
+        var claims: [String: (value: String, until: C.Instant)] = [:]
         var doorbells: [String: (first: C.Instant, due: C.Instant)] = [:]
     }
 
@@ -134,6 +135,20 @@ public final class MemoryBackplane<C: Clock>: Backplane where C.Duration == Dura
         }
     }
 
+    public func claim(_ key: String, value: String, ttl: Duration) async throws -> String? {
+        let now = self.clock.now
+        return self.state.withLock { state in
+            if let current = state.claims[key], now < current.until { return current.value }
+            state.claims[key] = (value, now.advanced(by: ttl))
+            return nil
+        }
+    }
+
+    public func record(_ key: String, value: String, ttl: Duration) async throws {
+        let now = self.clock.now
+        self.state.withLock { $0.claims[key] = (value, now.advanced(by: ttl)) }
+    }
+
     public func ringDoorbells(_ keys: [String], settle: Duration, patience: Duration) async throws {
         let now = self.clock.now
         self.state.withLock { state in
@@ -167,6 +182,7 @@ public final class MemoryBackplane<C: Clock>: Backplane where C.Duration == Dura
                 state.pauses[name] = nil
                 state.locks[name] = nil
                 state.singleUse[name] = nil
+                state.claims[name] = nil
             }
         }
     }

@@ -9,6 +9,8 @@ public final class MemoryMailStore: MailStore {
         var message: Message
         /// The sequence of the version deleted; `nil` while the message lives.
         var deletedVersion: Int64?
+        /// What opening it read, while it lives.
+        var content: MessageContent?
     }
 
     private struct Tenant {
@@ -114,7 +116,11 @@ public final class MemoryMailStore: MailStore {
                 // The `where` binds to `.unordered` alone: a tie is settled only by a message read after it.
                 case .newer, .same,
                     .unordered where settlingTies:
-                    tenants[message.accountID]?.messages[message.id] = Stored(message: message)
+                    let previous = tenants[message.accountID]?.messages[message.id]
+                    tenants[message.accountID]?.messages[message.id] = Stored(
+                        message: message,
+                        content: previous?.deletedVersion == nil ? previous?.content : nil
+                    )
                     outcome.applied.append(message.id)
                 case .unordered:
                     outcome.unordered.append(message.id)
@@ -144,6 +150,7 @@ public final class MemoryMailStore: MailStore {
                     continue
                 }
                 stored.deletedVersion = max(stored.deletedVersion ?? 0, deletion.version)
+                stored.content = nil
                 tenants[deletion.accountID]?.messages[deletion.messageID] = stored
                 outcome.applied.append(deletion.messageID)
             }
@@ -165,14 +172,20 @@ public final class MemoryMailStore: MailStore {
             guard !words.isEmpty else { return MessagePage(messages: [], next: nil) }
         }
         let live = self.tenants.withLock { tenants in
-            (tenants[query.accountID]?.messages.values.map { $0 } ?? []).filter { $0.deletedVersion == nil }.map(\.message)
+            (tenants[query.accountID]?.messages.values.map { $0 } ?? []).filter { $0.deletedVersion == nil }
         }
+        // Newest first is descending (received, id); oldest first compares the other way round.
+        let before = { (a: (Int64, String), b: (Int64, String)) in query.oldestFirst ? a < b : a > b }
         let matching =
-            live.filter { message in
-                (query.mailboxID.map { message.mailboxID == $0 } ?? true) && Self.matches(message, words)
-                    && (query.cursor.map { (message.receivedAt, message.id) < ($0.receivedAt, $0.messageID) } ?? true)
+            live.filter { stored in
+                let message = stored.message
+                return (query.mailboxID.map { message.mailboxID == $0 } ?? true)
+                    && (query.conversationID.map { message.conversationID == $0 } ?? true)
+                    && Self.matches(stored, words)
+                    && (query.cursor.map { before(($0.receivedAt, $0.messageID), (message.receivedAt, message.id)) } ?? true)
             }
-            .sorted { ($0.receivedAt, $0.id) > ($1.receivedAt, $1.id) }
+            .map(\.message)
+            .sorted { before(($0.receivedAt, $0.id), ($1.receivedAt, $1.id)) }
         let page = Array(matching.prefix(query.limit))
         let next = matching.count > query.limit ? page.last.map(PageCursor.init(after:)) : nil
         return MessagePage(messages: page, next: next)
@@ -184,6 +197,22 @@ public final class MemoryMailStore: MailStore {
                 stored.deletedVersion == nil && (mailbox.map { stored.message.mailboxID == $0 } ?? true)
             }
             return MessageCounts(total: live.count, unread: live.filter { !$0.message.isRead }.count)
+        }
+    }
+
+    // MARK: Message content
+
+    public func saveContent(_ content: MessageContent, of message: String, of account: AccountID) async throws -> Bool {
+        self.tenants.withLock { tenants in
+            guard let stored = tenants[account]?.messages[message], stored.deletedVersion == nil else { return false }
+            tenants[account]?.messages[message]?.content = content
+            return true
+        }
+    }
+
+    public func content(of message: String, of account: AccountID) async throws -> MessageContent? {
+        self.tenants.withLock { tenants in
+            tenants[account]?.messages[message].flatMap { $0.deletedVersion == nil ? $0.content : nil }
         }
     }
 
@@ -216,9 +245,11 @@ public final class MemoryMailStore: MailStore {
     }
 
     /// Every word must be a word of the subject, the sender or the preview; the last may be a word's beginning.
-    private static func matches(_ message: Message, _ words: [String]) -> Bool {
+    private static func matches(_ stored: Stored, _ words: [String]) -> Bool {
         guard let last = words.last else { return true }
-        let fields = [message.subject, message.from?.name, message.from?.address, message.bodyPreview].compactMap { $0 }
+        let message = stored.message
+        let fields = [message.subject, message.from?.name, message.from?.address, message.bodyPreview, stored.content?.searchableText]
+            .compactMap { $0 }
         let indexed = Set(fields.joined(separator: " ").searchWords(limit: .max).map(Self.folded))
         return words.dropLast().allSatisfy(indexed.contains) && indexed.contains { $0.hasPrefix(last) }
     }

@@ -41,6 +41,15 @@ public struct Message: Sendable, Equatable, Codable {
     /// The provider's version, which orders writes.
     public var version: MessageVersion
 
+    /// The JSON names: Graph's spelling of the two ids (`internetMessageId`, `conversationId`), Swift's for the rest.
+    enum CodingKeys: String, CodingKey {
+        case accountID, id, mailboxID
+        case internetMessageID = "internetMessageId"
+        case conversationID = "conversationId"
+        case subject, from, sender, toRecipients, ccRecipients, receivedAt, sentAt, isRead, isDraft, flag, importance, hasAttachments
+        case bodyPreview, categories, version
+    }
+
     /// Creates a message.
     public init(
         accountID: AccountID,

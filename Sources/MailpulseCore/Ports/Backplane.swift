@@ -31,6 +31,13 @@ public protocol Backplane: Sendable {
     /// Takes a single-use value: the first call gets it, every later call and any call after the ttl gets `nil`.
     func takeSingleUse(_ key: String) async throws -> String?
 
+    /// Stores `value` under `key` for `ttl` unless the key holds one already; answers the value it holds, or `nil` when
+    /// this call stored it. One caller of many on any node gets `nil`: a request retried with the same idempotency key
+    /// learns what the first one did.
+    func claim(_ key: String, value: String, ttl: Duration) async throws -> String?
+    /// Sets the value a ``claim(_:value:ttl:)`` stored, for `ttl` from now.
+    func record(_ key: String, value: String, ttl: Duration) async throws
+
     /// Rings doorbells: each becomes due `settle` after its last ring (a burst rings once, after it settles), but no
     /// later than `patience` after its first ring since it was last answered (a steady stream cannot put it off).
     func ringDoorbells(_ keys: [String], settle: Duration, patience: Duration) async throws
@@ -40,6 +47,6 @@ public protocol Backplane: Sendable {
     func silenceDoorbells(startingWith prefixes: [String]) async throws
 
     /// Removes whatever the backplane keeps under these logical names (buckets, leases, pauses, locks, single-use
-    /// values): for an account that is deleted.
+    /// values, claims): for an account that is deleted, or a claim whose work failed.
     func forget(_ names: [String]) async throws
 }

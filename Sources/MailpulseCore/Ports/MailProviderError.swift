@@ -14,9 +14,15 @@ public enum MailProviderError: Error, Equatable, CustomStringConvertible {
     case cursorExpired
     /// The provider throttles this mailbox: send nothing for `retryAfter`.
     case throttled(retryAfter: Duration)
+    /// The provider refused what was asked for a reason the person can act on (a recipient, a size): not retried.
+    case refused(String)
+    /// The item is larger than the caller's limit: nothing of it was kept.
+    case tooLarge(String)
+    /// The account's grant lacks a permission (a scope) the request needs: the person must link it again.
+    case permissionMissing(String)
 
     /// A short word for metrics and logs: `reauth_required`, `unauthorized`, `failed`, `unavailable`, `not_found`,
-    /// `cursor_expired` or `throttled`.
+    /// `cursor_expired`, `throttled`, `refused`, `too_large` or `permission_missing`.
     public var outcome: String {
         switch self {
         case .reauthRequired: "reauth_required"
@@ -26,6 +32,9 @@ public enum MailProviderError: Error, Equatable, CustomStringConvertible {
         case .notFound: "not_found"
         case .cursorExpired: "cursor_expired"
         case .throttled: "throttled"
+        case .refused: "refused"
+        case .tooLarge: "too_large"
+        case .permissionMissing: "permission_missing"
         }
     }
 
@@ -38,6 +47,9 @@ public enum MailProviderError: Error, Equatable, CustomStringConvertible {
         case .notFound: "not found"
         case .cursorExpired: "sync cursor expired"
         case .throttled(let retryAfter): "throttled for \(retryAfter)"
+        case .refused(let message): "refused: \(message)"
+        case .tooLarge(let message): "too large: \(message)"
+        case .permissionMissing(let message): "permission missing: \(message)"
         }
     }
 }

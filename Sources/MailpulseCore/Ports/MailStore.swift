@@ -51,10 +51,19 @@ public protocol MailStore: Sendable {
     func deleteMessages(_ deletions: [MessageDeletion]) async throws -> WriteOutcome
     /// A live message, or `nil` when it is unknown or deleted.
     func message(_ id: String, of account: AccountID) async throws -> Message?
-    /// A page of live messages, newest first; with `text`, only the ones matching it.
+    /// A page of live messages in the query's order (newest first unless asked otherwise); with `text`, only the ones
+    /// matching it, in their fields or in the body of their stored content; with `conversationID`, only that conversation's.
     func messages(_ query: MessageQuery) async throws -> MessagePage
     /// Counts of live messages of an account, or of one of its folders.
     func counts(of account: AccountID, mailbox: String?) async throws -> MessageCounts
+
+    // MARK: Message content
+
+    /// Keeps what opening a live message read (its body becomes searchable); answers `false`, keeping nothing, when the
+    /// message is unknown or deleted. A deletion of the message removes it; a newer version of the message keeps it.
+    func saveContent(_ content: MessageContent, of message: String, of account: AccountID) async throws -> Bool
+    /// The stored content of a live message, or `nil` when none was kept (or the message is gone).
+    func content(of message: String, of account: AccountID) async throws -> MessageContent?
 
     // MARK: Sync state
 

@@ -102,6 +102,10 @@ public struct MailpulseConfiguration: Sendable {
     /// A PEM file of the only certificates IMAP servers are trusted by (`IMAP_CA_FILE`: a private CA); the system's
     /// when unset.
     public var imapTrustedCertificates: String?
+    /// The largest attachment served for download, in bytes (`ATTACHMENT_MAX_BYTES`).
+    public var maximumAttachmentBytes = 25 << 20
+    /// Messages one account may send per minute (`SENDS_PER_ACCOUNT_PER_MINUTE`); more answer 429.
+    public var sendsPerAccountPerMinute = 10
     /// Messages per page of an IMAP initial sync (`IMAP_PAGE_SIZE`).
     public var imapPageSize = 500
     /// IMAP connections one account's reads hold at once per node (`IMAP_CONNECTIONS_PER_ACCOUNT`); its watcher holds

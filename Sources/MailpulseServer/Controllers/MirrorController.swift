@@ -35,7 +35,8 @@ struct MirrorController: Sendable {
         var mailboxes: [MailboxDTO]
     }
 
-    /// `GET /api/accounts/{id}/messages` answer: a page, newest first, and the cursor of the next one.
+    /// `GET /api/accounts/{id}/messages` answer: a page, newest first (a conversation oldest first), and the cursor of the
+    /// next one.
     struct MessageList: ResponseEncodable {
         private enum CodingKeys: String, CodingKey {
             case messages, next
@@ -83,6 +84,12 @@ struct MirrorController: Sendable {
         var query = MessageQuery(accountID: account.id)
         if let mailbox = parameters["mailbox"].map(String.init), !mailbox.isEmpty {
             query.mailboxID = mailbox
+        }
+        // A conversation reads as it happened: oldest first.
+        if let conversation = parameters["conversation"].map(String.init), !conversation.isEmpty {
+            guard conversation.utf8.count <= 1024 else { throw HTTPError(.badRequest, message: "conversation must be at most 1024 bytes") }
+            query.conversationID = conversation
+            query.oldestFirst = true
         }
         if let text = parameters["q"].map(String.init), !text.trimmingCharacters(in: .whitespaces).isEmpty {
             guard text.count <= Self.maximumSearchLength else {

@@ -1,23 +1,31 @@
 public import Hummingbird
 
-/// Refuses a request body larger than `maximumBytes` with 413, or one that has not arrived whole within `deadline`
-/// with 408, before any handler sees it: a client that trickles its body cannot hold a connection for ever.
+/// Refuses a request body larger than `maximumBytes` (or, for a POST to a path ending in one of `largerBodies`' keys,
+/// its value) with 413, or one that has not arrived whole within `deadline` with 408, before any handler sees it: a
+/// client that trickles its body cannot hold a connection for ever.
 public struct RequestBodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The largest body accepted.
     public let maximumBytes: Int
     /// How long the whole body may take to arrive.
     public let deadline: Duration
+    /// Larger limits for POSTs to paths ending in these suffixes (a message with attachments).
+    public let largerBodies: [String: Int]
 
     /// Creates the middleware.
-    public init(maximumBytes: Int, deadline: Duration) {
+    public init(maximumBytes: Int, deadline: Duration, largerBodies: [String: Int] = [:]) {
         self.maximumBytes = maximumBytes
         self.deadline = deadline
+        self.largerBodies = largerBodies
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let tooLarge = HTTPError(.contentTooLarge, message: "the request body exceeds \(self.maximumBytes) bytes")
+        var maximumBytes = self.maximumBytes
+        if request.method == .post, let larger = self.largerBodies.first(where: { request.uri.path.hasSuffix($0.key) })?.value {
+            maximumBytes = max(maximumBytes, larger)
+        }
+        let tooLarge = HTTPError(.contentTooLarge, message: "the request body exceeds \(maximumBytes) bytes")
         let length = request.headers[.contentLength].flatMap { Int($0) }
-        if let length, length > self.maximumBytes {
+        if let length, length > maximumBytes {
             throw tooLarge
         }
         // A request with neither a length nor chunks has no body (HTTP/1.1): nothing to wait for.
@@ -25,11 +33,11 @@ public struct RequestBodyLimitMiddleware<Context: RequestContext>: RouterMiddlew
             return try await next(request, context)
         }
         var request = request
-        let (body, maximumBytes, deadline) = (request.body, self.maximumBytes, self.deadline)
+        let (body, deadline, limit) = (request.body, self.deadline, maximumBytes)
         do {
             // Collecting here bounds bodies sent without a length (chunked) as well.
             let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-                group.addTask { try await body.collect(upTo: maximumBytes) }
+                group.addTask { try await body.collect(upTo: limit) }
                 group.addTask {
                     try await Task.sleep(for: deadline)
                     return nil

@@ -1,0 +1,236 @@
+internal import Foundation
+internal import HTTPTransport
+internal import HTTPTypes
+internal import Hummingbird
+internal import MailpulseCore
+internal import Secrets
+internal import SyncEngine
+
+/// Opening and sending mail: a message with its body and attachments (read from the provider when first opened, then
+/// kept), one attachment's bytes, and sending a new message, a reply or a forward.
+struct MessageController: Sendable {
+    let store: any MailStore
+    let provider: any MailProvider
+    let tokens: AccessTokenSource
+    let tokenVault: any TokenVault
+    let backplane: any Backplane
+    /// The largest attachment served.
+    let maximumAttachmentBytes: Int
+    /// How many messages one account may send.
+    let sendLimit: RateLimit
+
+    /// How long an `Idempotency-Key` is remembered after its message was sent.
+    static let idempotencyLifetime = Duration.seconds(86_400)
+    /// How long a send may hold its `Idempotency-Key` before a retry may try again.
+    static let sendingLifetime = Duration.seconds(600)
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("api/accounts/:id/messages/:messageId", use: self.open)
+        routes.get("api/accounts/:id/messages/:messageId/attachments/:attachmentId", use: self.attachment)
+        routes.post("api/accounts/:id/messages/send", use: self.send)
+        return routes
+    }
+
+    /// The backplane key of an account's send bucket.
+    static func sendBucket(_ account: AccountID) -> String {
+        "send:\(account)"
+    }
+
+    @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> MessageDetail {
+        let account = try await AccountCredentials.authenticate(request, context: context, store: self.store)
+        let id = try Self.messageID(context)
+        guard let message = try await self.store.message(id, of: account.id) else {
+            throw HTTPError(.notFound, message: "no such message")
+        }
+        if let stored = try await self.store.content(of: id, of: account.id) {
+            return MessageDetail(message: message, content: stored)
+        }
+        let read = try await self.fromProvider(account) { token in
+            try await self.provider.content(of: id, of: account.id, accessToken: token)
+        }
+        guard let content = read else { throw HTTPError(.notFound, message: "the message no longer exists at the provider") }
+        _ = try await self.store.saveContent(content, of: id, of: account.id)
+        return MessageDetail(message: message, content: content)
+    }
+
+    @Sendable func attachment(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try await AccountCredentials.authenticate(request, context: context, store: self.store)
+        let id = try Self.messageID(context)
+        guard let attachmentID = context.parameters.get("attachmentId"), !attachmentID.isEmpty, attachmentID.utf8.count <= 1024 else {
+            throw HTTPError(.notFound, message: "no such attachment")
+        }
+        guard try await self.store.message(id, of: account.id) != nil else {
+            throw HTTPError(.notFound, message: "no such message")
+        }
+        let limit = self.maximumAttachmentBytes
+        let read = try await self.fromProvider(account) { token in
+            try await self.provider.attachment(attachmentID, of: id, of: account.id, limit: limit, accessToken: token)
+        }
+        guard let data = read else { throw HTTPError(.notFound, message: "no such attachment") }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: Self.safeMediaType(data.contentType),
+                .contentDisposition: Self.disposition(data.name),
+                // Never run, never sniffed, never framed: a file is downloaded, not shown in this origin.
+                .contentSecurityPolicy: "default-src 'none'; sandbox",
+                .cacheControl: "private, no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data.bytes))
+        )
+    }
+
+    @Sendable func send(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try await AccountCredentials.authenticate(request, context: context, store: self.store)
+        let key = try Self.idempotencyKey(request)
+        let body = Data(try await request.body.collect(upTo: .max).readableBytesView)
+        let input: SendMessageInput
+        do {
+            input = try JSONDecoder().decode(SendMessageInput.self, from: body)
+        } catch {
+            throw HTTPError(
+                .badRequest,
+                message:
+                    "the body must be JSON: {\"to\":[{\"name\",\"address\"}],\"subject\",\"body\":{\"contentType\":\"html\"|\"text\",\"content\"}}"
+            )
+        }
+        var original: Message?
+        if let reference = input.replyTo ?? input.forward {
+            guard reference.utf8.count <= 1024, let stored = try await self.store.message(reference, of: account.id) else {
+                throw HTTPError(.notFound, message: "no such message to \(input.replyTo != nil ? "reply to" : "forward")")
+            }
+            original = stored
+        }
+        let message = try input.message(original: original)
+        try await self.checkSendPermission(account)
+
+        let claim = key.map { "idempotency:\(account.id):\(SecretDigest.sha256($0).base64EncodedString())" }
+        let fingerprint = SecretDigest.sha256(String(decoding: body, as: UTF8.self)).base64EncodedString()
+        if let claim, let held = try await self.backplane.claim(claim, value: "\(fingerprint) sending", ttl: Self.sendingLifetime) {
+            return try Self.replay(held, fingerprint: fingerprint)
+        }
+        do {
+            if case .retryAfter(let wait) = try await self.backplane.takeTokens(1, from: Self.sendBucket(account.id), limit: self.sendLimit) {
+                let seconds = max(1, Int(wait.timeInterval.rounded(.up)))
+                throw SendRefusal.rateLimited(seconds)
+            }
+            try await self.fromProvider(account) { token in
+                try await self.provider.send(message, from: account.id, accessToken: token)
+            }
+        } catch {
+            if let claim { try? await self.backplane.forget([claim]) }
+            if case SendRefusal.rateLimited(let seconds) = error {
+                return try Self.json(
+                    .tooManyRequests,
+                    [
+                        "message":
+                            "this account sends at most \(self.sendLimit.capacity) messages per \(Int(self.sendLimit.interval.timeInterval)) s; try again in \(seconds) s"
+                    ],
+                    headers: [.retryAfter: "\(seconds)"]
+                )
+            }
+            throw error
+        }
+        let id = Base64URL.randomToken(bytes: 16)
+        if let claim { try await self.backplane.record(claim, value: "\(fingerprint) \(id)", ttl: Self.idempotencyLifetime) }
+        return try Self.json(.accepted, ["id": id])
+    }
+
+    /// An Outlook account linked before sending was asked for has no `Mail.Send` grant: it must be linked again.
+    private func checkSendPermission(_ account: Account) async throws {
+        guard account.provider == .outlook, let tokens = try await self.tokenVault.tokens(for: account.id) else { return }
+        let granted = tokens.scope.split(separator: " ").map { $0.lowercased() }
+        guard granted.contains(where: { $0 == "mail.send" || $0.hasSuffix("/mail.send") }) else {
+            throw HTTPError(
+                .forbidden,
+                message:
+                    "this account was linked without permission to send mail: link it again (POST /api/accounts/\(account.id)/relink) to grant Mail.Send"
+            )
+        }
+    }
+
+    /// Runs a provider call with the account's token, its failures told as HTTP answers.
+    private func fromProvider<T: Sendable>(_ account: Account, _ call: (String) async throws -> T) async throws -> T {
+        do {
+            return try await self.tokens.withAccessToken(for: account.id, call)
+        } catch let error as MailProviderError {
+            switch error {
+            case .notFound: throw HTTPError(.notFound, message: "the message no longer exists at the provider")
+            case .tooLarge(let reason): throw HTTPError(.contentTooLarge, message: reason)
+            case .refused(let reason): throw HTTPError(.badRequest, message: "the provider refused the message: \(reason)")
+            case .permissionMissing(let reason): throw HTTPError(.forbidden, message: reason)
+            case .reauthRequired(let reason):
+                throw HTTPError(.conflict, message: "the account must be linked again (\(reason)): POST /api/accounts/\(account.id)/relink")
+            case .throttled(let retryAfter):
+                throw HTTPError(
+                    .tooManyRequests,
+                    headers: [.retryAfter: "\(max(1, Int(retryAfter.timeInterval.rounded(.up))))"],
+                    message: "the provider throttles this mailbox; try again later"
+                )
+            case .unavailable(let reason), .unauthorized(let reason), .failed(let reason):
+                throw HTTPError(.badGateway, message: "the provider did not do it: \(reason)")
+            case .cursorExpired:
+                throw HTTPError(.badGateway, message: "the provider did not do it: \(error)")
+            }
+        }
+    }
+
+    /// What a request with an `Idempotency-Key` that was seen before gets: the first one's answer once it was sent.
+    private static func replay(_ held: String, fingerprint: String) throws -> Response {
+        let parts = held.split(separator: " ", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[0] == fingerprint else {
+            throw HTTPError(.unprocessableContent, message: "this Idempotency-Key was used with another request body")
+        }
+        guard parts[1] != "sending" else {
+            throw HTTPError(.conflict, message: "a request with this Idempotency-Key is being sent; ask again in a moment")
+        }
+        return try Self.json(.accepted, ["id": parts[1]], headers: [HTTPField.Name("Idempotent-Replayed")!: "true"])
+    }
+
+    private static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw HTTPError(.badRequest, message: "Idempotency-Key must be 1 to 255 visible ASCII characters")
+        }
+        return key
+    }
+
+    private static func messageID(_ context: AppRequestContext) throws -> String {
+        guard let id = context.parameters.get("messageId"), !id.isEmpty, id.utf8.count <= 1024 else {
+            throw HTTPError(.notFound, message: "no such message")
+        }
+        return id
+    }
+
+    /// The sender's media type when it is a plain `type/subtype`, else a download of bytes.
+    private static func safeMediaType(_ type: String) -> String {
+        let essence = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let parts = essence.split(separator: "/")
+        let token = { (part: Substring) in !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "!#$&^_.+-".contains($0)) }
+        }
+        return parts.count == 2 && token(parts[0]) && token(parts[1]) ? essence : "application/octet-stream"
+    }
+
+    /// `attachment` with the name in ASCII (others as `_`) and in full as RFC 5987 `filename*`.
+    private static func disposition(_ name: String) -> String {
+        let fallback = String(
+            name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" && $0.value != 0x7F ? Character($0) : "_" }
+        )
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? ""
+        return "attachment; filename=\"\(fallback.isEmpty ? "attachment" : fallback)\"; filename*=UTF-8''\(encoded)"
+    }
+
+    /// RFC 3986's unreserved characters, the ones `filename*` carries as they are.
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    private static func json(_ status: HTTPResponse.Status, _ object: [String: String], headers: HTTPFields = [:]) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(object))))
+    }
+
+    private enum SendRefusal: Error {
+        case rateLimited(Int)
+    }
+}
