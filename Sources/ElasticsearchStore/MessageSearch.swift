@@ -49,10 +49,11 @@ enum MessageSearch {
                 let last = index == words.count - 1
                 return ["multi_match": ["query": word, "fields": Self.textFields, "type": last ? "bool_prefix" : "best_fields", "operator": "and"]]
             }
-            let inFields: [String: Any] = ["bool": ["must": fields]]
-            must.append(
-                bodyMatches.isEmpty ? inFields : ["bool": ["should": [inFields, ["terms": ["id": bodyMatches]]], "minimum_should_match": 1]]
-            )
+            if bodyMatches.isEmpty {
+                must = fields
+            } else {
+                must.append(["bool": ["should": [["bool": ["must": fields]], ["terms": ["id": bodyMatches]]], "minimum_should_match": 1]])
+            }
         }
         let order = query.oldestFirst ? "asc" : "desc"
         var body: [String: Any] = [

@@ -218,6 +218,15 @@ struct ElasticsearchMailStoreTests {
         #expect(words.allSatisfy { $0["operator"] as? String == "and" })
         #expect(MessageSearch.body(for: MessageQuery(accountID: Self.account, text: "  \"* ")) == nil, "no word, no search")
 
+        // Messages whose stored bodies hold the words match too: the ids a search of the contents index found.
+        let withBodies = try #require(MessageSearch.body(for: query, bodyMatches: ["m3", "m9"]))
+        let either = try #require(((withBodies["query"] as? [String: Any])?["bool"] as? [String: Any])?["must"] as? [[String: Any]])
+        let should = try #require((either.first?["bool"] as? [String: Any])?["should"] as? [[String: Any]])
+        #expect((should.last?["terms"] as? [String: [String]])?["id"] == ["m3", "m9"])
+        let bodySearch = try #require(MessageSearch.bodyMatches(for: query))
+        let bodyFilters = try #require(((bodySearch["query"] as? [String: Any])?["bool"] as? [String: Any])?["filter"] as? [[String: [String: Any]]])
+        #expect(bodyFilters.compactMap { $0["term"]?["accountId"] as? String } == [Self.account.description], "only the account's bodies")
+
         var response = try #require(try JSONSerialization.jsonObject(with: ScriptedCluster.data("search-hits.json")) as? [String: Any])
         var hits = try #require(response["hits"] as? [String: Any])
         let sources = try [Self.message("m2", receivedAt: 1_714_070_400_000), Self.message("m1", receivedAt: 1_713_984_000_000)].map {
@@ -324,13 +333,14 @@ struct ElasticsearchMailStoreTests {
         try await Self.store(cluster).deleteAccount(Self.account)
         #expect(
             cluster.requests.map { "\($0.method) \($0.url.path)" } == [
-                "POST /mailpulse-messages,mailpulse-mailboxes,mailpulse-sync-states/_refresh",
-                "POST /mailpulse-messages/_delete_by_query", "POST /mailpulse-mailboxes/_delete_by_query",
-                "POST /mailpulse-sync-states/_delete_by_query", "DELETE /mailpulse-accounts/_doc/\(Self.account)",
+                "POST /mailpulse-messages,mailpulse-contents,mailpulse-mailboxes,mailpulse-sync-states/_refresh",
+                "POST /mailpulse-messages/_delete_by_query", "POST /mailpulse-contents/_delete_by_query",
+                "POST /mailpulse-mailboxes/_delete_by_query", "POST /mailpulse-sync-states/_delete_by_query",
+                "DELETE /mailpulse-accounts/_doc/\(Self.account)",
             ]
         )
         #expect(
-            cluster.requests[1...3].allSatisfy { Self.query($0)["routing"] == Self.account.description && Self.query($0)["conflicts"] == "proceed" }
+            cluster.requests[1...4].allSatisfy { Self.query($0)["routing"] == Self.account.description && Self.query($0)["conflicts"] == "proceed" }
         )
 
         let stopped = ScriptedCluster { _, _ in
