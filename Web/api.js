@@ -9,8 +9,8 @@ export function accountPath(id, rest = "") {
  * Fetches JSON from the same origin. On a non-2xx answer throws an Error whose message is the
  * server's message (either error shape) and whose `status` is the HTTP status.
  */
-export async function api(path, { method = "GET", body, query } = {}) {
-  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+export async function api(path, { method = "GET", body, query, headers = {} } = {}) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);

@@ -1,6 +1,7 @@
 // Data page: an account's mail, kept current from its live event socket.
 import { api, accountPath, isGone, LiveConnection, showStatus, showConnection, timeElement, formatCount } from "/api.js";
 import { rememberedAccounts, rememberAccount, setAccountAddress, forgetAccount, relinkOrStart } from "/accounts.js";
+import { openMessage, setUpReader } from "/reader.js";
 
 const $ = (id) => document.getElementById(id);
 const pageSize = 50;
@@ -74,6 +75,12 @@ function messageRow(message) {
   const flag = cell(row, { flagged: "⚑", complete: "✓" }[message.flag] ?? "", "flag");
   flag.title = message.flag ?? "";
   cell(row, "", "received").append(timeElement(message.receivedAt));
+  row.tabIndex = 0;
+  const open = () => openMessage(accountID, message.id).catch(showError);
+  row.addEventListener("click", open);
+  row.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") open();
+  });
   return row;
 }
 
@@ -385,6 +392,7 @@ function showUnavailable(text) {
 async function start() {
   if (!accountID) return showUnavailable("No account is linked in this browser yet.");
   rememberAccount(accountID);
+  setUpReader(accountID);
   // The event log first: the socket resumes after its seq, so no change falls between the loads and the socket.
   let seq = null;
   try {

@@ -27,6 +27,7 @@ struct MessageController: Sendable {
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("api/accounts/:id/messages/:messageId", use: self.open)
+        routes.get("api/accounts/:id/messages/:messageId/body", use: self.body)
         routes.get("api/accounts/:id/messages/:messageId/attachments/:attachmentId", use: self.attachment)
         routes.post("api/accounts/:id/messages/send", use: self.send)
         return routes
@@ -39,19 +40,64 @@ struct MessageController: Sendable {
 
     @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> MessageDetail {
         let account = try await AccountCredentials.authenticate(request, context: context, store: self.store)
-        let id = try Self.messageID(context)
+        let (message, content) = try await self.opened(try Self.messageID(context), of: account)
+        return MessageDetail(message: message, content: content)
+    }
+
+    /// The body as a document of its own, for the pages' sandboxed frame: its policy lets nothing run, submit, or load
+    /// from elsewhere (with `remote=1`, which the person asks for per message, images may load), and its sandbox gives
+    /// it no origin, so nothing in it can reach the pages or the API.
+    @Sendable func body(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try await AccountCredentials.authenticate(request, context: context, store: self.store)
+        let (_, content) = try await self.opened(try Self.messageID(context), of: account)
+        let remote = request.uri.queryParameters["remote"] == "1"
+        let document =
+            switch content.body.contentType {
+            case .html: content.body.content
+            case .text: "<pre style=\"white-space:pre-wrap;font:inherit\">\(Self.escapingHTML(content.body.content))</pre>"
+            }
+        let images = remote ? "img-src data: https: http:" : "img-src data:"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .contentSecurityPolicy: "sandbox; default-src 'none'; style-src 'unsafe-inline'; \(images); frame-ancestors 'self'; form-action 'none'; base-uri 'none'",
+                .xFrameOptions: "SAMEORIGIN",
+                .cacheControl: "private, no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: document))
+        )
+    }
+
+    /// A live message of the account with its content: the stored one, else read from the provider and kept.
+    private func opened(_ id: String, of account: Account) async throws -> (Message, MessageContent) {
         guard let message = try await self.store.message(id, of: account.id) else {
             throw HTTPError(.notFound, message: "no such message")
         }
         if let stored = try await self.store.content(of: id, of: account.id) {
-            return MessageDetail(message: message, content: stored)
+            return (message, stored)
         }
         let read = try await self.fromProvider(account) { token in
             try await self.provider.content(of: id, of: account.id, accessToken: token)
         }
         guard let content = read else { throw HTTPError(.notFound, message: "the message no longer exists at the provider") }
         _ = try await self.store.saveContent(content, of: id, of: account.id)
-        return MessageDetail(message: message, content: content)
+        return (message, content)
+    }
+
+    private static func escapingHTML(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     @Sendable func attachment(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -74,7 +120,7 @@ struct MessageController: Sendable {
                 .contentType: Self.safeMediaType(data.contentType),
                 .contentDisposition: Self.disposition(data.name),
                 // Never run, never sniffed, never framed: a file is downloaded, not shown in this origin.
-                .contentSecurityPolicy: "default-src 'none'; sandbox",
+                .contentSecurityPolicy: "default-src 'none'; sandbox; frame-ancestors 'none'",
                 .cacheControl: "private, no-store",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: data.bytes))

@@ -3,7 +3,8 @@ public import Hummingbird
 
 /// Adds the headers that keep browsers from misreading answers: `X-Content-Type-Options: nosniff` everywhere, and a
 /// Content-Security-Policy that lets the pages load only their own scripts, styles and connections and be framed by
-/// nobody (`frame-ancestors 'none'`, with `X-Frame-Options: DENY` for older browsers).
+/// nobody (`frame-ancestors 'none'`, with `X-Frame-Options: DENY` for older browsers). An answer that sets its own
+/// policy keeps it.
 public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The policy of every answer: the pages are served from this origin and use nothing else.
     private let contentSecurityPolicy =
@@ -16,8 +17,11 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.contentSecurityPolicy] = self.contentSecurityPolicy
-        response.headers[.xFrameOptions] = "DENY"
+        // An answer with a policy of its own (a message body, shown in a sandboxed frame of the pages) keeps it.
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = self.contentSecurityPolicy
+            response.headers[.xFrameOptions] = "DENY"
+        }
         response.headers[.referrerPolicy] = "no-referrer"
         return response
     }
