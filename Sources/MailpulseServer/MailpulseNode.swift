@@ -129,7 +129,11 @@ public struct MailpulseNode: Sendable {
             address: webhookAddress,
             renewalMargin: configuration.subscriptionRenewalMargin
         )
-        let synchronizer = MailboxSynchronizer(store: store, provider: provider, tokens: accessTokens, events: events)
+        let bodies =
+            configuration.syncBodiesDays > 0
+            ? BodyPrefetch(store: store, opener: provider, tokens: accessTokens, window: .seconds(configuration.syncBodiesDays * 86_400))
+            : nil
+        let synchronizer = MailboxSynchronizer(store: store, provider: provider, tokens: accessTokens, events: events, bodies: bodies)
         let syncService = AccountSyncService(
             synchronizer: synchronizer,
             subscriptions: subscriptions,

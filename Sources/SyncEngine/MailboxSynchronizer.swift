@@ -23,13 +23,23 @@ public struct MailboxSynchronizer: Sendable {
     /// How often one round may start a folder over after its cursor expired.
     static let maximumRestarts = 3
 
-    /// Creates a synchronizer; `provider` should be rate limited.
-    public init(store: any MailStore, provider: any MailReader, tokens: AccessTokenSource, events: any AccountEventPublisher) {
+    private let bodies: BodyPrefetch?
+
+    /// Creates a synchronizer; `provider` should be rate limited. With `bodies`, each stored page's recent messages
+    /// have their content read too.
+    public init(
+        store: any MailStore,
+        provider: any MailReader,
+        tokens: AccessTokenSource,
+        events: any AccountEventPublisher,
+        bodies: BodyPrefetch? = nil
+    ) {
         self.store = store
         self.provider = provider
         self.tokens = tokens
         self.events = events
         self.writer = MessageWriter(store: store, provider: provider, tokens: tokens, events: events)
+        self.bodies = bodies
     }
 
     /// Syncs every folder of an account. The initial sync shows `syncing` while it runs; a backfill keeps the
@@ -116,6 +126,7 @@ public struct MailboxSynchronizer: Sendable {
                 readAhead = Task { try await self.page(next, of: mailbox, account: account) }
             }
             try await self.writer.write(changes.upserts, of: account)
+            await self.bodies?.fetch(changes.upserts, of: account)
             try await self.reconcile(changes.removed, leaving: mailbox, of: account)
             seen?.formUnion(changes.upserts.map(\.id))
             state.pagesStored += 1

@@ -104,6 +104,7 @@ extension MailpulseConfiguration {
         self.imapAllowPlaintext = try settings.choice("IMAP_ALLOW_PLAINTEXT", of: Truth.self).map { $0 == .true } ?? self.imapAllowPlaintext
         self.imapTrustedCertificates = settings.string("IMAP_CA_FILE") ?? self.imapTrustedCertificates
         self.imapPageSize = try settings.integer("IMAP_PAGE_SIZE", in: 1...5_000) ?? self.imapPageSize
+        self.syncBodiesDays = try settings.integer("SYNC_BODIES_DAYS", in: 0...36_500) ?? self.syncBodiesDays
         self.maximumAttachmentBytes = try settings.integer("ATTACHMENT_MAX_BYTES", in: 1024...(1 << 30)) ?? self.maximumAttachmentBytes
         self.sendsPerAccountPerMinute = try settings.integer("SENDS_PER_ACCOUNT_PER_MINUTE", in: 1...10_000) ?? self.sendsPerAccountPerMinute
         self.imapConnectionsPerAccount = try settings.integer("IMAP_CONNECTIONS_PER_ACCOUNT", in: 1...14) ?? self.imapConnectionsPerAccount

@@ -102,6 +102,9 @@ public struct MailpulseConfiguration: Sendable {
     /// A PEM file of the only certificates IMAP servers are trusted by (`IMAP_CA_FILE`: a private CA); the system's
     /// when unset.
     public var imapTrustedCertificates: String?
+    /// Days of mail whose bodies a sync reads with the messages, so that search covers them before they are opened
+    /// (`SYNC_BODIES_DAYS`); 0 reads bodies only when a message is opened.
+    public var syncBodiesDays = 0
     /// The largest attachment served for download, in bytes (`ATTACHMENT_MAX_BYTES`).
     public var maximumAttachmentBytes = 25 << 20
     /// Messages one account may send per minute (`SENDS_PER_ACCOUNT_PER_MINUTE`); more answer 429.

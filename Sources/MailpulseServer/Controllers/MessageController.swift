@@ -61,7 +61,8 @@ struct MessageController: Sendable {
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8",
-                .contentSecurityPolicy: "sandbox; default-src 'none'; style-src 'unsafe-inline'; \(images); frame-ancestors 'self'; form-action 'none'; base-uri 'none'",
+                .contentSecurityPolicy:
+                    "sandbox; default-src 'none'; style-src 'unsafe-inline'; \(images); frame-ancestors 'self'; form-action 'none'; base-uri 'none'",
                 .xFrameOptions: "SAMEORIGIN",
                 .cacheControl: "private, no-store",
             ],
