@@ -35,6 +35,11 @@ import Testing
             #expect(full.json["bccRecipients"]?.arrayValue?.isEmpty == true)
             #expect(full.json["replyTo"]?.arrayValue?.isEmpty == true)
             #expect(full.headers["preference-applied"] == nil)
+            // The page's body view shows HTML as source.
+            let source = try await graph.send("GET", "/sim/mailboxes/\(mailbox)/messages/\(id)/body")
+            #expect(source.status == 200)
+            #expect(source.headers["content-type"] == "text/plain; charset=utf-8")
+            #expect(String(decoding: source.body, as: UTF8.self) == Self.html)
 
             let text = try await graph.send(
                 "GET",
