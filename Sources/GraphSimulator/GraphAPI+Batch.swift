@@ -52,7 +52,8 @@ extension GraphAPI {
             ("id", .string(id)),
             ("status", .number(Double(response.status))),
             ("headers", .object(response.headers.map { ($0.0, .string($0.1)) })),
-            ("body", response.body ?? .null),
+            // Binary bodies travel base64-encoded in a batch response.
+            ("body", response.rawBody.map { .string($0.base64EncodedString()) } ?? response.body ?? .null),
         ])
     }
 }

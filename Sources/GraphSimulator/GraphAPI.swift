@@ -5,6 +5,8 @@ internal import HTTPTransport
 struct GraphAPI: Sendable {
     let state: SimulatorState
     let transport: any HTTPTransport
+    /// Delivers the notifications of the messages that sending stores.
+    let dispatcher: NotificationDispatcher
     /// The public base of Graph links, e.g. `http://127.0.0.1:8081/v1.0`.
     let baseURL: String
 
@@ -64,8 +66,8 @@ struct GraphAPI: Sendable {
         var previous = ""
         for segment in segments {
             let keyed =
-                ["users", "mailfolders", "messages", "childfolders", "subscriptions"].contains(previous)
-                && !["delta", "messages", "childfolders", "reauthorize"].contains(segment.lowercased())
+                ["users", "mailfolders", "messages", "childfolders", "subscriptions", "attachments"].contains(previous)
+                && !["delta", "messages", "childfolders", "reauthorize", "$value"].contains(segment.lowercased())
             names.append(keyed ? "{id}" : segment.lowercased())
             previous = segment.lowercased()
         }
@@ -101,7 +103,7 @@ struct GraphAPI: Sendable {
         } else {
             return .error(400, code: "BadRequest", message: "Resource not found for the segment '\(segments[0])'.", requestID: requestID)
         }
-        guard method == "GET" else {
+        guard method == "GET" || method == "POST" else {
             return .error(405, code: "ErrorInvalidRequest", message: "The OData request is not supported.", requestID: requestID)
         }
         guard let mailbox = await self.state.mailbox(mailboxID) else {
@@ -112,8 +114,21 @@ struct GraphAPI: Sendable {
                 requestID: requestID
             )
         }
-        let lowered = segments.map { $0.lowercased() }
+        var lowered = segments.map { $0.lowercased() }
+        // mailFolders/{id}/messages/{id}/… reaches the same message as messages/{id}/….
+        if lowered.count >= 5, lowered[0] == "mailfolders", lowered[2] == "messages" {
+            guard mailbox.folder(segments[1]) != nil else { return Self.folderNotFound(requestID) }
+            segments.removeFirst(2)
+            lowered.removeFirst(2)
+        }
+        if method == "POST" {
+            return await self.mailAction(mailbox, segments: segments, lowered: lowered, request: request, requestID: requestID)
+        }
         switch lowered.count {
+        case 3 where lowered[0] == "messages" && lowered[2] == "attachments",
+            4 where lowered[0] == "messages" && lowered[2] == "attachments",
+            5 where lowered[0] == "messages" && lowered[2] == "attachments" && lowered[4] == "$value":
+            return self.attachments(mailbox, segments: segments, lowered: lowered, request: request, requestID: requestID)
         case 0:
             return .json(Self.user(mailbox))
         case 1 where lowered[0] == "mailfolders":
@@ -138,19 +153,25 @@ struct GraphAPI: Sendable {
             guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
             return await self.messageDelta(mailbox, folder: folder, request: request, requestID: requestID)
         case 2 where lowered[0] == "messages", 4 where lowered[0] == "mailfolders" && lowered[2] == "messages":
-            guard let message = mailbox.message(segments.last!) else {
-                return .error(404, code: "ErrorItemNotFound", message: "The specified object was not found in the store.", requestID: requestID)
-            }
+            guard let message = mailbox.message(segments.last!) else { return Self.itemNotFound(requestID) }
             let select: [String]?
             switch Self.select(request) {
             case .failure(let error): return .error(400, code: "RequestBroker--ParseUri", message: error.message, requestID: requestID)
             case .success(let value): select = value
             }
+            let expand = request.query["$expand"]?.lowercased()
+            guard expand == nil || expand == "attachments" else {
+                return .error(400, code: "RequestBroker--ParseUri", message: "Could not find a property named '\(expand!)'.", requestID: requestID)
+            }
             let id = request.wantsImmutableIDs ? message.immutableID : message.restID
             let context: [(String, JSONValue)] = [
                 ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages/$entity"))
             ]
-            return .json(.object(context + Self.members(message.json(id: id, select: select, withODataType: false))))
+            var members = context + Self.members(message.json(id: id, select: select, withODataType: false, bodyType: request.bodyContentType))
+            if expand != nil {
+                members.append(("attachments", .array(message.attachments.map { $0.json(select: nil) })))
+            }
+            return .json(.object(members), headers: Self.bodyPreferenceApplied(request))
         default:
             return .error(400, code: "BadRequest", message: "Resource not found for the segment '\(segments.last ?? "")'.", requestID: requestID)
         }
@@ -160,7 +181,7 @@ struct GraphAPI: Sendable {
         .error(404, code: "ErrorItemNotFound", message: "The specified object was not found in the store.", requestID: requestID)
     }
 
-    private static func members(_ value: JSONValue) -> [(String, JSONValue)] {
+    static func members(_ value: JSONValue) -> [(String, JSONValue)] {
         if case .object(let members) = value { return members }
         return []
     }
@@ -268,11 +289,17 @@ struct GraphAPI: Sendable {
             ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages"))
         ]
         let immutable = request.wantsImmutableIDs
-        members.append(("value", .array(page.map { $0.json(id: immutable ? $0.immutableID : $0.restID, select: select, withODataType: false) })))
+        let bodyType = request.bodyContentType
+        members.append(
+            (
+                "value",
+                .array(page.map { $0.json(id: immutable ? $0.immutableID : $0.restID, select: select, withODataType: false, bodyType: bodyType) })
+            )
+        )
         if skip + page.count < messages.count {
             members.append(("@odata.nextLink", .string(self.link(request, replacing: ["$skip": "\(skip + page.count)", "$top": "\(top)"]))))
         }
-        return .json(.object(members))
+        return .json(.object(members), headers: Self.bodyPreferenceApplied(request))
     }
 
     private func messageDelta(_ mailbox: SimulatedMailbox, folder: SimulatedFolder, request: GraphRequest, requestID: String) async -> GraphResponse {
@@ -338,13 +365,22 @@ struct GraphAPI: Sendable {
         let message: String
     }
 
-    /// The `$select` list, checked against the message's properties.
-    static func select(_ request: GraphRequest) -> Result<[String]?, SelectError> {
+    /// `Preference-Applied` for a request that asked a body type: Graph confirms either.
+    private static func bodyPreferenceApplied(_ request: GraphRequest) -> [(String, String)] {
+        request.bodyContentType.map { [("Preference-Applied", "outlook.body-content-type=\"\($0.rawValue)\"")] } ?? []
+    }
+
+    /// The `$select` list, checked against the properties of the type (a message's unless told).
+    static func select(
+        _ request: GraphRequest,
+        properties: [String] = SimulatedMessage.propertyNames,
+        typeName: String = "Microsoft.OutlookServices.Message"
+    ) -> Result<[String]?, SelectError> {
         guard let text = request.query["$select"], !text.isEmpty else { return .success(nil) }
         var names: [String] = []
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where name.lowercased() != "id" {
-            guard let known = SimulatedMessage.propertyNames.first(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) else {
-                return .failure(SelectError(message: "Could not find a property named '\(name)' on type 'Microsoft.OutlookServices.Message'."))
+            guard let known = properties.first(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) else {
+                return .failure(SelectError(message: "Could not find a property named '\(name)' on type '\(typeName)'."))
             }
             names.append(known)
         }

@@ -47,6 +47,17 @@ struct GraphRequest: Sendable {
         self.preferences.contains { $0.replacingOccurrences(of: " ", with: "").lowercased() == "idtype=\"immutableid\"" }
     }
 
+    /// The body type asked with `Prefer: outlook.body-content-type="text"` (or `"html"`).
+    var bodyContentType: MessageBody.ContentType? {
+        for preference in self.preferences {
+            let compact = preference.replacingOccurrences(of: " ", with: "").lowercased()
+            guard compact.hasPrefix("outlook.body-content-type=") else { continue }
+            let value = compact.dropFirst("outlook.body-content-type=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            return MessageBody.ContentType(rawValue: value)
+        }
+        return nil
+    }
+
     /// The page size asked with `Prefer: odata.maxpagesize=N`.
     var maximumPageSize: Int? {
         for preference in self.preferences where preference.lowercased().hasPrefix("odata.maxpagesize=") {
@@ -61,9 +72,21 @@ struct GraphResponse: Sendable {
     var status: Int
     var headers: [(String, String)]
     var body: JSONValue?
+    /// Bytes answered as they are (an attachment's `$value`), with their type in `headers`.
+    var rawBody: Data?
 
     static func json(_ body: JSONValue, status: Int = 200, headers: [(String, String)] = []) -> GraphResponse {
         GraphResponse(status: status, headers: headers, body: body)
+    }
+
+    /// Bytes of a type, as `GET …/attachments/{id}/$value` answers.
+    static func raw(_ bytes: Data, contentType: String) -> GraphResponse {
+        GraphResponse(status: 200, headers: [("Content-Type", contentType)], body: nil, rawBody: bytes)
+    }
+
+    /// A status without a body, as `sendMail` answers `202 Accepted`.
+    static func empty(_ status: Int) -> GraphResponse {
+        GraphResponse(status: status, headers: [], body: nil)
     }
 
     /// Graph's error shape with request ids in `innerError` and in the headers.

@@ -17,7 +17,7 @@ public func buildGraphSimulator(
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.get("/health") { _, _ in HTTPResponse.Status.ok }
     IdentityRoutes(state: state).add(to: router)
-    GraphRoutes(state: state, transport: transport).add(to: router)
+    GraphRoutes(state: state, transport: transport, dispatcher: dispatcher).add(to: router)
     ControlRoutes(state: state, dispatcher: dispatcher).add(to: router)
     return Application(
         router: router,

@@ -45,6 +45,12 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// Whether the value is an object.
+    public var isObject: Bool {
+        if case .object = self { return true }
+        return false
+    }
+
     /// The elements of an array, when it is one.
     public var arrayValue: [JSONValue]? {
         if case .array(let elements) = self { return elements }

@@ -77,26 +77,47 @@ actor SimulatorState {
         self.mailboxes[id] ?? self.mailbox(address: id)
     }
 
-    /// Delivers a new message to a folder; answers it and the notifications it causes.
-    func addMessage(
-        _ mailboxID: String,
-        folder: String,
-        subject: String,
-        fromName: String,
-        fromAddress: String,
-        isRead: Bool
-    ) -> (SimulatedMessage, [PendingNotification])? {
+    /// Delivers a new message to a folder; answers it and the notifications it causes. Every new message goes
+    /// through here: mail arriving from the control API, and the copies ``send(from:draft:saveToSentItems:)`` stores.
+    func addMessage(_ mailboxID: String, folder: String, draft: MessageDraft) -> (SimulatedMessage, [PendingNotification])? {
         guard let target = self.mailboxes[mailboxID]?.folder(folder),
-            let message = self.mailboxes[mailboxID]?.insert(
-                folderID: target.id,
-                subject: subject,
-                fromName: fromName,
-                fromAddress: fromAddress,
-                isRead: isRead
-            ),
+            let message = self.mailboxes[mailboxID]?.insert(folderID: target.id, draft: draft),
             let mailbox = self.mailboxes[mailboxID]
         else { return nil }
         return (message, self.notifications(for: message, in: mailbox, changeType: "created"))
+    }
+
+    /// Sends a message as a mailbox's owner: a read copy in their Sent Items (unless `saveToSentItems` is false)
+    /// and an unread copy in the Inbox of every recipient (to, cc or bcc) who is a simulated mailbox, without the
+    /// bcc list. Answers the sender's copy, if kept, and the notifications.
+    func send(from mailboxID: String, draft: MessageDraft, saveToSentItems: Bool) -> (SimulatedMessage?, [PendingNotification]) {
+        guard let sender = self.mailboxes[mailboxID] else { return (nil, []) }
+        var outgoing = draft
+        outgoing.from = Recipient(name: sender.displayName, address: sender.address)
+        outgoing.isDraft = false
+        outgoing.internetMessageID = "<\(Self.randomToken(24))@sim>"
+        outgoing.conversationID = draft.conversationID ?? "AAQkAD" + Self.randomToken(16) + "AAA="
+        var saved: SimulatedMessage?
+        var pending: [PendingNotification] = []
+        if saveToSentItems {
+            var copy = outgoing
+            copy.isRead = true
+            if let (message, notifications) = self.addMessage(mailboxID, folder: "sentitems", draft: copy) {
+                saved = message
+                pending += notifications
+            }
+        }
+        var delivered = Set<String>()
+        for recipient in (outgoing.toRecipients ?? []) + outgoing.ccRecipients + outgoing.bccRecipients {
+            guard let mailbox = self.mailbox(address: recipient.address), delivered.insert(mailbox.id).inserted else { continue }
+            var copy = outgoing
+            copy.isRead = false
+            copy.bccRecipients = []
+            if let (_, notifications) = self.addMessage(mailbox.id, folder: "inbox", draft: copy) {
+                pending += notifications
+            }
+        }
+        return (saved, pending)
     }
 
     /// Changes a message as the user would in Outlook; answers it and the notifications it causes.

@@ -10,7 +10,8 @@ struct GraphSim: AsyncParsableCommand {
         abstract: "A local Microsoft Graph (Outlook mail) and identity platform for tests, demos and benchmarks.",
         discussion: """
             Serves the identity platform under /{tenant}/oauth2/v2.0/ (authorize, token), Graph under /v1.0/ \
-            (me, mailFolders, message delta, messages, subscriptions, $batch) and a control API under /sim/ \
+            (me, mailFolders, message delta, messages and their attachments, sendMail, reply, forward, subscriptions, \
+            $batch) and a control API under /sim/ \
             (create mailboxes, act as the user, set faults, read stats). See the README's graph-sim section.
             """
     )

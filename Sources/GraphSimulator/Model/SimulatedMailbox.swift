@@ -54,15 +54,16 @@ struct SimulatedMailbox: Sendable {
             let sender = Self.senders[Int(self.generator.next() % UInt64(Self.senders.count))]
             let topic = Self.topics[Int(self.generator.next() % UInt64(Self.topics.count))]
             let received = start.addingTimeInterval(Double(index) * 600 + Double(self.generator.next() % 600))
-            _ = self.insert(
-                folderID: byWellKnownName[folder]!,
+            let draft = MessageDraft(
                 subject: "\(topic) #\(index + 1)",
-                fromName: sender.0,
-                fromAddress: sender.1,
-                isRead: self.generator.next() % 3 != 0,
-                receivedAt: received,
-                body: "Hello \(displayName), here is an update about \(topic.lowercased()). Message \(index + 1) of \(messageCount)."
+                body: MessageBody(
+                    contentType: .text,
+                    content: "Hello \(displayName), here is an update about \(topic.lowercased()). Message \(index + 1) of \(messageCount)."
+                ),
+                from: Recipient(name: sender.0, address: sender.1),
+                isRead: self.generator.next() % 3 != 0
             )
+            _ = self.insert(folderID: byWellKnownName[folder]!, draft: draft, receivedAt: received)
         }
     }
 
@@ -108,40 +109,41 @@ struct SimulatedMailbox: Sendable {
 
     // MARK: Changes
 
-    /// Adds a new message; answers it.
-    mutating func insert(
-        folderID: String,
-        subject: String,
-        fromName: String,
-        fromAddress: String,
-        isRead: Bool,
-        receivedAt: Date = Date(),
-        body: String = ""
-    ) -> SimulatedMessage {
+    /// Adds a new message with fresh ids (its attachments' too); answers it.
+    mutating func insert(folderID: String, draft: MessageDraft, receivedAt: Date = Date()) -> SimulatedMessage {
         self.sequence += 1
         let immutableID = self.generator.opaqueID(prefix: "AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A", length: 24)
         let restID = self.generator.opaqueID(prefix: "AAMkAD", length: 24)
+        var attachments = draft.attachments
+        for index in attachments.indices {
+            attachments[index].id = self.generator.opaqueID(prefix: "AAMkADAttach", length: 24)
+            attachments[index].lastModifiedAt = receivedAt
+        }
         let message = SimulatedMessage(
             immutableID: immutableID,
             restID: restID,
             folderID: folderID,
-            internetMessageID: "<\(immutableID.prefix(20))@mail.example>",
-            conversationID: self.generator.opaqueID(prefix: "AAQkAD", length: 16),
-            subject: subject,
-            fromName: fromName,
-            fromAddress: fromAddress,
-            toRecipients: [(self.displayName, self.address)],
+            internetMessageID: draft.internetMessageID ?? "<\(immutableID.prefix(20))@mail.example>",
+            conversationID: draft.conversationID ?? self.generator.opaqueID(prefix: "AAQkAD", length: 16),
+            subject: draft.subject,
+            fromName: draft.from.name,
+            fromAddress: draft.from.address,
+            toRecipients: draft.toRecipients ?? [Recipient(name: self.displayName, address: self.address)],
+            ccRecipients: draft.ccRecipients,
+            bccRecipients: draft.bccRecipients,
+            replyTo: draft.replyTo,
             receivedAt: receivedAt,
             sentAt: receivedAt.addingTimeInterval(-2),
             createdAt: receivedAt,
             lastModifiedAt: receivedAt,
             changeKey: self.generator.opaqueID(prefix: "CQAAABYAAA", length: 20),
-            isRead: isRead,
-            isDraft: false,
+            isRead: draft.isRead,
+            isDraft: draft.isDraft,
             flag: "notFlagged",
             importance: "normal",
-            hasAttachments: false,
-            body: body,
+            body: draft.body,
+            bodyPreview: draft.body.preview,
+            attachments: attachments,
             categories: [],
             changeSequence: self.sequence
         )

@@ -10,7 +10,11 @@ struct SimulatedMessage: Sendable {
     var subject: String
     var fromName: String
     var fromAddress: String
-    var toRecipients: [(name: String, address: String)]
+    var toRecipients: [Recipient]
+    var ccRecipients: [Recipient]
+    /// Only the sender's copy has them.
+    var bccRecipients: [Recipient]
+    var replyTo: [Recipient]
     var receivedAt: Date
     var sentAt: Date
     var createdAt: Date
@@ -20,11 +24,19 @@ struct SimulatedMessage: Sendable {
     var isDraft: Bool
     var flag: String
     var importance: String
-    var hasAttachments: Bool
-    var body: String
+    var body: MessageBody
+    /// Kept with the body: HTML bodies would otherwise be stripped for every message of every delta page.
+    var bodyPreview: String
+    var attachments: [SimulatedAttachment]
     var categories: [String]
     /// The mailbox change sequence of the last change, for delta rounds.
     var changeSequence: Int
+
+    /// Graph's `hasAttachments`: inline attachments (pictures in the body) do not count.
+    var hasAttachments: Bool { self.attachments.contains { !$0.isInline } }
+
+    /// The sender as a recipient.
+    var from: Recipient { Recipient(name: self.fromName, address: self.fromAddress) }
 
     /// Every property Graph can return for a message, in Graph's order.
     static let propertyNames = [
@@ -34,11 +46,12 @@ struct SimulatedMessage: Sendable {
         "ccRecipients", "bccRecipients", "replyTo", "flag",
     ]
 
-    /// The Graph JSON of the message, limited to `select` when given (`id` always comes).
     /// Every property name with its lowercased form, for `$select` matching.
     private static let propertyKeys = Self.propertyNames.map { ($0, $0.lowercased()) }
 
-    func json(id: String, select: [String]?, withODataType: Bool) -> JSONValue {
+    /// The Graph JSON of the message, limited to `select` when given (`id` always comes), with the body in
+    /// `bodyType` when asked (`Prefer: outlook.body-content-type`).
+    func json(id: String, select: [String]?, withODataType: Bool, bodyType: MessageBody.ContentType? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = []
         if withODataType { members.append(("@odata.type", .string("#microsoft.graph.message"))) }
         members.append(("@odata.etag", .string("W/\"\(self.changeKey)\"")))
@@ -46,16 +59,13 @@ struct SimulatedMessage: Sendable {
         // every property of every message was most of the time spent serving a delta page).
         let wanted = select.map { Set($0.map { $0.lowercased() }) }
         for (name, key) in Self.propertyKeys where wanted?.contains(key) ?? true {
-            members.append((name, self.property(name)))
+            members.append((name, self.property(name, bodyType: bodyType)))
         }
         members.append(("id", .string(id)))
         return .object(members)
     }
 
-    private func property(_ name: String) -> JSONValue {
-        func recipient(_ name: String, _ address: String) -> JSONValue {
-            .object([("emailAddress", .object([("name", .string(name)), ("address", .string(address))]))])
-        }
+    private func property(_ name: String, bodyType: MessageBody.ContentType?) -> JSONValue {
         switch name {
         case "createdDateTime": return .string(GraphDate.format(self.createdAt))
         case "lastModifiedDateTime": return .string(GraphDate.format(self.lastModifiedAt))
@@ -66,7 +76,7 @@ struct SimulatedMessage: Sendable {
         case "hasAttachments": return .bool(self.hasAttachments)
         case "internetMessageId": return .string(self.internetMessageID)
         case "subject": return .string(self.subject)
-        case "bodyPreview": return .string(String(self.body.prefix(255)))
+        case "bodyPreview": return .string(self.bodyPreview)
         case "importance": return .string(self.importance)
         case "parentFolderId": return .string(self.folderID)
         case "conversationId": return .string(self.conversationID)
@@ -75,10 +85,14 @@ struct SimulatedMessage: Sendable {
         case "isDraft": return .bool(self.isDraft)
         case "webLink": return .string("https://outlook.live.com/owa/?ItemID=\(self.immutableID)&exvsurl=1&viewmodel=ReadMessageItem")
         case "inferenceClassification": return .string("focused")
-        case "body": return .object([("contentType", .string("text")), ("content", .string(self.body))])
-        case "sender", "from": return recipient(self.fromName, self.fromAddress)
-        case "toRecipients": return .array(self.toRecipients.map { recipient($0.name, $0.address) })
-        case "ccRecipients", "bccRecipients", "replyTo": return .array([])
+        case "body":
+            let body = bodyType.map(self.body.converted) ?? self.body
+            return .object([("contentType", .string(body.contentType.rawValue)), ("content", .string(body.content))])
+        case "sender", "from": return self.from.json
+        case "toRecipients": return .array(self.toRecipients.map(\.json))
+        case "ccRecipients": return .array(self.ccRecipients.map(\.json))
+        case "bccRecipients": return .array(self.bccRecipients.map(\.json))
+        case "replyTo": return .array(self.replyTo.map(\.json))
         case "flag": return .object([("flagStatus", .string(self.flag))])
         default: return .null
         }

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import HTTPTypes
 internal import Hummingbird
 
 /// The control API under `/sim/`: how tests, demos and benchmarks act as the user in Outlook.
@@ -24,6 +25,7 @@ struct ControlRoutes: Sendable {
             return IdentityRoutes.json(Self.truth(mailbox), status: .ok)
         }
         router.post("/sim/mailboxes/:mailbox/messages") { request, context in try await self.addMessage(request, context: context) }
+        router.get("/sim/mailboxes/:mailbox/messages/:message/body") { _, context in try await self.messageBody(context: context) }
         router.patch("/sim/mailboxes/:mailbox/messages/:message") { request, context in try await self.updateMessage(request, context: context) }
         router.post("/sim/mailboxes/:mailbox/messages/:message/move") { request, context in try await self.moveMessage(request, context: context) }
         router.delete("/sim/mailboxes/:mailbox/messages/:message") { request, context in try await self.deleteMessage(request, context: context) }
@@ -70,18 +72,52 @@ struct ControlRoutes: Sendable {
         let folder = body["folder"]?.stringValue ?? "inbox"
         guard mailbox.folder(folder) != nil else { return Self.badRequest("folder \(folder) does not exist") }
         let from = body["from"]
-        guard
-            let (message, pending) = await self.state.addMessage(
-                mailbox.id,
-                folder: folder,
-                subject: body["subject"]?.stringValue ?? "",
-                fromName: from?["name"]?.stringValue ?? "Sender",
-                fromAddress: from?["address"]?.stringValue ?? "sender@example.com",
-                isRead: body["isRead"]?.boolValue ?? false
+        var draft = MessageDraft(
+            subject: body["subject"]?.stringValue ?? "",
+            from: Recipient(name: from?["name"]?.stringValue ?? "Sender", address: from?["address"]?.stringValue ?? "sender@example.com"),
+            isRead: body["isRead"]?.boolValue ?? false
+        )
+        do {
+            try draft.read(
+                .object([
+                    (
+                        "body",
+                        body["body"].map { JSONValue.object([("contentType", body["contentType"] ?? .string("text")), ("content", $0)]) } ?? .null
+                    ),
+                    ("toRecipients", body["to"] ?? .null), ("ccRecipients", body["cc"] ?? .null), ("bccRecipients", body["bcc"] ?? .null),
+                    ("replyTo", body["replyTo"] ?? .null), ("attachments", body["attachments"] ?? .null),
+                ]),
+                lenient: true
             )
-        else { return Self.notFound("mailbox") }
+        } catch {
+            return Self.badRequest(Self.describe(error))
+        }
+        guard let (message, pending) = await self.state.addMessage(mailbox.id, folder: folder, draft: draft) else { return Self.notFound("mailbox") }
         await self.dispatch(pending)
         return IdentityRoutes.json(Self.messageJSON(message), status: .created)
+    }
+
+    /// The body as it is stored, as plain text whatever its type, so the page shows HTML as source and never runs it.
+    private func messageBody(context: BasicRequestContext) async throws -> Response {
+        guard let mailbox = await self.state.mailbox(try context.parameters.require("mailbox")) else { return Self.notFound("mailbox") }
+        guard let message = mailbox.message(try context.parameters.require("message")) else { return Self.notFound("message") }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/plain; charset=utf-8", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                .contentSecurityPolicy: "default-src 'none'", HTTPField.Name("X-Body-Content-Type")!: message.body.contentType.rawValue,
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: message.body.content))
+        )
+    }
+
+    private static func describe(_ failure: MessageDraft.ParseFailure) -> String {
+        switch failure {
+        case .invalidRecipient(let address): "recipient address '\(address)' is not an email address"
+        case .invalidBodyType(let type): "contentType must be text or html, not '\(type)'"
+        case .invalidBase64: "contentBytes must be base64"
+        case .malformed(let message): message
+        }
     }
 
     private func updateMessage(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -282,7 +318,8 @@ struct ControlRoutes: Sendable {
 
     private static func body(_ request: Request) async throws -> JSONValue {
         var request = request
-        let buffer = try await request.collectBody(upTo: 1 << 20)
+        // Room for attachments given as base64.
+        let buffer = try await request.collectBody(upTo: 16 << 20)
         if buffer.readableBytes == 0 { return .object([]) }
         guard let value = JSONValue.parse(Data(buffer.readableBytesView)), case .object = value else {
             throw HTTPError(.badRequest, message: "the body must be a JSON object")
@@ -320,6 +357,18 @@ struct ControlRoutes: Sendable {
             ("from", .object([("name", .string(message.fromName)), ("address", .string(message.fromAddress))])),
             ("isRead", .bool(message.isRead)),
             ("flag", .string(message.flag)),
+            ("hasAttachments", .bool(message.hasAttachments)),
+            (
+                "attachments",
+                .array(
+                    message.attachments.map {
+                        .object([
+                            ("id", .string($0.id)), ("name", .string($0.name)), ("contentType", .string($0.contentType)),
+                            ("size", .number(Double($0.size))), ("isInline", .bool($0.isInline)),
+                        ])
+                    }
+                )
+            ),
             ("receivedDateTime", .string(GraphDate.format(message.receivedAt))),
             ("lastModifiedDateTime", .string(GraphDate.format(message.lastModifiedAt))),
             ("changeKey", .string(message.changeKey)),

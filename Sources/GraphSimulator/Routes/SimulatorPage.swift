@@ -1,5 +1,5 @@
-/// The page at `/sim/`: act as the user in Outlook (open a mailbox, read, flag, move, delete, send new mail; create,
-/// rename, move and delete folders) through the control API, and watch Mailpulse react.
+/// The page at `/sim/`: act as the user in Outlook (open a mailbox, read a body, flag, move, delete, send new mail;
+/// create, rename, move and delete folders) through the control API, and watch Mailpulse react.
 enum SimulatorPage {
     static let html = """
         <!doctype html>
@@ -88,7 +88,14 @@ enum SimulatorPage {
             move.append(new Option("Move to…", ""), ...folders.filter((f) => f.id !== m.folderId).map((f) => new Option(f.path, f.id)));
             move.onchange = () => move.value && act("POST", `/messages/${m.id}/move`, { destination: move.value });
             const actions = document.createElement("td");
+            // The body opens as plain text from the control API: HTML shows as source and never runs.
+            const body = document.createElement("a");
+            body.href = `/sim/mailboxes/${encodeURIComponent(id)}/messages/${encodeURIComponent(m.id)}/body`;
+            body.target = "_blank";
+            body.rel = "noopener";
+            body.textContent = m.attachments.length ? `Body (${m.attachments.length} attachment${m.attachments.length > 1 ? "s" : ""})` : "Body";
             actions.append(
+              body,
               button(m.isRead ? "Mark unread" : "Mark read", () => act("PATCH", `/messages/${m.id}`, { isRead: !m.isRead })),
               button(m.flag === "flagged" ? "Complete" : "Flag", () => act("PATCH", `/messages/${m.id}`, { flag: m.flag === "flagged" ? "complete" : "flagged" })),
               move,
