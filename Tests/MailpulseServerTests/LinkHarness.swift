@@ -41,6 +41,7 @@ struct LinkHarness: Sendable {
         renewalMargin: Duration = .seconds(24 * 3600),
         tunnelAPI: String? = nil,
         imapPageSize: Int = 500,
+        sendsPerMinute: Int = 10,
         _ body: @Sendable (LinkHarness) async throws -> Void
     ) async throws {
         let logs = LogRecorder()
@@ -56,6 +57,7 @@ struct LinkHarness: Sendable {
             configuration.tunnelAPIURL = tunnelAPI
             configuration.tunnelCheckInterval = .milliseconds(200)
             configuration.imapPageSize = imapPageSize
+            configuration.sendsPerAccountPerMinute = sendsPerMinute
             let settings = configuration
             let service = try await buildApplication(configuration: settings, logger: logs.logger())
             let harness = LinkHarness(simulator: simulatorURL, service: settings.resolvedPublicURL, configuration: settings, logs: logs)

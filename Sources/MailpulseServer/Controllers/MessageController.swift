@@ -104,7 +104,9 @@ struct MessageController: Sendable {
     @Sendable func attachment(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try await AccountCredentials.authenticate(request, context: context, store: self.store)
         let id = try Self.messageID(context)
-        guard let attachmentID = context.parameters.get("attachmentId"), !attachmentID.isEmpty, attachmentID.utf8.count <= 1024 else {
+        guard let attachmentID = context.parameters.get("attachmentId")?.removingPercentEncoding, !attachmentID.isEmpty,
+            attachmentID.utf8.count <= 1024
+        else {
             throw HTTPError(.notFound, message: "no such attachment")
         }
         guard try await self.store.message(id, of: account.id) != nil else {
@@ -143,7 +145,7 @@ struct MessageController: Sendable {
             )
         }
         var original: Message?
-        if let reference = input.replyTo ?? input.forward {
+        if let reference = try input.referencedID() {
             guard reference.utf8.count <= 1024, let stored = try await self.store.message(reference, of: account.id) else {
                 throw HTTPError(.notFound, message: "no such message to \(input.replyTo != nil ? "reply to" : "forward")")
             }
@@ -244,7 +246,8 @@ struct MessageController: Sendable {
     }
 
     private static func messageID(_ context: AppRequestContext) throws -> String {
-        guard let id = context.parameters.get("messageId"), !id.isEmpty, id.utf8.count <= 1024 else {
+        // Ids are sent percent-encoded (a page's encodeURIComponent): `/`, `+` and `=` are common in them.
+        guard let id = context.parameters.get("messageId")?.removingPercentEncoding, !id.isEmpty, id.utf8.count <= 1024 else {
             throw HTTPError(.notFound, message: "no such message")
         }
         return id

@@ -44,11 +44,16 @@ struct SendMessageInput: Decodable {
     /// The longest body, in UTF-8 bytes.
     static let maximumBodyBytes = 1024 * 1024
 
-    /// The message to send. A reply without recipients goes to the author of `original`.
-    func message(original: Message?) throws -> OutgoingMessage {
+    /// The id of the message this one replies to or forwards, if any.
+    func referencedID() throws -> String? {
         if self.replyTo != nil && self.forward != nil {
             throw Self.invalid("replyTo and forward cannot both be set")
         }
+        return self.replyTo ?? self.forward
+    }
+
+    /// The message to send. A reply without recipients goes to the author of `original`.
+    func message(original: Message?) throws -> OutgoingMessage {
         var to = try Self.recipients(self.to, field: "to")
         let cc = try Self.recipients(self.cc, field: "cc")
         let bcc = try Self.recipients(self.bcc, field: "bcc")
