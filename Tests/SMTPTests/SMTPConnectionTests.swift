@@ -152,7 +152,7 @@ struct SMTPConnectionTests {
 
     @Test func aMessageLargerThanTheServersSizeIsRefusedBeforeSending() async throws {
         try await DovecotTestServer.run { dovecot in
-            try await SMTPTestServer.run(dovecot: dovecot, recipients: [Self.recipient], sizeLimit: 2000) { server in
+            try await SMTPTestServer.run(dovecot: dovecot, recipients: [Self.recipient], sizeLimit: 400) { server in
                 let connection = try await SMTPConnection.connect(
                     host: "127.0.0.1",
                     port: server.port,
@@ -160,12 +160,12 @@ struct SMTPConnectionTests {
                 )
                 defer { connection.close() }
                 try await connection.authenticate(username: server.username, password: server.password)
-                #expect(connection.extensions.maximumSize == 2000)
+                #expect(connection.extensions.maximumSize == 400)
                 do {
                     try await connection.send(Self.message())
                     Issue.record("a message over SIZE was sent")
                 } catch SMTPError.messageTooLarge(let size, let limit, let reply) {
-                    #expect(size > 2000 && limit == 2000 && reply == nil)
+                    #expect(size > 400 && limit == 400 && reply == nil)
                 }
             }
         }
