@@ -4,17 +4,25 @@ public import Foundation
 /// non-ASCII header text as RFC 2047 encoded words, bodies quoted-printable UTF-8 and attachments base64). Bcc is a
 /// list of recipients only: it is never written.
 public struct OutgoingMessage: Sendable, Equatable {
+    /// The sender (From), whose address is SMTP's MAIL FROM and whose domain the generated Message-ID's.
     public var from: MIMEAddress
+    /// To's recipients.
     public var to: [MIMEAddress]
+    /// Cc's recipients.
     public var cc: [MIMEAddress]
     /// Recipients no other recipient sees: in ``recipients``, never in the header.
     public var bcc: [MIMEAddress]
+    /// Where answers go (Reply-To), when not to the sender.
     public var replyTo: [MIMEAddress]
+    /// The subject, any text.
     public var subject: String
+    /// The text, plain or HTML.
     public var body: OutgoingBody
+    /// Files sent with it (multipart/mixed, base64).
     public var attachments: [OutgoingAttachment]
     /// Message-ID with angle brackets (`<random@domain>`): made from the sender's domain unless given.
     public var messageID: String
+    /// Date, written in UTC.
     public var date: Date
     /// The message this one answers (its Message-ID, with angle brackets).
     public var inReplyTo: String?
