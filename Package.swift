@@ -53,12 +53,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "IMAP",
+            name: "MailTransport",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MIME",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "IMAP",
+            dependencies: [
+                "MailTransport",
+                "MIME",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SMTP",
+            dependencies: [
+                "MailTransport",
+                "MIME",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -91,7 +113,7 @@ let package = Package(
         ),
         .target(
             name: "IMAPProvider",
-            dependencies: ["IMAP", "MailpulseCore"],
+            dependencies: ["IMAP", "MIME", "MailpulseCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -218,7 +240,17 @@ let package = Package(
         ),
         .testTarget(
             name: "IMAPTests",
-            dependencies: ["IMAP", "TestSupport"],
+            dependencies: ["IMAP", "MIME", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MIMETests",
+            dependencies: ["MIME", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SMTPTests",
+            dependencies: ["IMAP", "MIME", "SMTP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

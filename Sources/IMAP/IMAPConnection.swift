@@ -1,18 +1,16 @@
 internal import Foundation
+internal import MailTransport
 internal import NIOCore
-internal import NIOPosix
-internal import NIOSSL
 
 /// One connection to an IMAP server: the greeting, then commands one after another, each tagged, each answered by
 /// the untagged responses it caused and its tagged ending. Every wait for the server is bounded by `timeout`; a
 /// connection that timed out is closed (what the server is doing is unknown). Used by one task at a time.
 public final class IMAPConnection {
-    private let channel: any Channel
-    private var received: AsyncThrowingStream<IMAPInbound, any Error>.AsyncIterator
-    /// Ends `received` at a deadline at once: closing a TLS channel waits for the server's close_notify first.
-    private let endOfReceived: AsyncThrowingStream<IMAPInbound, any Error>.Continuation
+    private let channel: MailChannel
     private var buffer: [UInt8] = []
     private let parser: IMAPResponseParser
+    /// What the parser accepts: a whole message fetched must fit in one literal.
+    let limits: IMAPLimits
     private let timeout: Duration
     /// Where the connection goes, for TLS's checks and for what errors say.
     private let host: String
@@ -23,26 +21,17 @@ public final class IMAPConnection {
     /// How the server greeted this connection.
     public private(set) var greeting = IMAPStatus(.ok, text: "")
 
-    private init(
-        channel: any Channel,
-        received: AsyncThrowingStream<IMAPInbound, any Error>,
-        endOfReceived: AsyncThrowingStream<IMAPInbound, any Error>.Continuation,
-        host: String,
-        port: Int,
-        limits: IMAPLimits,
-        timeout: Duration
-    ) {
+    private init(channel: MailChannel, limits: IMAPLimits, timeout: Duration) {
         self.channel = channel
-        self.received = received.makeAsyncIterator()
-        self.endOfReceived = endOfReceived
-        self.host = host
-        self.port = port
+        self.host = channel.host
+        self.port = channel.port
         self.parser = IMAPResponseParser(limits: limits)
+        self.limits = limits
         self.timeout = timeout
     }
 
     deinit {
-        self.channel.close(promise: nil)
+        self.channel.close()
     }
 
     /// Connects and reads the greeting (`OK` or `PREAUTH`; `BYE` is ``IMAPError/closed(_:)``). With `.tls` the TLS
@@ -59,40 +48,20 @@ public final class IMAPConnection {
     ) async throws
         -> IMAPConnection
     {
-        let tlsContext = security == .none ? nil : try IMAPTLS.context(trusting: trustRoots)
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: IMAPInbound.self)
-        let channel: any Channel
-        do {
-            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(TimeAmount(timeout))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if security == .tls, let tlsContext {
-                            try channel.pipeline.syncOperations.addHandler(IMAPTLS.handler(context: tlsContext, host: host))
-                        }
-                        try channel.pipeline.syncOperations.addHandler(IMAPInboundHandler(continuation: continuation))
-                    }
-                }
-                .connect(host: host, port: port)
-                .get()
-        } catch let error as IMAPError {
-            throw error
-        } catch {
-            throw IMAPError.unreachable("\(host):\(port): \(error)")
+        let channel = try await Self.transported {
+            try await MailChannel.connect(
+                host: host,
+                port: port,
+                security: security,
+                trustRoots: trustRoots,
+                timeout: timeout,
+                ports: "IMAP over TLS is usually port 993, STARTTLS port 143"
+            )
         }
-        let connection = IMAPConnection(
-            channel: channel,
-            received: stream,
-            endOfReceived: continuation,
-            host: host,
-            port: port,
-            limits: limits,
-            timeout: timeout
-        )
+        let connection = IMAPConnection(channel: channel, limits: limits, timeout: timeout)
         do {
-            if security == .tls { try await connection.awaitTLSHandshake() }
             try await connection.readGreeting()
-            if security == .starttls, let tlsContext { try await connection.startTLS(context: tlsContext) }
+            if security == .starttls { try await connection.startTLS() }
         } catch {
             connection.close()
             throw error
@@ -114,7 +83,7 @@ public final class IMAPConnection {
 
     /// STARTTLS (RFC 3501 §6.2.1): asks for TLS, puts the TLS handler in front of the pipeline on the server's OK,
     /// waits for the handshake, and forgets what the server announced before (it may differ, and it was unprotected).
-    private func startTLS(context: NIOSSLContext) async throws {
+    private func startTLS() async throws {
         guard try await self.capabilities().contains("STARTTLS") else {
             throw IMAPError.tlsFailed(
                 "\(self.host):\(self.port) does not offer STARTTLS, so the connection did not go on in plain text; try IMAPSecurity.tls (usually port 993)"
@@ -129,34 +98,16 @@ public final class IMAPConnection {
         guard self.buffer.isEmpty else {
             throw IMAPError.tlsFailed("\(self.host):\(self.port) sent data after STARTTLS's OK, before TLS began")
         }
-        let host = self.host
-        do {
-            try await self.channel.eventLoop.submit { [channel] in
-                try channel.pipeline.syncOperations.addHandler(IMAPTLS.handler(context: context, host: host), position: .first)
-            }.get()
-        } catch let error as IMAPError {
-            throw error
-        } catch {
-            throw IMAPError.closed("\(error)")
-        }
-        try await self.awaitTLSHandshake()
+        try await Self.transported { try await self.channel.startTLS(within: self.timeout) }
         self.announced = nil
     }
 
-    /// Waits, within the timeout, until the TLS handshake has completed and the certificate was verified. A failure
-    /// is ``IMAPError/tlsFailed(_:)``, and so is a server that closes the connection instead.
-    private func awaitTLSHandshake() async throws {
-        while true {
-            let inbound: IMAPInbound
-            do {
-                inbound = try await self.nextInbound(within: self.timeout)
-            } catch IMAPError.closed(let reason) {
-                throw IMAPError.tlsFailed("\(self.host):\(self.port) closed the connection during the TLS handshake: \(reason)")
-            }
-            switch inbound {
-            case .tlsEstablished: return
-            case .bytes: throw IMAPError.tlsFailed("\(self.host):\(self.port) sent plain text where the TLS handshake was due")
-            }
+    /// What `body` does with the connection's byte stream, its failures told as ``IMAPError``.
+    private static func transported<Value>(_ body: () async throws -> Value) async throws -> Value {
+        do {
+            return try await body()
+        } catch let error as MailTransportError {
+            throw IMAPError(error)
         }
     }
 
@@ -343,11 +294,7 @@ public final class IMAPConnection {
 
     /// Sends bytes as they are.
     private func write(bytes: [UInt8]) async throws {
-        do {
-            try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes))
-        } catch {
-            throw IMAPError.closed("\(error)")
-        }
+        try await Self.transported { try await self.channel.write(bytes) }
     }
 
     /// The next response from the server, within the timeout.
@@ -364,36 +311,8 @@ public final class IMAPConnection {
                 self.close()
                 throw IMAPError.malformed(error.message)
             }
-            if case .bytes(var bytes) = try await self.nextInbound(within: limit) {
-                self.buffer += bytes.readBytes(length: bytes.readableBytes) ?? []
-            }
+            self.buffer += try await Self.transported { try await self.channel.read(within: limit) }
         }
-    }
-
-    /// What the channel hands over next, within `limit`: past it the connection is closed and ``IMAPError/timedOut``
-    /// thrown. A TLS failure is ``IMAPError/tlsFailed(_:)``, any other end of the connection ``IMAPError/closed(_:)``.
-    private func nextInbound(within limit: Duration) async throws -> IMAPInbound {
-        let expired = OnceFlag()
-        let watchdog = self.channel.eventLoop.scheduleTask(in: TimeAmount(limit)) { [channel, endOfReceived] in
-            expired.raise()
-            endOfReceived.finish()
-            channel.close(promise: nil)
-        }
-        defer { watchdog.cancel() }
-        let inbound: IMAPInbound?
-        do {
-            inbound = try await self.received.next()
-        } catch {
-            // The watchdog's close fails a TLS handshake in progress: that is the deadline, not the server's doing.
-            if expired.isRaised { throw IMAPError.timedOut }
-            if let failure = IMAPTLS.failureDescription(of: error, host: self.host, port: self.port) { throw IMAPError.tlsFailed(failure) }
-            throw IMAPError.closed("\(error)")
-        }
-        // Past the deadline the channel is closing even if something arrived just before.
-        guard let inbound, !expired.isRaised else {
-            throw expired.isRaised ? IMAPError.timedOut : IMAPError.closed("the server closed the connection")
-        }
-        return inbound
     }
 
     /// IDLE (RFC 2177) on the selected mailbox: waits until the server reports a change or `duration` passes (keep it
@@ -408,7 +327,7 @@ public final class IMAPConnection {
         case .untagged(let response): throw IMAPError.malformed("IDLE answered \(response) before its continuation")
         }
         let done = OnceFlag()
-        let timer = self.channel.eventLoop.scheduleTask(in: TimeAmount(duration)) { [channel] in
+        let timer = self.channel.channel.eventLoop.scheduleTask(in: TimeAmount(duration)) { [channel = self.channel.channel] in
             if done.raise() { channel.writeAndFlush(ByteBuffer(string: "DONE\r\n"), promise: nil) }
         }
         defer { timer.cancel() }
@@ -437,6 +356,6 @@ public final class IMAPConnection {
 
     /// Closes the connection.
     public func close() {
-        self.channel.close(promise: nil)
+        self.channel.close()
     }
 }

@@ -15,6 +15,10 @@ public enum IMAPError: Error, Equatable, CustomStringConvertible {
     /// TLS could not be set up: a failed handshake, a certificate not trusted or not issued for the host, a server
     /// without STARTTLS. The text says which, and what to check.
     case tlsFailed(String)
+    /// A message is larger than the caller's limit (or the connection's ``IMAPLimits``): its size and the limit, in bytes.
+    case tooLarge(size: Int, limit: Int)
+    /// The selected mailbox holds no message with this UID (any more).
+    case messageNotFound(uid: UInt32)
 
     public var description: String {
         switch self {
@@ -25,6 +29,8 @@ public enum IMAPError: Error, Equatable, CustomStringConvertible {
         case .malformed(let reason): "IMAP server sent a malformed response: \(reason)"
         case .invalidArgument(let reason): "cannot send to the IMAP server: \(reason)"
         case .tlsFailed(let reason): "no secure IMAP connection: \(reason)"
+        case .tooLarge(let size, let limit): "the message of \(size) bytes is larger than the \(limit) bytes allowed"
+        case .messageNotFound(let uid): "the mailbox holds no message with UID \(uid)"
         }
     }
 }

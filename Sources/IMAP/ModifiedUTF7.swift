@@ -1,4 +1,5 @@
 internal import Foundation
+internal import MIME
 
 /// IMAP's modified UTF-7 for mailbox names (RFC 3501 §5.1.3): printable ASCII stands for itself (`&` as `&-`), any
 /// other text is UTF-16 in a base64 whose `/` is `,`, between `&` and `-`.

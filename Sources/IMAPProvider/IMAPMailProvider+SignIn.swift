@@ -41,6 +41,7 @@ extension IMAPMailProvider {
         case .malformed(let reason): return .failed("\(server) does not speak IMAP as expected (\(reason))")
         case .invalidArgument(let reason): return .failed(reason)
         case .tlsFailed(let reason): return .insecure(reason)
+        case .tooLarge, .messageNotFound: return .failed(error.description)
         }
     }
 }

@@ -60,6 +60,8 @@ public final class IMAPMailProvider: MailProvider, CredentialSignIn, ConnectionP
         case .malformed, .invalidArgument: .failed(error.description)
         // A certificate that stops being trusted is no passing failure: the person must look at the server.
         case .tlsFailed: .failed(error.description)
+        case .messageNotFound: .notFound
+        case .tooLarge: .failed(error.description)
         }
     }
 

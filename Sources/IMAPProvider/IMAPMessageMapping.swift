@@ -1,4 +1,5 @@
 internal import IMAP
+internal import MIME
 internal import MailpulseCore
 
 /// How a message IMAP describes becomes a ``Message`` of the mirror.

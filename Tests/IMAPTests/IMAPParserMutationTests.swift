@@ -1,25 +1,14 @@
 import IMAP
+import TestSupport
 import Testing
 
 /// A seeded mutation test over the recorded transcripts: bytes flipped, dropped, duplicated and spliced, tens of
 /// thousands of times. The parser must answer a response, ask for more bytes or throw, never trap, and never hold more
 /// than its limits allow.
 @Suite struct IMAPParserMutationTests {
-    /// SplitMix64: the same seed makes the same mutations, so a failure can be replayed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D1_049B_133B_22EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let interesting: [UInt8] = Array("(){}[]\"\\ \r\n*+0123456789:,NILFETCHUID".utf8) + [0x00, 0xFF, 0x80]
 
-    static func mutate(_ bytes: [UInt8], using generator: inout Generator) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
         var result = bytes
         for _ in 0..<Int.random(in: 1...6, using: &generator) where !result.isEmpty {
             let position = Int.random(in: 0..<result.count, using: &generator)
@@ -43,7 +32,7 @@ import Testing
         let limits = IMAPLimits(maximumLineLength: 4096, maximumLiteralLength: 1024, maximumResponseLength: 8192, maximumDepth: 16)
         let parser = IMAPResponseParser(limits: limits)
         let seeds = IMAPTranscripts.all.map { Array($0.utf8) }
-        var generator = Generator(state: 17)
+        var generator = SeededGenerator(seed: 17)
         var outcomes = (responses: 0, errors: 0, waiting: 0)
         for _ in 0..<30_000 {
             var buffer = Self.mutate(seeds.randomElement(using: &generator)!, using: &generator)

@@ -1,4 +1,5 @@
 import IMAP
+import MIME
 import Testing
 
 /// The parser against responses as servers send them.

@@ -1,4 +1,5 @@
 import IMAP
+import MIME
 import Testing
 
 /// Mailbox names in modified UTF-7 and header words in RFC 2047.

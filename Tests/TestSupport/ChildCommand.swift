@@ -57,6 +57,42 @@ enum ChildCommand {
         return (exitStatus, String(decoding: text, as: UTF8.self))
     }
 
+    /// Starts `path` with `arguments` in the background, standard input from /dev/null and standard output and error
+    /// appended to `logFile`; answers its process id. The caller ends it (``stop(_:)``).
+    static func start(_ path: String, _ arguments: [String], logFile: String) throws -> pid_t {
+        try TestEnvironment.launching {
+            let log = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer {
+                if log >= 0 { close(log) }
+                if null >= 0 { close(null) }
+            }
+            guard log >= 0, null >= 0 else { throw Self.failure("open \(logFile)", errno) }
+            return try Self.spawn(path, arguments, stdin: null, output: log)
+        }
+    }
+
+    /// Whether the process `pid` (a child) has ended, reaping it if so; never blocks.
+    static func hasEnded(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == pid
+    }
+
+    /// Ends a child started with ``start(_:_:logFile:)``: SIGTERM, then SIGKILL when it has not ended within
+    /// `grace`; blocks until it is reaped.
+    static func stop(_ pid: pid_t, grace: Duration = .seconds(5)) {
+        kill(pid, SIGTERM)
+        let deadline = ContinuousClock.now + grace
+        var status: Int32 = 0
+        while ContinuousClock.now < deadline {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped < 0 && errno != EINTR) { return }
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    }
+
     private static func spawn(_ path: String, _ arguments: [String], stdin: Int32, output: Int32) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

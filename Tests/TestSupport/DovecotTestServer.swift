@@ -98,27 +98,24 @@ public final class DovecotTestServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: self.sockets)
     }
 
-    private var configurationFile: URL { self.directory.appendingPathComponent("dovecot.conf") }
+    /// Dovecot's configuration, for `doveadm -c` run by others (the SMTP test server's delivery).
+    var configurationFile: URL { self.directory.appendingPathComponent("dovecot.conf") }
 
     private var oauthSettingsFile: URL { self.directory.appendingPathComponent("dovecot-oauth2.conf.ext") }
 
-    /// A self-signed certificate for `names` (`IP:…`, `DNS:…`), valid for two days, and its key.
-    private static func makeSelfSignedCertificate(names: [String], certificate: String, key: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.executable("openssl") ?? "/usr/bin/openssl")
-        process.arguments = [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", "/CN=Mailpulse test", "-addext", "subjectAltName=\(names.joined(separator: ","))",
-            "-keyout", key, "-out", certificate,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try TestEnvironment.launch(process)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "openssl could not make a certificate: \(text)"])
+    /// A self-signed certificate for `names` (`IP:…`, `DNS:…`), valid for two days, and its key (with `openssl`).
+    static func makeSelfSignedCertificate(names: [String], certificate: String, key: String) throws {
+        let (status, output) = try ChildCommand.run(
+            TestEnvironment.executable("openssl") ?? "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=Mailpulse test", "-addext", "subjectAltName=\(names.joined(separator: ","))",
+                "-keyout", key, "-out", certificate,
+            ],
+            input: nil
+        )
+        guard status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "openssl could not make a certificate: \(output)"])
         }
     }
 
@@ -195,7 +192,7 @@ public final class DovecotTestServer: @unchecked Sendable {
     @discardableResult
     public func doveadm(_ arguments: [String], input: String? = nil) async throws -> String {
         let configuration = self.configurationFile.path
-        return try await Self.offThePool { try Self.runDoveadm(["-c", configuration] + arguments, input: input) }
+        return try await TestEnvironment.offThePool { try Self.runDoveadm(["-c", configuration] + arguments, input: input) }
     }
 
     /// Stops Dovecot and its children, and waits (off the shared threads) for the master to end.
@@ -203,7 +200,7 @@ public final class DovecotTestServer: @unchecked Sendable {
         guard let process = self.process else { return }
         self.process = nil
         let configuration = self.configurationFile.path
-        _ = try? await Self.offThePool {
+        _ = try? await TestEnvironment.offThePool {
             _ = try? Self.runDoveadm(["-c", configuration, "stop"], input: nil)
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
@@ -232,13 +229,6 @@ public final class DovecotTestServer: @unchecked Sendable {
         } catch {
             await server.stop()
             throw error
-        }
-    }
-
-    /// Blocking work (a child process's end) on a thread of Dispatch's, not of Swift's concurrency pool.
-    private static func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
         }
     }
 

@@ -53,6 +53,13 @@ public enum TestEnvironment {
 
     private static let launches = Mutex(())
 
+    /// Blocking work (a child process's end) on a thread of Dispatch's, not of Swift's concurrency pool.
+    static func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
     /// A new empty folder in this process's scratch folder, which goes when the process exits.
     public static func temporaryDirectory() throws -> URL {
         let url = Self.scratch.appendingPathComponent(UUID().uuidString)

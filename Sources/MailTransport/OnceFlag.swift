@@ -1,13 +1,16 @@
 internal import Synchronization
 
 /// A flag raised once, from any thread: the first to raise it learns it did (a deadline that passed, the one `DONE`
-/// that ends an IDLE).
-final class OnceFlag: Sendable {
+/// that ends an IMAP IDLE).
+package final class OnceFlag: Sendable {
     private let raised = Mutex(false)
+
+    /// A flag not raised yet.
+    package init() {}
 
     /// Raises the flag; answers whether this call did (`false`: it was raised already).
     @discardableResult
-    func raise() -> Bool {
+    package func raise() -> Bool {
         self.raised.withLock { raised in
             defer { raised = true }
             return !raised
@@ -15,7 +18,7 @@ final class OnceFlag: Sendable {
     }
 
     /// Whether the flag was raised.
-    var isRaised: Bool {
+    package var isRaised: Bool {
         self.raised.withLock { $0 }
     }
 }

@@ -1,8 +1,8 @@
 internal import Foundation
 
-/// RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?ISO-8859-1?Q?…?=`) in subjects and display names, decoded; whitespace
-/// between two encoded words is dropped, as the RFC says. A word in a charset or encoding it does not know stays as
-/// it was sent.
+/// RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?ISO-8859-1?Q?…?=`) in subjects and display names: decoded, and made
+/// for header text that is not plain ASCII. Whitespace between two encoded words is dropped, as the RFC says. A word
+/// in a charset or encoding it does not know stays as it was sent.
 public enum EncodedWords {
     /// The text as people read it.
     public static func decode(_ text: String) -> String {
@@ -21,7 +21,7 @@ public enum EncodedWords {
                 continue
             }
             let character = rest.removeFirst()
-            if character == " " || character == "\t" || character == "\r" || character == "\n" {
+            if character == " " || character == "\t" || character == "\r" || character == "\n" || character == "\r\n" {
                 pendingSpace.append(character)
                 continue
             }
@@ -33,12 +33,29 @@ public enum EncodedWords {
         return result + pendingSpace
     }
 
+    /// `text` as UTF-8 `B` encoded words of at most 64 characters each (RFC 2047 allows 75), so that one fits a
+    /// header line after the field's name; a header folds between them.
+    public static func encode(_ text: String) -> [String] {
+        // 39 bytes make 52 base64 letters: with `=?UTF-8?B?` and `?=` a word of 64 characters.
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 39, !chunk.isEmpty {
+                words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty || words.isEmpty { words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=") }
+        return words
+    }
+
     /// One encoded word at the start of `text` and what follows it.
     private static func word(_ text: Substring) -> (String, Substring)? {
         let body = text.dropFirst(2)
         let parts = body.split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let end = parts[2].range(of: "?=") else { return nil }
-        let charset = parts[0].split(separator: "*").first.map { $0.lowercased() } ?? ""
         let payload = parts[2][..<end.lowerBound]
         guard !payload.contains(" ") else { return nil }
         let bytes: [UInt8]
@@ -63,16 +80,7 @@ public enum EncodedWords {
         default:
             return nil
         }
-        let encoding: String.Encoding
-        switch charset {
-        case "utf-8", "utf8": encoding = .utf8
-        case "us-ascii", "ascii": encoding = .ascii
-        case "iso-8859-1", "latin1": encoding = .isoLatin1
-        case "windows-1252", "cp1252": encoding = .windowsCP1252
-        case "iso-8859-2": encoding = .isoLatin2
-        default: return nil
-        }
-        guard let decoded = String(data: Data(bytes), encoding: encoding) else { return nil }
+        guard let decoded = MIMECharset.decode(bytes, charset: String(parts[0])) else { return nil }
         return (decoded, parts[2][end.upperBound...])
     }
 }

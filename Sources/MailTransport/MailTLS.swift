@@ -2,22 +2,22 @@ internal import NIOCore
 internal import NIOSSL
 internal import Synchronization
 
-/// TLS for IMAP connections: the client context for a choice of trust roots, the handler that speaks TLS to one
-/// host, and a description a person can act on of what went wrong.
-enum IMAPTLS {
+/// TLS for mail connections (IMAP, SMTP): the client context for a choice of trust roots, the handler that speaks TLS
+/// to one host, and a description a person can act on of what went wrong.
+enum MailTLS {
     /// The contexts made so far, by trust roots: reading the system's store of authorities costs a few milliseconds,
     /// which every connection would otherwise pay. (A PEM file is read once per process.)
-    private static let contexts = Mutex<[IMAPTrustRoots: NIOSSLContext]>([:])
+    private static let contexts = Mutex<[MailTrustRoots: NIOSSLContext]>([:])
 
     /// A client context with full verification (chain and host name) against `trustRoots`, made once per process.
-    static func context(trusting trustRoots: IMAPTrustRoots) throws -> NIOSSLContext {
+    static func context(trusting trustRoots: MailTrustRoots) throws -> NIOSSLContext {
         if let made = Self.contexts.withLock({ $0[trustRoots] }) { return made }
         let made = try Self.makeContext(trusting: trustRoots)
         Self.contexts.withLock { $0[trustRoots] = made }
         return made
     }
 
-    private static func makeContext(trusting trustRoots: IMAPTrustRoots) throws -> NIOSSLContext {
+    private static func makeContext(trusting trustRoots: MailTrustRoots) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .fullVerification
         switch trustRoots {
@@ -28,15 +28,15 @@ enum IMAPTLS {
             do {
                 certificates = try NIOSSLCertificate.fromPEMFile(pemFile)
             } catch {
-                throw IMAPError.tlsFailed("cannot read the certificates to trust in \(pemFile): \(error)")
+                throw MailTransportError.tlsFailed("cannot read the certificates to trust in \(pemFile): \(error)")
             }
-            guard !certificates.isEmpty else { throw IMAPError.tlsFailed("\(pemFile) holds no PEM certificate to trust") }
+            guard !certificates.isEmpty else { throw MailTransportError.tlsFailed("\(pemFile) holds no PEM certificate to trust") }
             configuration.trustRoots = .certificates(certificates)
         }
         do {
             return try NIOSSLContext(configuration: configuration)
         } catch {
-            throw IMAPError.tlsFailed("cannot set up TLS: \(error)")
+            throw MailTransportError.tlsFailed("cannot set up TLS: \(error)")
         }
     }
 
@@ -47,13 +47,14 @@ enum IMAPTLS {
         do {
             return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host)
         } catch {
-            throw IMAPError.tlsFailed("\(host) cannot be checked against a certificate: \(error)")
+            throw MailTransportError.tlsFailed("\(host) cannot be checked against a certificate: \(error)")
         }
     }
 
-    /// What a TLS failure means, for ``IMAPError/tlsFailed(_:)``; `nil` when `error` is no TLS failure (a connection
-    /// closed without TLS's closing message is a closed connection like any other).
-    static func failureDescription(of error: any Error, host: String, port: Int) -> String? {
+    /// What a TLS failure means, for ``MailTransportError/tlsFailed(_:)``; `nil` when `error` is no TLS failure (a
+    /// connection closed without TLS's closing message is a closed connection like any other). `ports` says which ports
+    /// the protocol usually uses, for a server that does not speak TLS.
+    static func failureDescription(of error: any Error, host: String, port: Int, ports: String) -> String? {
         if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
             return "the certificate of \(host) is not issued for \(host): connect by a name or address the certificate lists"
         }
@@ -65,13 +66,12 @@ enum IMAPTLS {
         let reasons = Self.reasons(reason)
         if reasons.contains("CERTIFICATE_VERIFY_FAILED") {
             return "the certificate of \(host) is not trusted: \(reasons.joined(separator: ", ")) (self-signed, expired, or issued by an "
-                + "authority outside the trust roots; trust its authority with IMAPTrustRoots.certificates(pemFile:))"
+                + "authority outside the trust roots; trust its authority with MailTrustRoots.certificates(pemFile:))"
         }
         // A plain-text server reads the handshake as a bad command and hangs up, or answers in text TLS cannot read.
         let notTLS = ["EOF during handshake", "WRONG_VERSION_NUMBER", "UNEXPECTED_RECORD", "HTTP_REQUEST", "PACKET_LENGTH_TOO_LONG"]
         if reasons.contains(where: notTLS.contains) {
-            return "\(host):\(port) does not speak TLS (\(reasons.joined(separator: ", "))): is it a plain-text port? IMAP over TLS is "
-                + "usually port 993, STARTTLS port 143"
+            return "\(host):\(port) does not speak TLS (\(reasons.joined(separator: ", "))): is it a plain-text port? \(ports)"
         }
         return "the TLS handshake with \(host):\(port) failed: \(reasons.isEmpty ? "\(reason)" : reasons.joined(separator: ", "))"
     }

@@ -3,12 +3,12 @@ internal import NIOTLS
 
 /// Hands what a connection receives to the task that reads it: the bytes, and the end of a TLS handshake. Ends the
 /// stream when the connection closes, or with the error when it fails (a failed TLS handshake included).
-final class IMAPInboundHandler: ChannelInboundHandler {
+final class MailInboundHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
-    private let continuation: AsyncThrowingStream<IMAPInbound, any Error>.Continuation
+    private let continuation: AsyncThrowingStream<MailInbound, any Error>.Continuation
 
-    init(continuation: AsyncThrowingStream<IMAPInbound, any Error>.Continuation) {
+    init(continuation: AsyncThrowingStream<MailInbound, any Error>.Continuation) {
         self.continuation = continuation
     }
 

@@ -1,0 +1,2 @@
+// Callers name IMAPSecurity's and IMAPTrustRoots' cases, which MailTransport declares.
+@_exported public import MailTransport

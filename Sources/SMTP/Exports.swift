@@ -1,0 +1,2 @@
+// Callers name MailSecurity's and MailTrustRoots' cases, which MailTransport declares.
+@_exported public import MailTransport
