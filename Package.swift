@@ -88,6 +88,7 @@ let package = Package(
             name: "GraphSimulator",
             dependencies: [
                 "HTTPTransport",
+                "MIME",
                 "MicrosoftGraph",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -123,7 +124,7 @@ let package = Package(
         ),
         .target(
             name: "MailpulseCore",
-            dependencies: [.product(name: "Metrics", package: "swift-metrics")],
+            dependencies: ["MIME", .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -168,6 +169,7 @@ let package = Package(
                 "ElasticsearchStore",
                 "HTTPTransport",
                 "IMAPProvider",
+                "MIME",
                 "MailpulseCore",
                 "MicrosoftGraph",
                 "OutlookProvider",

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import MIME
 
 extension GraphAPI {
     // MARK: Attachments
@@ -289,12 +290,12 @@ extension GraphAPI {
     /// An HTML body: `top`, a rule, the original's header block and its body, as Outlook quotes.
     private static func quoting(_ original: SimulatedMessage, below top: MessageBody) -> MessageBody {
         func names(_ recipients: [Recipient]) -> String {
-            recipients.map { MessageBody.escape("\($0.name) <\($0.address)>") }.joined(separator: "; ")
+            recipients.map { HTMLText.escaped("\($0.name) <\($0.address)>") }.joined(separator: "; ")
         }
         var header = "<b>From:</b> \(names([original.from]))<br>\r\n<b>Sent:</b> \(GraphDate.format(original.sentAt))<br>\r\n"
         header += "<b>To:</b> \(names(original.toRecipients))<br>\r\n"
         if !original.ccRecipients.isEmpty { header += "<b>Cc:</b> \(names(original.ccRecipients))<br>\r\n" }
-        header += "<b>Subject:</b> \(MessageBody.escape(original.subject))"
+        header += "<b>Subject:</b> \(HTMLText.escaped(original.subject))"
         let html =
             "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n"
             + "<div>\(top.innerHTML)</div>\r\n<hr style=\"display:inline-block;width:98%\">\r\n"

@@ -6,7 +6,10 @@ public enum HTMLText {
     /// The text of `html`; runs of spaces within a line collapsed, at most one empty line in a row.
     public static func plainText(_ html: String) -> String {
         var text = html
-        for element in ["style", "script", "head"] {
+        while let open = text.range(of: "<!--") {
+            text.removeSubrange(open.lowerBound..<(text.range(of: "-->", range: open.upperBound..<text.endIndex)?.upperBound ?? text.endIndex))
+        }
+        for element in ["style", "script", "head", "title"] {
             while let open = text.range(of: "<\(element)", options: .caseInsensitive),
                 let close = text.range(of: "</\(element)>", options: .caseInsensitive, range: open.upperBound..<text.endIndex)
             {
@@ -34,15 +37,34 @@ public enum HTMLText {
         return Self.tidy(Self.entitiesRead(result))
     }
 
-    /// What a tag leaves in the text: a line break for `<br>` and the end of a block, else a space.
+    /// `text` safe inside HTML text and quoted attributes: `&`, `<`, `>` and both quotes escaped.
+    public static func escaped(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// What a tag leaves in the text: a line break for `<br>` and the end of a block, a space between cells, nothing
+    /// for inline elements.
     private static func breaks(_ tag: String) -> String {
         let name = tag.lowercased().split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "\n" }).first.map(String.init) ?? ""
         let isEnd = tag.hasPrefix("/")
         if name == "br" { return "\n" }
-        if ["p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "ul", "ol"].contains(name) {
-            return isEnd || name == "li" || name == "tr" ? "\n" : " "
+        if ["p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "ul", "ol", "hr"].contains(name) {
+            return isEnd || name == "li" || name == "tr" || name == "hr" ? "\n" : " "
         }
-        return " "
+        // Cells stay apart; inline elements (b, i, span, a) are part of the words around them.
+        return ["td", "th", "img"].contains(name) ? " " : ""
     }
 
     private static func entitiesRead(_ text: String) -> String {

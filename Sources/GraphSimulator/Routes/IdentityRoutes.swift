@@ -1,6 +1,7 @@
 internal import Foundation
 internal import HTTPTransport
 internal import Hummingbird
+internal import MIME
 
 /// The identity platform's v2.0 endpoints: `/{tenant}/oauth2/v2.0/authorize` and `/token`.
 struct IdentityRoutes: Sendable {
@@ -38,13 +39,13 @@ struct IdentityRoutes: Sendable {
         let tenant = context.parameters.get("tenant") ?? ""
         let configuration = self.state.configuration
         guard Self.isTenant(tenant) else {
-            return Self.page(status: .badRequest, title: "Sign in failed", body: "AADSTS90002: Tenant '\(Self.escape(tenant))' not found.")
+            return Self.page(status: .badRequest, title: "Sign in failed", body: "AADSTS90002: Tenant '\(HTMLText.escaped(tenant))' not found.")
         }
         guard parameters["client_id"] == configuration.clientID else {
             return Self.page(
                 status: .badRequest,
                 title: "Sign in failed",
-                body: "AADSTS700016: Application with identifier '\(Self.escape(parameters["client_id"] ?? ""))' was not found in the directory."
+                body: "AADSTS700016: Application with identifier '\(HTMLText.escaped(parameters["client_id"] ?? ""))' was not found in the directory."
             )
         }
         guard let redirectURI = parameters["redirect_uri"], configuration.isRegistered(redirectURI: redirectURI) else {
@@ -52,7 +53,7 @@ struct IdentityRoutes: Sendable {
                 status: .badRequest,
                 title: "Sign in failed",
                 body:
-                    "AADSTS50011: The redirect URI '\(Self.escape(parameters["redirect_uri"] ?? ""))' specified in the request does not match the redirect URIs configured for the application."
+                    "AADSTS50011: The redirect URI '\(HTMLText.escaped(parameters["redirect_uri"] ?? ""))' specified in the request does not match the redirect URIs configured for the application."
             )
         }
         let state = parameters["state"]
@@ -109,14 +110,14 @@ struct IdentityRoutes: Sendable {
     private func signInPage(parameters: [String: String]) async -> Response {
         let mailboxes = await self.state.allMailboxes()
         let hidden = parameters.filter { !["mailbox", "decision"].contains($0.key) }.sorted { $0.key < $1.key }
-            .map { "<input type=\"hidden\" name=\"\(Self.escape($0.key))\" value=\"\(Self.escape($0.value))\">" }.joined()
+            .map { "<input type=\"hidden\" name=\"\(HTMLText.escaped($0.key))\" value=\"\(HTMLText.escaped($0.value))\">" }.joined()
         let choices = mailboxes.map { mailbox in
             """
-            <li><form method="post">\(hidden)<input type="hidden" name="mailbox" value="\(Self.escape(mailbox.address))">
-            <button name="decision" value="accept" data-mailbox="\(Self.escape(mailbox.address))">\(Self.escape(mailbox.displayName)) &lt;\(Self.escape(mailbox.address))&gt;</button></form></li>
+            <li><form method="post">\(hidden)<input type="hidden" name="mailbox" value="\(HTMLText.escaped(mailbox.address))">
+            <button name="decision" value="accept" data-mailbox="\(HTMLText.escaped(mailbox.address))">\(HTMLText.escaped(mailbox.displayName)) &lt;\(HTMLText.escaped(mailbox.address))&gt;</button></form></li>
             """
         }.joined()
-        let scopes = Self.escape(parameters["scope"] ?? "")
+        let scopes = HTMLText.escaped(parameters["scope"] ?? "")
         let body = """
             <p>Pick an account. The app asks for: <code>\(scopes)</code></p>
             <ul>\(choices.isEmpty ? "<li>No simulated mailbox yet: create one with POST /sim/mailboxes.</li>" : choices)</ul>
@@ -143,11 +144,6 @@ struct IdentityRoutes: Sendable {
             </head><body><h1>\(title)</h1>\(body)</body></html>
             """
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 
     // MARK: Token

@@ -1,3 +1,5 @@
+internal import MIME
+
 /// What opening a message adds to what the mirror indexes: its body, its Bcc recipients (known only on the sender's
 /// copy) and its attachments. Read from the provider when the message is first opened, then kept in the store.
 public struct MessageContent: Sendable, Equatable, Codable {
@@ -19,7 +21,7 @@ public struct MessageContent: Sendable, Equatable, Codable {
     public var searchableText: String {
         switch self.body.contentType {
         case .text: self.body.content
-        case .html: HTMLText.plainText(of: self.body.content)
+        case .html: HTMLText.plainText(self.body.content)
         }
     }
 }

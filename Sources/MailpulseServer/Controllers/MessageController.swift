@@ -2,6 +2,7 @@ internal import Foundation
 internal import HTTPTransport
 internal import HTTPTypes
 internal import Hummingbird
+internal import MIME
 internal import MailpulseCore
 internal import Secrets
 internal import SyncEngine
@@ -54,7 +55,7 @@ struct MessageController: Sendable {
         let document =
             switch content.body.contentType {
             case .html: content.body.content
-            case .text: "<pre style=\"white-space:pre-wrap;font:inherit\">\(Self.escapingHTML(content.body.content))</pre>"
+            case .text: "<pre style=\"white-space:pre-wrap;font:inherit\">\(HTMLText.escaped(content.body.content))</pre>"
             }
         let images = remote ? "img-src data: https: http:" : "img-src data:"
         return Response(
@@ -84,21 +85,6 @@ struct MessageController: Sendable {
         guard let content = read else { throw HTTPError(.notFound, message: "the message no longer exists at the provider") }
         _ = try await self.store.saveContent(content, of: id, of: account.id)
         return (message, content)
-    }
-
-    private static func escapingHTML(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 
     @Sendable func attachment(_ request: Request, context: AppRequestContext) async throws -> Response {
