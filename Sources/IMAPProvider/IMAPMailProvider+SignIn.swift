@@ -10,6 +10,12 @@ extension IMAPMailProvider {
                     + "machine unless IMAP_ALLOW_PLAINTEXT=true)"
             )
         }
+        if let smtp = credentials.smtp, smtp.security == .none, !self.configuration.allowPlaintext, !Self.isLoopback(smtp.host) {
+            throw SignInFailure.notAllowed(
+                "smtp security \"none\" would send the password in plain text: use \"tls\" or \"starttls\" (plain text is allowed only "
+                    + "to this machine unless IMAP_ALLOW_PLAINTEXT=true)"
+            )
+        }
         do {
             let session = try await IMAPSession.open(credentials, configuration: self.configuration, budget: self.pool.budget)
             session.close()

@@ -14,6 +14,8 @@ public struct IMAPProviderConfiguration: Sendable {
     public var watchConnections: Int
     /// Connections this node may hold open to one server (host and port), for every account on it together.
     public var connectionsPerServer: Int
+    /// The largest message read whole (to open it, or for its attachments).
+    public var maximumMessageBytes: Int
     /// How long a connection may wait for the server before it is given up.
     public var timeout: Duration
     /// How long an unused connection is kept for the account's next read.
@@ -32,6 +34,7 @@ public struct IMAPProviderConfiguration: Sendable {
         connectionsPerAccount: Int = 2,
         connectionsPerServer: Int = 100,
         watchConnections: Int = 1,
+        maximumMessageBytes: Int = 50 << 20,
         timeout: Duration = .seconds(30),
         idleConnectionLifetime: Duration = .seconds(60),
         idleRenewal: Duration = .seconds(9 * 60),
@@ -39,6 +42,7 @@ public struct IMAPProviderConfiguration: Sendable {
     ) {
         self.allowPlaintext = allowPlaintext
         self.trustedCertificates = trustedCertificates
+        self.maximumMessageBytes = maximumMessageBytes
         self.pageSize = max(1, pageSize)
         self.connectionsPerAccount = max(1, connectionsPerAccount)
         self.connectionsPerServer = max(1, connectionsPerServer)

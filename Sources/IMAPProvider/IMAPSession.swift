@@ -80,6 +80,11 @@ final class IMAPSession: @unchecked Sendable {
             port: credentials.port,
             security: Self.security(credentials.security),
             trustRoots: configuration.trustedCertificates.map { .certificates(pemFile: $0) } ?? .system,
+            // A whole message (opened, or for an attachment) is one literal of one response.
+            limits: IMAPLimits(
+                maximumLiteralLength: configuration.maximumMessageBytes,
+                maximumResponseLength: configuration.maximumMessageBytes + (1 << 20)
+            ),
             timeout: configuration.timeout
         )
     }

@@ -155,7 +155,7 @@ public final class SMTPConnection {
     }
 
     /// Renders `message` and sends it to its recipients (To, Cc and Bcc) from its sender's address: ``send(_:from:to:)``.
-    public func send(_ message: OutgoingMessage) async throws {
+    public func send(_ message: ComposedMessage) async throws {
         try await self.send(try message.render(), from: message.from.address, to: message.recipients)
     }
 

@@ -14,7 +14,7 @@ import Testing
     @Test func anHTMLMessageWithAttachmentsReadsBackTheSame() throws {
         let file = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let subject = "Überraschung für das Team — 日本語 " + String(repeating: "lange Betreffzeile ", count: 6)
-        let outgoing = OutgoingMessage(
+        let outgoing = ComposedMessage(
             from: Self.sender,
             to: [MIMEAddress(name: "Ada \"The Countess\" Lovelace", address: "ada@example.com"), MIMEAddress(address: "grace@example.net")],
             cc: [MIMEAddress(name: "Babbage, Charles", address: "charles@example.com")],
@@ -22,12 +22,12 @@ import Testing
             subject: subject,
             body: .html("<html><body><p>Hallo <b>Welt</b> &amp; Grüße</p><p>.dot line</p><img src=\"cid:logo\"></body></html>"),
             attachments: [
-                OutgoingAttachment(
+                ComposedAttachment(
                     fileName: "Übersicht März 2026 – sehr langer Dateiname für den Test.pdf",
                     contentType: "application/pdf",
                     bytes: file
                 ),
-                OutgoingAttachment(fileName: "logo.png", contentType: "image/png", bytes: [1, 2, 3], contentID: "logo"),
+                ComposedAttachment(fileName: "logo.png", contentType: "image/png", bytes: [1, 2, 3], contentID: "logo"),
             ],
             inReplyTo: "<earlier@example.com>",
             references: ["<first@example.com>", "<earlier@example.com>"],
@@ -63,7 +63,7 @@ import Testing
     @Test func aPlainTextMessageIsQuotedPrintable() throws {
         let body = "Zeile eins = gleich\n" + String(repeating: "ä", count: 100) + "\n.punkt\nend with space \n"
         let date = Date(timeIntervalSince1970: 1_795_600_800)
-        let outgoing = OutgoingMessage(
+        let outgoing = ComposedMessage(
             from: MIMEAddress(address: "ada@example.com"),
             to: [MIMEAddress(address: "grace@example.net")],
             subject: "plain",
@@ -82,14 +82,14 @@ import Testing
     }
 
     @Test(arguments: [
-        OutgoingMessage(from: MIMEAddress(address: "a@example.com"), subject: "Hi\r\nBcc: victim@example.com", body: .text("")),
-        OutgoingMessage(from: MIMEAddress(address: "a@example.com\nBcc: v@example.com"), subject: "Hi", body: .text("")),
-        OutgoingMessage(from: MIMEAddress(name: "Eve\r\nX-Evil: 1", address: "a@example.com"), subject: "Hi", body: .text("")),
-        OutgoingMessage(from: MIMEAddress(address: "a@example.com"), to: [MIMEAddress(address: "b@example.com\r")], subject: "Hi", body: .text("")),
-        OutgoingMessage(from: MIMEAddress(address: "a@example.com"), subject: "Hi", body: .text(""), inReplyTo: "<x>\r\nBcc: v@example.com"),
-        OutgoingMessage(from: MIMEAddress(address: "a@example.com"), subject: "Hi", body: .text(""), extraHeaders: [MIMEField("X-A", "1\n2")]),
+        ComposedMessage(from: MIMEAddress(address: "a@example.com"), subject: "Hi\r\nBcc: victim@example.com", body: .text("")),
+        ComposedMessage(from: MIMEAddress(address: "a@example.com\nBcc: v@example.com"), subject: "Hi", body: .text("")),
+        ComposedMessage(from: MIMEAddress(name: "Eve\r\nX-Evil: 1", address: "a@example.com"), subject: "Hi", body: .text("")),
+        ComposedMessage(from: MIMEAddress(address: "a@example.com"), to: [MIMEAddress(address: "b@example.com\r")], subject: "Hi", body: .text("")),
+        ComposedMessage(from: MIMEAddress(address: "a@example.com"), subject: "Hi", body: .text(""), inReplyTo: "<x>\r\nBcc: v@example.com"),
+        ComposedMessage(from: MIMEAddress(address: "a@example.com"), subject: "Hi", body: .text(""), extraHeaders: [MIMEField("X-A", "1\n2")]),
     ])
-    func aLineBreakInAHeaderIsRefused(_ message: OutgoingMessage) {
+    func aLineBreakInAHeaderIsRefused(_ message: ComposedMessage) {
         #expect {
             try message.render()
         } throws: { error in
@@ -100,10 +100,10 @@ import Testing
 
     @Test func whatCannotBeWrittenIsRefused() {
         #expect(throws: MIMEError.invalidAddress("no-at-sign")) {
-            try OutgoingMessage(from: MIMEAddress(address: "no-at-sign"), subject: "", body: .text("")).render()
+            try ComposedMessage(from: MIMEAddress(address: "no-at-sign"), subject: "", body: .text("")).render()
         }
         #expect(throws: MIMEError.invalidHeaderName("Bad Name")) {
-            try OutgoingMessage(from: MIMEAddress(address: "a@b.c"), subject: "", body: .text(""), extraHeaders: [MIMEField("Bad Name", "x")])
+            try ComposedMessage(from: MIMEAddress(address: "a@b.c"), subject: "", body: .text(""), extraHeaders: [MIMEField("Bad Name", "x")])
                 .render()
         }
     }

@@ -29,12 +29,12 @@ import Testing
     }
 
     @Test func mutatedMessagesNeverTrap() throws {
-        let composed = try OutgoingMessage(
+        let composed = try ComposedMessage(
             from: MIMEAddress(name: "Zoë", address: "zoe@example.com"),
             to: [MIMEAddress(address: "ada@example.com")],
             subject: "Grüße",
             body: .html("<p>Hallo <b>Welt</b></p>"),
-            attachments: [OutgoingAttachment(fileName: "Ä.bin", contentType: "application/octet-stream", bytes: Array(0..<200))]
+            attachments: [ComposedAttachment(fileName: "Ä.bin", contentType: "application/octet-stream", bytes: Array(0..<200))]
         ).render()
         let seeds = [Array(MIMEReadingTests.mixed.utf8), composed]
         let limits = MIMELimits(maximumSize: 64 * 1024, maximumParts: 50, maximumDepth: 8)

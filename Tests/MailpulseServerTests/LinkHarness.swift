@@ -42,6 +42,7 @@ struct LinkHarness: Sendable {
         tunnelAPI: String? = nil,
         imapPageSize: Int = 500,
         sendsPerMinute: Int = 10,
+        imapTrustedCertificates: String? = nil,
         _ body: @Sendable (LinkHarness) async throws -> Void
     ) async throws {
         let logs = LogRecorder()
@@ -58,6 +59,7 @@ struct LinkHarness: Sendable {
             configuration.tunnelCheckInterval = .milliseconds(200)
             configuration.imapPageSize = imapPageSize
             configuration.sendsPerAccountPerMinute = sendsPerMinute
+            configuration.imapTrustedCertificates = imapTrustedCertificates
             let settings = configuration
             let service = try await buildApplication(configuration: settings, logger: logs.logger())
             let harness = LinkHarness(simulator: simulatorURL, service: settings.resolvedPublicURL, configuration: settings, logs: logs)

@@ -13,18 +13,18 @@ struct SMTPConnectionTests {
     static let recipient = "grace@example.net"
 
     /// A message with what SMTP must carry intact: UTF-8 in the subject and body, a line starting with a dot, a file.
-    static func message(subject: String = "Grüße — the engine ✓") -> OutgoingMessage {
-        OutgoingMessage(
+    static func message(subject: String = "Grüße — the engine ✓") -> ComposedMessage {
+        ComposedMessage(
             from: MIMEAddress(name: "Ada Lovelace", address: "sender@example.com"),
             to: [MIMEAddress(name: "Grace Hopper", address: Self.recipient)],
             subject: subject,
             body: .text("Hallo Grace,\n.a line that starts with a dot\n..and two\n.\nÄrger? Nein — 日本語.\n"),
-            attachments: [OutgoingAttachment(fileName: "Noten.bin", contentType: "application/octet-stream", bytes: Array(0...255))]
+            attachments: [ComposedAttachment(fileName: "Noten.bin", contentType: "application/octet-stream", bytes: Array(0...255))]
         )
     }
 
     /// Connects with `security` trusting the server's certificate, signs in, and sends `message`.
-    static func send(_ message: OutgoingMessage, to server: SMTPTestServer, security: MailSecurity, password: String? = nil) async throws {
+    static func send(_ message: ComposedMessage, to server: SMTPTestServer, security: MailSecurity, password: String? = nil) async throws {
         let connection = try await SMTPConnection.connect(
             host: "127.0.0.1",
             port: server.port,
@@ -50,7 +50,7 @@ struct SMTPConnectionTests {
     }
 
     /// What must survive the trip.
-    static func expectIntact(_ received: MIMEMessage, _ sent: OutgoingMessage) {
+    static func expectIntact(_ received: MIMEMessage, _ sent: ComposedMessage) {
         #expect(received.subject == sent.subject)
         #expect(received.messageID == sent.messageID)
         #expect(received.to == sent.to)

@@ -11,21 +11,25 @@ public struct ServerCredentials: Sendable, Equatable, Codable {
     public var username: String
     /// The password (for Gmail, an app password).
     public var password: String
+    /// Where mail is sent; `nil`: the IMAP host's port 587 with STARTTLS.
+    public var smtp: SubmissionServer?
 
     /// Creates credentials.
-    public init(host: String, port: Int, security: ConnectionSecurity, username: String, password: String) {
+    public init(host: String, port: Int, security: ConnectionSecurity, username: String, password: String, smtp: SubmissionServer? = nil) {
         self.host = host
         self.port = port
         self.security = security
         self.username = username
         self.password = password
+        self.smtp = smtp
     }
 }
 
 extension ServerCredentials: CustomStringConvertible, CustomDebugStringConvertible {
     /// Where and who, without the password.
     public var description: String {
-        "ServerCredentials(\(self.username) at \(self.host):\(self.port), \(self.security.rawValue), password redacted)"
+        let smtp = self.smtp.map { ", sending through \($0.host):\($0.port) \($0.security.rawValue)" } ?? ""
+        return "ServerCredentials(\(self.username) at \(self.host):\(self.port), \(self.security.rawValue)\(smtp), password redacted)"
     }
 
     public var debugDescription: String {

@@ -9,9 +9,22 @@ struct ServerSettingsInput: Decodable {
     var security: String?
     var username: String?
     var password: String?
+    /// Where mail is sent from, when not the IMAP host's port 587 (Gmail: smtp.gmail.com, 465, TLS).
+    var smtp: SubmissionInput?
+
+    /// The `smtp` object: a submission server, and its own user name and password if they are not the IMAP ones.
+    struct SubmissionInput: Decodable {
+        var host: String?
+        var port: Int?
+        var security: String?
+        var username: String?
+        var password: String?
+    }
 
     /// Gmail's server, for `"provider":"gmail"`.
     static let gmail = (host: "imap.gmail.com", port: 993, security: ConnectionSecurity.tls)
+    /// Gmail's submission server.
+    static let gmailSubmission = SubmissionServer(host: "smtp.gmail.com", port: 465, security: .tls)
 
     /// The credentials these settings give, missing fields taken from `known` (a relink), then from the kind's
     /// defaults (Gmail's server; TLS; port 993, or 143 without TLS). Throws a 400 that names the field.
@@ -43,10 +56,44 @@ struct ServerSettingsInput: Decodable {
         else {
             throw HTTPError(.badRequest, message: "imap.password is required: 1 to 1024 bytes, no line breaks")
         }
-        return ServerCredentials(host: host, port: port, security: security, username: username, password: password)
+        let smtp = try self.smtp.map { try $0.server(defaultHost: host) } ?? known?.smtp ?? (kind == .gmail ? Self.gmailSubmission : nil)
+        return ServerCredentials(host: host, port: port, security: security, username: username, password: password, smtp: smtp)
     }
 
-    private static let hostCharacters: Set<Unicode.Scalar> = Set(
+    static let hostCharacters: Set<Unicode.Scalar> = Set(
         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]".unicodeScalars
     )
+}
+
+extension ServerSettingsInput.SubmissionInput {
+    /// The submission server these settings give: the IMAP host unless another is named, STARTTLS on 587 by default,
+    /// 465 with TLS. Throws a 400 that names the field.
+    func server(defaultHost: String) throws -> SubmissionServer {
+        let security: ConnectionSecurity
+        if let text = self.security {
+            guard let chosen = ConnectionSecurity(rawValue: text) else {
+                throw HTTPError(.badRequest, message: "imap.smtp.security must be \"tls\", \"starttls\" or \"none\"")
+            }
+            security = chosen
+        } else {
+            security = .starttls
+        }
+        let host = self.host ?? defaultHost
+        guard (1...253).contains(host.utf8.count), host.unicodeScalars.allSatisfy({ ServerSettingsInput.hostCharacters.contains($0) }) else {
+            throw HTTPError(.badRequest, message: "imap.smtp.host must be a host name or IP address (letters, digits, '.', '-', ':', '[', ']')")
+        }
+        let port = self.port ?? (security == .tls ? 465 : 587)
+        guard (1...65_535).contains(port) else { throw HTTPError(.badRequest, message: "imap.smtp.port must be between 1 and 65535") }
+        if let username = self.username {
+            guard (1...320).contains(username.utf8.count), !username.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw HTTPError(.badRequest, message: "imap.smtp.username must be 1 to 320 characters, no control characters")
+            }
+        }
+        if let password = self.password {
+            guard (1...1_024).contains(password.utf8.count),
+                !password.unicodeScalars.contains(where: { $0.value == 0 || $0.value == 0x0A || $0.value == 0x0D })
+            else { throw HTTPError(.badRequest, message: "imap.smtp.password must be 1 to 1024 bytes, no line breaks") }
+        }
+        return SubmissionServer(host: host, port: port, security: security, username: self.username, password: self.password)
+    }
 }

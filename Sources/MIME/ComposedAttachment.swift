@@ -1,5 +1,5 @@
 /// A file to send with a message.
-public struct OutgoingAttachment: Sendable, Equatable {
+public struct ComposedAttachment: Sendable, Equatable {
     /// The file name people see (any text; non-ASCII names are written as RFC 2231 requires).
     public var fileName: String
     /// The content type (`application/pdf`).

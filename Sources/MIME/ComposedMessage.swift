@@ -3,7 +3,7 @@ public import Foundation
 /// A message to send, rendered with ``render()`` to RFC 5322 bytes (CR LF line ends, lines within 78 characters,
 /// non-ASCII header text as RFC 2047 encoded words, bodies quoted-printable UTF-8 and attachments base64). Bcc is a
 /// list of recipients only: it is never written.
-public struct OutgoingMessage: Sendable, Equatable {
+public struct ComposedMessage: Sendable, Equatable {
     /// The sender (From), whose address is SMTP's MAIL FROM and whose domain the generated Message-ID's.
     public var from: MIMEAddress
     /// To's recipients.
@@ -17,9 +17,9 @@ public struct OutgoingMessage: Sendable, Equatable {
     /// The subject, any text.
     public var subject: String
     /// The text, plain or HTML.
-    public var body: OutgoingBody
+    public var body: ComposedBody
     /// Files sent with it (multipart/mixed, base64).
-    public var attachments: [OutgoingAttachment]
+    public var attachments: [ComposedAttachment]
     /// Message-ID with angle brackets (`<random@domain>`): made from the sender's domain unless given.
     public var messageID: String
     /// Date, written in UTC.
@@ -39,8 +39,8 @@ public struct OutgoingMessage: Sendable, Equatable {
         bcc: [MIMEAddress] = [],
         replyTo: [MIMEAddress] = [],
         subject: String,
-        body: OutgoingBody,
-        attachments: [OutgoingAttachment] = [],
+        body: ComposedBody,
+        attachments: [ComposedAttachment] = [],
         messageID: String? = nil,
         date: Date = Date(),
         inReplyTo: String? = nil,
@@ -119,7 +119,7 @@ public struct OutgoingMessage: Sendable, Equatable {
             + MIMETransferEncoding.encodeQuotedPrintable(text)
     }
 
-    private static func attachmentPart(_ attachment: OutgoingAttachment) -> [UInt8] {
+    private static func attachmentPart(_ attachment: ComposedAttachment) -> [UInt8] {
         let type =
             attachment.contentType.allSatisfy { $0.isASCII && !$0.isWhitespace && $0 != ";" && !$0.isNewline } && attachment.contentType.contains("/")
             ? attachment.contentType.lowercased() : "application/octet-stream"
