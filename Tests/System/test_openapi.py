@@ -26,8 +26,22 @@ def test_a_linked_accounts_answers_conform(stack):
     account, token = stack.link_over_http("openapi@outlook.com")
     schema = schemathesis.openapi.from_path(str(SPEC))
     auth = {"Authorization": f"Bearer {token}"}
+    status, listed = request("GET", f"{stack.service}/api/accounts/{account}/messages?limit=1", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200 and listed["messages"], listed
+    message = listed["messages"][0]
+    conversation = requests.utils.quote(message["conversationId"], safe="")
+    mid = requests.utils.quote(message["id"], safe="")
     calls = [
         ("GET", "/health", "/health", None),
+        ("GET", "/api/accounts/{id}/messages", f"/api/accounts/{account}/messages?conversation={conversation}", None),
+        ("GET", "/api/accounts/{id}/messages/{messageId}", f"/api/accounts/{account}/messages/{mid}", None),
+        ("GET", "/api/accounts/{id}/messages/{messageId}", f"/api/accounts/{account}/messages/unknown", None),
+        ("GET", "/api/accounts/{id}/messages/{messageId}/body", f"/api/accounts/{account}/messages/{mid}/body", None),
+        ("GET", "/api/accounts/{id}/messages/{messageId}/attachments/{attachmentId}",
+         f"/api/accounts/{account}/messages/{mid}/attachments/unknown", None),
+        ("POST", "/api/accounts/{id}/messages/send", f"/api/accounts/{account}/messages/send",
+         {"to": [{"name": "Grace", "address": "grace@example.com"}], "subject": "Hello", "body": {"contentType": "text", "content": "Hi"}}),
+        ("POST", "/api/accounts/{id}/messages/send", f"/api/accounts/{account}/messages/send", {"to": [{"address": "no"}]}),
         ("GET", "/ready", "/ready", None),
         ("GET", "/api/accounts/{id}", f"/api/accounts/{account}", None),
         ("GET", "/api/accounts/{id}/mailboxes", f"/api/accounts/{account}/mailboxes", None),
