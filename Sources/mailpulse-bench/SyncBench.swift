@@ -6,15 +6,17 @@ import TestSupport
 
 /// Initial sync: a large mailbox from graph-sim into SQLite, beside the store's batch upserts alone.
 enum SyncBench {
+    /// Messages of the pair of runs that price `SYNC_BODIES_DAYS`: every body is one Graph request, and a mailbox may
+    /// make 10,000 in 10 minutes, so a larger mailbox would measure the rate limit rather than the work.
+    static let bodiesMessages = 2_000
+
     static func run(_ settings: BenchSettings, run: Int) async throws -> [BenchFigure] {
-        let rate = try await BenchRun.with { bench in
-            let address = "sync\(run)@outlook.com"
-            _ = try await bench.createMailbox(address, messages: settings.messages)
-            let (account, token, start) = try await bench.link(address)
-            try await bench.waitUntil(account, token: token)
-            return Double(settings.messages) / (ContinuousClock.now - start).timeInterval
-        }
+        let rate = try await Self.initialSyncRate(messages: settings.messages, address: "sync\(run)@outlook.com")
         let raw = try await Self.rawUpsertRate(messages: settings.messages)
+        let withoutBodies = try await Self.initialSyncRate(messages: Self.bodiesMessages, address: "plain\(run)@outlook.com")
+        let withBodies = try await Self.initialSyncRate(messages: Self.bodiesMessages, address: "bodies\(run)@outlook.com") {
+            $0.syncBodiesDays = 36_500
+        }
         return [
             BenchFigure(
                 "Initial sync, \(settings.messages.formatted()) messages from graph-sim into SQLite",
@@ -23,8 +25,30 @@ enum SyncBench {
                 baseline: "SQLite batch upserts alone",
                 raw,
                 target: "≥ 5,000 messages/s"
-            )
+            ),
+            BenchFigure(
+                "Initial sync of \(Self.bodiesMessages.formatted()) messages with every body (SYNC_BODIES_DAYS)",
+                withBodies,
+                unit: "messages/s",
+                baseline: "the same sync without bodies",
+                withoutBodies,
+                target: "the price of search over bodies before they are opened"
+            ),
         ]
+    }
+
+    /// Messages per second of an initial sync of a new mailbox of `messages`, the service configured by `configure`.
+    static func initialSyncRate(
+        messages: Int,
+        address: String,
+        configure: (inout MailpulseConfiguration) -> Void = { _ in }
+    ) async throws -> Double {
+        try await BenchRun.with(configure: configure) { bench in
+            _ = try await bench.createMailbox(address, messages: messages)
+            let (account, token, start) = try await bench.link(address)
+            try await bench.waitUntil(account, token: token)
+            return Double(messages) / (ContinuousClock.now - start).timeInterval
+        }
     }
 
     /// The store alone: the same number of messages upserted in pages of 250 into a fresh SQLite file.
