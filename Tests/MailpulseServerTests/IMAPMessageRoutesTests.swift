@@ -77,15 +77,16 @@ struct IMAPMessageRoutesTests {
 
                     // Send: through SMTP into Grace's inbox, and a copy in Ada's Sent folder, which the mirror then shows.
                     let attachment = Data("launch plan".utf8).base64EncodedString()
+                    let launch = """
+                        {"to":[{"name":"Grace","address":"\(Self.grace)"}],"subject":"Launch plan ✓",
+                         "body":{"contentType":"text","content":".A line that starts with a dot\\nand the rest"},
+                         "attachments":[{"name":"plan.txt","contentType":"text/plain","contentBase64":"\(attachment)"}]}
+                        """
                     let sent = try await harness.send(
                         "POST",
                         "/api/accounts/\(account)/messages/send",
                         headers: auth + [("Idempotency-Key", "imap-launch")],
-                        json: """
-                            {"to":[{"name":"Grace","address":"\(Self.grace)"}],"subject":"Launch plan ✓",
-                             "body":{"contentType":"text","content":".A line that starts with a dot\\nand the rest"},
-                             "attachments":[{"name":"plan.txt","contentType":"text/plain","contentBase64":"\(attachment)"}]}
-                            """
+                        json: launch
                     )
                     #expect(sent.status == 202, "\(sent.text)")
                     let arrived = try await TestEnvironment.eventually {
@@ -106,11 +107,7 @@ struct IMAPMessageRoutesTests {
                         "POST",
                         "/api/accounts/\(account)/messages/send",
                         headers: auth + [("Idempotency-Key", "imap-launch")],
-                        json: """
-                            {"to":[{"name":"Grace","address":"\(Self.grace)"}],"subject":"Launch plan ✓",
-                             "body":{"contentType":"text","content":".A line that starts with a dot\\nand the rest"},
-                             "attachments":[{"name":"plan.txt","contentType":"text/plain","contentBase64":"\(attachment)"}]}
-                            """
+                        json: launch
                     )
                     #expect(again.status == 202 && again.json["id"] as? String == sent.json["id"] as? String)
                     #expect(try await Self.delivered(server, to: Self.grace, subject: "Launch plan").count == 1, "a retry sends once")

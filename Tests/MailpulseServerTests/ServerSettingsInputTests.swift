@@ -9,8 +9,37 @@ struct ServerSettingsInputTests {
     @Test func gmailNeedsOnlyTheAddressAndTheAppPassword() throws {
         let credentials = try ServerSettingsInput(username: "ada@gmail.com", password: "app password").credentials(for: .gmail)
         #expect(
-            credentials == ServerCredentials(host: "imap.gmail.com", port: 993, security: .tls, username: "ada@gmail.com", password: "app password")
+            credentials
+                == ServerCredentials(
+                    host: "imap.gmail.com",
+                    port: 993,
+                    security: .tls,
+                    username: "ada@gmail.com",
+                    password: "app password",
+                    smtp: SubmissionServer(host: "smtp.gmail.com", port: 465, security: .tls)
+                )
         )
+    }
+
+    @Test func sendingDefaultsToTheIMAPHostsSubmissionPortAndTakesItsOwnSettings() throws {
+        let own = try ServerSettingsInput(
+            host: "imap.example.com",
+            username: "a",
+            password: "b",
+            smtp: .init(host: "smtp.example.com", security: "tls", username: "sender", password: "other")
+        ).credentials(for: .imap)
+        #expect(own.smtp == SubmissionServer(host: "smtp.example.com", port: 465, security: .tls, username: "sender", password: "other"))
+        let defaults = try ServerSettingsInput(host: "imap.example.com", username: "a", password: "b", smtp: .init()).credentials(for: .imap)
+        #expect(defaults.smtp == SubmissionServer(host: "imap.example.com", port: 587, security: .starttls))
+        let relinked = try ServerSettingsInput(password: "new").credentials(for: .imap, known: own)
+        #expect(relinked.smtp == own.smtp, "a relink keeps the submission server")
+        for wrong in [
+            ServerSettingsInput.SubmissionInput(host: "smtp example"), .init(port: 70_000), .init(security: "ssl"), .init(password: "a\nb"),
+        ] {
+            #expect(throws: HTTPError.self) {
+                try ServerSettingsInput(host: "imap.example.com", username: "a", password: "b", smtp: wrong).credentials(for: .imap)
+            }
+        }
     }
 
     @Test func theDefaultPortFollowsTheSecurity() throws {

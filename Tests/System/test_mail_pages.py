@@ -4,11 +4,11 @@ allows remote content, and the compose form sends new messages and replies."""
 
 import http.server
 import threading
-from urllib.parse import parse_qs, urlparse
 
 from selenium.webdriver.common.by import By
 
 from conftest import free_port, request, wait_until
+from test_pages import link
 
 STATE = {}
 
@@ -29,17 +29,6 @@ class Recorder(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *arguments):
         pass
-
-
-def link(browser, stack, address):
-    browser.get(f"{stack.service}/")
-    browser.find_element(By.ID, "connect").click()
-    wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, f'button[data-mailbox="{address}"]'), 10, "the provider's sign-in page")
-    browser.find_element(By.CSS_SELECTOR, f'button[data-mailbox="{address}"]').click()
-    wait_until(lambda: browser.current_url.startswith(f"{stack.service}/?"), 10, "back on the add-account page")
-    query = parse_qs(urlparse(browser.current_url).query)
-    assert query["status"] == ["linked"], browser.current_url
-    return query["account"][0]
 
 
 def deliver(stack, mailbox, **fields):

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The bytes of one attachment, with the name and type to give them.
+/// The bytes of one attachment, with its name and type: one read from a message, or one to send.
 public struct AttachmentData: Sendable, Equatable {
     /// The file name.
     public var name: String

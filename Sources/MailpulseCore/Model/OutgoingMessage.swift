@@ -11,7 +11,7 @@ public struct OutgoingMessage: Sendable, Equatable {
     /// The body.
     public var body: MessageBody
     /// The files sent with it.
-    public var attachments: [OutgoingAttachment]
+    public var attachments: [AttachmentData]
     /// What it answers or passes on, if anything.
     public var reference: OutgoingReference?
 
@@ -22,7 +22,7 @@ public struct OutgoingMessage: Sendable, Equatable {
         bccRecipients: [EmailAddress] = [],
         subject: String,
         body: MessageBody,
-        attachments: [OutgoingAttachment] = [],
+        attachments: [AttachmentData] = [],
         reference: OutgoingReference? = nil
     ) {
         self.toRecipients = toRecipients

@@ -95,7 +95,7 @@ struct SendMessageInput: Decodable {
         return MessageBody(contentType: type, content: body.content)
     }
 
-    private func checkedAttachments() throws -> [OutgoingAttachment] {
+    private func checkedAttachments() throws -> [AttachmentData] {
         let attachments = self.attachments ?? []
         guard attachments.count <= Self.maximumAttachments else {
             throw Self.invalid("a message has at most \(Self.maximumAttachments) attachments")
@@ -124,7 +124,7 @@ struct SendMessageInput: Decodable {
                         "attachments may total at most \(Self.maximumAttachmentBytes) bytes (Graph's 4 MB request limit); larger files are not sent"
                 )
             }
-            return OutgoingAttachment(name: attachment.name, contentType: type, bytes: bytes)
+            return AttachmentData(name: attachment.name, contentType: type, bytes: bytes)
         }
     }
 
