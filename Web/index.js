@@ -44,6 +44,13 @@ $("imap-form").addEventListener("submit", async (event) => {
     imap.host = $("imap-host").value.trim();
     imap.port = Number($("imap-port").value);
     imap.security = $("imap-security").value;
+    // Sending: the IMAP host's submission port with the IMAP credentials unless the person says otherwise.
+    const smtp = { security: $("smtp-security").value };
+    if ($("smtp-host").value.trim()) smtp.host = $("smtp-host").value.trim();
+    if ($("smtp-port").value) smtp.port = Number($("smtp-port").value);
+    if ($("smtp-username").value) smtp.username = $("smtp-username").value;
+    if ($("smtp-password").value) smtp.password = $("smtp-password").value;
+    imap.smtp = smtp;
   }
   try {
     const created = await linkWithPassword(provider, imap);
