@@ -37,6 +37,9 @@ struct GraphAPI: Sendable {
         if request.segments.first == "$batch", request.method.uppercased() == "POST" {
             return await self.batch(request, requestID: requestID)
         }
+        if Self.sends(request), !grant.scopes.contains(where: { $0.lowercased().hasSuffix("mail.send") }) {
+            return .error(403, code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again.", requestID: requestID)
+        }
         let endpoint = Self.endpointName(request.segments)
         switch await self.state.admit(clientID: grant.clientID, mailboxID: grant.mailboxID, endpoint: endpoint) {
         case .throttled(let retryAfter, let message):
@@ -54,6 +57,13 @@ struct GraphAPI: Sendable {
             await self.state.finish(clientID: grant.clientID, mailboxID: grant.mailboxID)
             return response
         }
+    }
+
+    /// Whether a request sends mail (`sendMail`; a message's `reply`, `replyAll`, `forward` or `send`), which Graph
+    /// allows only to a token granted `Mail.Send`.
+    private static func sends(_ request: GraphRequest) -> Bool {
+        guard request.method.uppercased() == "POST", let last = request.segments.last?.lowercased() else { return false }
+        return ["sendmail", "reply", "replyall", "forward", "send"].contains(last)
     }
 
     private static let challenge = [

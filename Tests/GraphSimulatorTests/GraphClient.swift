@@ -82,7 +82,7 @@ struct GraphClient {
     func authorizeURL(
         loginHint: String?,
         verifier: String,
-        scope: String = "offline_access User.Read Mail.Read",
+        scope: String = "offline_access User.Read Mail.Read Mail.Send",
         state: String = "st4te",
         nonce: String? = nil,
         clientID: String = Self.clientID

@@ -24,7 +24,7 @@ import Testing
             #expect(token.json["expires_in"]?.numberValue == 3599)
             #expect(token.json["ext_expires_in"]?.numberValue == 3599)
             #expect(token.json["token_type"]?.stringValue == "Bearer")
-            #expect(token.json["scope"]?.stringValue == "User.Read Mail.Read")
+            #expect(token.json["scope"]?.stringValue == "User.Read Mail.Read Mail.Send")
             #expect(token.json["id_token"] == nil)
 
             // A code is single-use.

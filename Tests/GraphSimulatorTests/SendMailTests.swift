@@ -123,6 +123,20 @@ import Testing
         }
     }
 
+    @Test func aTokenWithoutMailSendIsDeniedAndNothingIsSent() async throws {
+        try await SimulatorHarness.run { graph in
+            _ = try await graph.createMailbox("ada@outlook.com", messages: 0)
+            _ = try await graph.createMailbox("bob@outlook.com", messages: 0, seed: 2)
+            let granted = try await IdentityTests.signIn(graph, "ada@outlook.com", scope: "offline_access User.Read Mail.Read")
+            let ada = try #require(granted.json["access_token"]?.stringValue)
+            let denied = try await graph.send("POST", "/v1.0/me/sendMail", token: ada, json: Self.sendMail(to: ["bob@outlook.com"]))
+            #expect(denied.status == 403)
+            #expect(denied.json["error"]?["code"]?.stringValue == "ErrorAccessDenied")
+            let (bob, _) = try await graph.signIn("bob@outlook.com")
+            #expect(try await Self.folder(graph, "inbox", token: bob).isEmpty, "nothing was delivered")
+        }
+    }
+
     @Test func invalidRequestsGetGraphsErrors() async throws {
         try await SimulatorHarness.run { graph in
             _ = try await graph.createMailbox("ada@outlook.com", messages: 0)

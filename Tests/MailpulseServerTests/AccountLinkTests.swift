@@ -21,7 +21,7 @@ struct AccountLinkTests {
             #expect(loginURL.hasPrefix("\(harness.simulator)/common/oauth2/v2.0/authorize?"))
             #expect(login["code_challenge_method"] == "S256")
             #expect(login["code_challenge"]?.count == 43)
-            #expect(login["scope"] == "offline_access User.Read Mail.Read")
+            #expect(login["scope"] == "offline_access User.Read Mail.Read Mail.Send")
             #expect(login["redirect_uri"] == "\(harness.publicURL)/oauth/callback")
             #expect(try await harness.account(id, token: token).json["status"] as? String == "pending")
 
