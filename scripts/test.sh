@@ -12,6 +12,8 @@ swift format lint --strict --recursive Sources Tests Package.swift
 # The container files: the Dockerfiles pass hadolint and the compose file is valid (no Docker engine is needed).
 hadolint Dockerfile tunnel/Dockerfile
 TOKEN_KEY=placeholder docker-compose --file docker-compose.yml config --quiet
+# The Kubernetes manifests against the API's schemas, offline.
+scripts/validate-kubernetes.sh
 swift build --build-tests
 swift test --skip-build
 # The system as processes (graph-sim, `mailpulse serve`): the pages in headless Chromium (writes docs/screenshots/),

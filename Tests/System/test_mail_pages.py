@@ -8,7 +8,7 @@ import threading
 from selenium.webdriver.common.by import By
 
 from conftest import free_port, request, wait_until
-from test_pages import link
+from test_pages import link, screenshot
 
 STATE = {}
 
@@ -106,6 +106,7 @@ def test_a_hostile_body_runs_nothing_and_loads_nothing_until_allowed(browser, st
         wait_until(lambda: "/remote-image.gif" in Recorder.seen, 10, "the remote image loads once allowed")
         assert "/script-fetch" not in Recorder.seen and "/form" not in Recorder.seen
         assert browser.title == title
+        screenshot(browser, "reader.png")
     finally:
         recorder.shutdown()
         recorder.server_close()
