@@ -63,7 +63,7 @@ public struct MailpulseNode: Sendable {
         let backplane = RedisBackplane(client: redis, prefix: prefix)
         let vault = AESGCMTokenVault(key: try Self.tokenKey(configuration), store: store)
         let transport = URLSessionTransport()
-        let events = RedisAccountEventPublisher(client: redis, prefix: prefix, logger: logger)
+        let events = RedisAccountEventPublisher(client: redis, prefix: prefix, logBytes: configuration.eventLogMaximumBytes, logger: logger)
         let identity = IdentityClient(
             configuration: IdentityConfiguration(
                 clientID: configuration.microsoftClientID ?? MailpulseConfiguration.demoClientID,

@@ -49,22 +49,36 @@ enum ChangeQueueScripts {
         """
     )
 
-    /// KEYS[1] sequence counter, KEYS[2] event log; ARGV channel, log length, log ttl in ms, then event objects
-    /// as JSON. Gives each event the account's next sequence number and the server's time in ms (`{"seq":n,"at":ms,…}`), appends it to the bounded log
-    /// and publishes it. Answers the last sequence number.
+    /// KEYS[1] sequence counter, KEYS[2] event log, KEYS[3] the log's size in bytes; ARGV channel, most events kept,
+    /// most bytes kept, log ttl in ms, then event objects as JSON. Gives each event the account's next sequence number
+    /// and the server's time in ms (`{"seq":n,"at":ms,…}`), appends it to the log and publishes it, then drops the
+    /// oldest events until the log is within both bounds. Answers the last sequence number.
     static let publish = RedisScript(
         """
         local seq = 0
         local now = redis.call('TIME')
         local at = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
-        for i = 4, #ARGV do
+        local size = tonumber(redis.call('GET', KEYS[3]))
+        if size == nil then
+            size = 0
+            for _, kept in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do size = size + #kept end
+        end
+        for i = 5, #ARGV do
             seq = redis.call('INCR', KEYS[1])
             local event = '{"seq":' .. seq .. ',"at":' .. at .. ',' .. string.sub(ARGV[i], 2)
             redis.call('RPUSH', KEYS[2], event)
             redis.call('PUBLISH', ARGV[1], event)
+            size = size + #event
         end
-        redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
-        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        local count = redis.call('LLEN', KEYS[2])
+        local maxCount = tonumber(ARGV[2])
+        local maxBytes = tonumber(ARGV[3])
+        while count > 0 and (count > maxCount or size > maxBytes) do
+            size = size - #redis.call('LPOP', KEYS[2])
+            count = count - 1
+        end
+        redis.call('SET', KEYS[3], size, 'PX', ARGV[4])
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
         return seq
         """
     )

@@ -4,20 +4,32 @@ public import MailpulseCore
 internal import Metrics
 public import Redis
 
-/// ``AccountEventLog`` on Redis: per account a sequence counter, a bounded log (for pages that reconnect) and a
-/// pub/sub channel that every node's feed (``RedisAccountEventFeed``) listens to.
+/// ``AccountEventLog`` on Redis: per account a sequence counter, a log bounded by count and by bytes (for pages that
+/// reconnect; an account whose events are large, with long recipient lists, keeps fewer of them, so an active account
+/// costs Redis at most `logBytes` more than an idle one) and a pub/sub channel that every node's feed
+/// (``RedisAccountEventFeed``) listens to.
 public struct RedisAccountEventPublisher: AccountEventLog {
     private let client: any RedisClientProtocol
     private let prefix: String
     private let logLength: Int
+    private let logBytes: Int
     private let logTTL: Duration
     private let logger: Logger
 
-    /// Creates a publisher under `prefix`, keeping the last `logLength` events of an account for `logTTL`.
-    public init(client: any RedisClientProtocol, prefix: String, logLength: Int = 256, logTTL: Duration = .seconds(24 * 3600), logger: Logger) {
+    /// Creates a publisher under `prefix`, keeping the last `logLength` events of an account, at most `logBytes` of
+    /// them, for `logTTL`.
+    public init(
+        client: any RedisClientProtocol,
+        prefix: String,
+        logLength: Int = 256,
+        logBytes: Int = 256 * 1024,
+        logTTL: Duration = .seconds(24 * 3600),
+        logger: Logger
+    ) {
         self.client = client
         self.prefix = prefix
         self.logLength = logLength
+        self.logBytes = logBytes
         self.logTTL = logTTL
         self.logger = logger
     }
@@ -37,13 +49,16 @@ public struct RedisAccountEventPublisher: AccountEventLog {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            var arguments = [RedisArgument(self.channel(of: account)), RedisArgument(self.logLength), RedisArgument(self.logTTL.milliseconds)]
+            var arguments = [
+                RedisArgument(self.channel(of: account)), RedisArgument(self.logLength), RedisArgument(self.logBytes),
+                RedisArgument(self.logTTL.milliseconds),
+            ]
             for event in events {
                 arguments.append(RedisArgument(String(decoding: try encoder.encode(event), as: UTF8.self)))
             }
             _ = try await self.client.evaluate(
                 ChangeQueueScripts.publish,
-                keys: ["\(self.prefix)events:seq:\(account)", "\(self.prefix)events:log:\(account)"],
+                keys: ["\(self.prefix)events:seq:\(account)", "\(self.prefix)events:log:\(account)", "\(self.prefix)events:size:\(account)"],
                 arguments: arguments
             )
             // Events are published for applied writes only: message.upserted and message.deleted count what was stored.
@@ -72,7 +87,9 @@ public struct RedisAccountEventPublisher: AccountEventLog {
     public static let accountDeletedMessage = "{\"type\":\"account.deleted\"}"
 
     public func forget(_ account: AccountID) async throws {
-        _ = try await self.client.execute(DEL(["\(self.prefix)events:seq:\(account)", "\(self.prefix)events:log:\(account)"]))
+        _ = try await self.client.execute(
+            DEL(["\(self.prefix)events:seq:\(account)", "\(self.prefix)events:log:\(account)", "\(self.prefix)events:size:\(account)"])
+        )
         _ = try await self.client.send(["PUBLISH", RedisArgument(self.channel(of: account)), RedisArgument(Self.accountDeletedMessage)])
     }
 }

@@ -34,4 +34,24 @@ struct RedisAccountEventPublisherTests {
         #expect(log.array?.count == 5)
         #expect(log.array?.last?.string?.hasPrefix("{\"seq\":13,") == true)
     }
+
+    @Test func theLogIsBoundedByBytesTooAndItsSizeIsKept() async throws {
+        let client = TestEnvironment.redisClient(maximumConnections: 2)
+        let prefix = TestEnvironment.uniquePrefix()
+        let publisher = RedisAccountEventPublisher(client: client, prefix: prefix, logLength: 256, logBytes: 4_096, logger: Logger(label: "test"))
+        let account = AccountID.random()
+        let large = String(repeating: "x", count: 1_000)
+        await publisher.publish((0..<10).map { AccountEvent.activity("\($0) \(large)") }, for: account)
+        await publisher.publish(.activity("small"), for: account)
+        let log = try await client.send(["LRANGE", RedisArgument("\(prefix)events:log:\(account)"), 0, -1]).array?.compactMap(\.string) ?? []
+        let bytes = log.reduce(0) { $0 + $1.utf8.count }
+        #expect(bytes <= 4_096, "the log holds at most its bytes")
+        #expect(log.count == 4, "the newest events that fit: three large ones and the small one")
+        #expect(log.last?.contains("small") == true)
+        let size = try await client.get("\(prefix)events:size:\(account)")
+        #expect(Int(size ?? "") == bytes, "the kept size is the log's")
+        #expect(try await publisher.lastSequence(of: account) == 11, "sequence numbers count every event, kept or not")
+        try await publisher.forget(account)
+        #expect(try await client.get("\(prefix)events:size:\(account)") == nil)
+    }
 }

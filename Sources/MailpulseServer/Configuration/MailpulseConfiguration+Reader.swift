@@ -105,6 +105,7 @@ extension MailpulseConfiguration {
         self.imapTrustedCertificates = settings.string("IMAP_CA_FILE") ?? self.imapTrustedCertificates
         self.imapPageSize = try settings.integer("IMAP_PAGE_SIZE", in: 1...5_000) ?? self.imapPageSize
         self.syncBodiesDays = try settings.integer("SYNC_BODIES_DAYS", in: 0...36_500) ?? self.syncBodiesDays
+        self.eventLogMaximumBytes = try settings.integer("EVENT_LOG_MAX_BYTES", in: 4_096...(64 << 20)) ?? self.eventLogMaximumBytes
         self.maximumAttachmentBytes = try settings.integer("ATTACHMENT_MAX_BYTES", in: 1024...(1 << 30)) ?? self.maximumAttachmentBytes
         self.sendsPerAccountPerMinute = try settings.integer("SENDS_PER_ACCOUNT_PER_MINUTE", in: 1...10_000) ?? self.sendsPerAccountPerMinute
         self.imapConnectionsPerAccount = try settings.integer("IMAP_CONNECTIONS_PER_ACCOUNT", in: 1...14) ?? self.imapConnectionsPerAccount

@@ -105,6 +105,9 @@ public struct MailpulseConfiguration: Sendable {
     /// Days of mail whose bodies a sync reads with the messages, so that search covers them before they are opened
     /// (`SYNC_BODIES_DAYS`); 0 reads bodies only when a message is opened.
     public var syncBodiesDays = 0
+    /// The most bytes of an account's event log kept for pages that reconnect (`EVENT_LOG_MAX_BYTES`), beside its 256
+    /// events: what an active account costs Redis beyond an idle one.
+    public var eventLogMaximumBytes = 256 * 1024
     /// The largest attachment served for download, in bytes (`ATTACHMENT_MAX_BYTES`).
     public var maximumAttachmentBytes = 25 << 20
     /// Messages one account may send per minute (`SENDS_PER_ACCOUNT_PER_MINUTE`); more answer 429.
