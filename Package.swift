@@ -114,7 +114,7 @@ let package = Package(
         ),
         .target(
             name: "IMAPProvider",
-            dependencies: ["IMAP", "MIME", "MailpulseCore", "SMTP"],
+            dependencies: ["HTTPTransport", "IMAP", "MIME", "MailpulseCore", "SMTP"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -24,6 +24,7 @@ extension GraphAPI {
         return .json(.object([("@odata.context", .string(context + "/$entity"))] + Self.members(attachment.json(select: select))))
     }
 
+    /// Graph's 404 for an id the mailbox does not hold (a message, a folder, an attachment).
     static func itemNotFound(_ requestID: String) -> GraphResponse {
         .error(404, code: "ErrorItemNotFound", message: "The specified object was not found in the store.", requestID: requestID)
     }
@@ -73,7 +74,7 @@ extension GraphAPI {
         guard let (message, pending) = await self.state.addMessage(mailbox.id, folder: "drafts", draft: stored) else {
             return Self.itemNotFound(requestID)
         }
-        self.dispatcher.enqueue(pending, faults: await self.state.faults)
+        await self.dispatcher.enqueue(pending)
         let id = request.wantsImmutableIDs ? message.immutableID : message.restID
         let context: [(String, JSONValue)] = [
             ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages/$entity"))
@@ -127,7 +128,7 @@ extension GraphAPI {
         if let refusal = Self.checkRecipients(draft, requestID: requestID) { return refusal.response }
         // The draft leaves Drafts as its sent copy lands in Sent Items.
         if let (_, pending) = await self.state.deleteMessage(mailbox.id, messageID: message.immutableID) {
-            self.dispatcher.enqueue(pending, faults: await self.state.faults)
+            await self.dispatcher.enqueue(pending)
         }
         await self.send(from: mailbox, draft, saveToSentItems: true)
         return .empty(202)
@@ -136,7 +137,7 @@ extension GraphAPI {
     /// Sends through the state's one path for new messages, then hands the notifications to the dispatcher.
     private func send(from mailbox: SimulatedMailbox, _ draft: MessageDraft, saveToSentItems: Bool) async {
         let (_, pending) = await self.state.send(from: mailbox.id, draft: draft, saveToSentItems: saveToSentItems)
-        self.dispatcher.enqueue(pending, faults: await self.state.faults)
+        await self.dispatcher.enqueue(pending)
     }
 
     private static func checkRecipients(_ draft: MessageDraft, requestID: String) -> Refusal? {
@@ -296,10 +297,9 @@ extension GraphAPI {
         header += "<b>To:</b> \(names(original.toRecipients))<br>\r\n"
         if !original.ccRecipients.isEmpty { header += "<b>Cc:</b> \(names(original.ccRecipients))<br>\r\n" }
         header += "<b>Subject:</b> \(HTMLText.escaped(original.subject))"
-        let html =
-            "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n"
-            + "<div>\(top.innerHTML)</div>\r\n<hr style=\"display:inline-block;width:98%\">\r\n"
-            + "<div id=\"divRplyFwdMsg\" dir=\"ltr\">\(header)</div>\r\n<div>\(original.body.innerHTML)</div>\r\n</body>\r\n</html>\r\n"
-        return MessageBody(contentType: .html, content: html)
+        let inner =
+            "<div>\(top.innerHTML)</div>\r\n<hr style=\"display:inline-block;width:98%\">\r\n"
+            + "<div id=\"divRplyFwdMsg\" dir=\"ltr\">\(header)</div>\r\n<div>\(original.body.innerHTML)</div>"
+        return MessageBody(contentType: .html, content: MessageBody.document(inner))
     }
 }

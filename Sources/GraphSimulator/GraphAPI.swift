@@ -127,7 +127,7 @@ struct GraphAPI: Sendable {
         var lowered = segments.map { $0.lowercased() }
         // mailFolders/{id}/messages/{id}/… reaches the same message as messages/{id}/….
         if lowered.count >= 5, lowered[0] == "mailfolders", lowered[2] == "messages" {
-            guard mailbox.folder(segments[1]) != nil else { return Self.folderNotFound(requestID) }
+            guard mailbox.folder(segments[1]) != nil else { return Self.itemNotFound(requestID) }
             segments.removeFirst(2)
             lowered.removeFirst(2)
         }
@@ -146,7 +146,7 @@ struct GraphAPI: Sendable {
         case 2 where lowered == ["mailfolders", "delta"]:
             return await self.folderDelta(mailbox, request: request, requestID: requestID)
         case 2 where lowered[0] == "mailfolders":
-            guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
+            guard let folder = mailbox.folder(segments[1]) else { return Self.itemNotFound(requestID) }
             return .json(
                 .object(
                     [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/mailFolders/$entity"))]
@@ -154,13 +154,13 @@ struct GraphAPI: Sendable {
                 )
             )
         case 3 where lowered[0] == "mailfolders" && lowered[2] == "childfolders":
-            guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
+            guard let folder = mailbox.folder(segments[1]) else { return Self.itemNotFound(requestID) }
             return self.folderList(mailbox, parentID: folder.id, request: request)
         case 3 where lowered[0] == "mailfolders" && lowered[2] == "messages":
-            guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
+            guard let folder = mailbox.folder(segments[1]) else { return Self.itemNotFound(requestID) }
             return self.messageList(mailbox, folderID: folder.id, request: request, requestID: requestID)
         case 4 where lowered[0] == "mailfolders" && lowered[2] == "messages" && lowered[3] == "delta":
-            guard let folder = mailbox.folder(segments[1]) else { return Self.folderNotFound(requestID) }
+            guard let folder = mailbox.folder(segments[1]) else { return Self.itemNotFound(requestID) }
             return await self.messageDelta(mailbox, folder: folder, request: request, requestID: requestID)
         case 2 where lowered[0] == "messages", 4 where lowered[0] == "mailfolders" && lowered[2] == "messages":
             guard let message = mailbox.message(segments.last!) else { return Self.itemNotFound(requestID) }
@@ -185,10 +185,6 @@ struct GraphAPI: Sendable {
         default:
             return .error(400, code: "BadRequest", message: "Resource not found for the segment '\(segments.last ?? "")'.", requestID: requestID)
         }
-    }
-
-    private static func folderNotFound(_ requestID: String) -> GraphResponse {
-        .error(404, code: "ErrorItemNotFound", message: "The specified object was not found in the store.", requestID: requestID)
     }
 
     static func members(_ value: JSONValue) -> [(String, JSONValue)] {

@@ -16,10 +16,11 @@ public final class NotificationDispatcher: Service, Sendable {
         (self.stream, self.continuation) = AsyncStream.makeStream(of: ([PendingNotification], SimulatorFaults).self)
     }
 
-    /// Queues the notifications of one change for delivery under the faults in force when it happened.
-    func enqueue(_ notifications: [PendingNotification], faults: SimulatorFaults) {
+    /// Queues the notifications of one change for delivery under the faults in force now, when it happened; call it
+    /// before the change is answered.
+    func enqueue(_ notifications: [PendingNotification]) async {
         guard !notifications.isEmpty else { return }
-        self.continuation.yield((notifications, faults))
+        self.continuation.yield((notifications, await self.state.faults))
     }
 
     public func run() async throws {

@@ -13,8 +13,6 @@ public final class IMAPConnection {
     let limits: IMAPLimits
     private let timeout: Duration
     /// Where the connection goes, for TLS's checks and for what errors say.
-    private let host: String
-    private let port: Int
     private var nextTag = 1
     /// The capabilities the server announced last (they change at login and STARTTLS).
     private var announced: Set<String>?
@@ -23,8 +21,6 @@ public final class IMAPConnection {
 
     private init(channel: MailChannel, limits: IMAPLimits, timeout: Duration) {
         self.channel = channel
-        self.host = channel.host
-        self.port = channel.port
         self.parser = IMAPResponseParser(limits: limits)
         self.limits = limits
         self.timeout = timeout
@@ -86,17 +82,17 @@ public final class IMAPConnection {
     private func startTLS() async throws {
         guard try await self.capabilities().contains("STARTTLS") else {
             throw IMAPError.tlsFailed(
-                "\(self.host):\(self.port) does not offer STARTTLS, so the connection did not go on in plain text; try IMAPSecurity.tls (usually port 993)"
+                "\(self.channel.host):\(self.channel.port) does not offer STARTTLS, so the connection did not go on in plain text; try IMAPSecurity.tls (usually port 993)"
             )
         }
         do {
             try await self.execute("STARTTLS")
         } catch IMAPError.refused(let status) {
-            throw IMAPError.tlsFailed("\(self.host):\(self.port) refused STARTTLS: \(status.text)")
+            throw IMAPError.tlsFailed("\(self.channel.host):\(self.channel.port) refused STARTTLS: \(status.text)")
         }
         // Bytes after the OK came before TLS, unprotected: an attacker's injected responses would look like the server's.
         guard self.buffer.isEmpty else {
-            throw IMAPError.tlsFailed("\(self.host):\(self.port) sent data after STARTTLS's OK, before TLS began")
+            throw IMAPError.tlsFailed("\(self.channel.host):\(self.channel.port) sent data after STARTTLS's OK, before TLS began")
         }
         try await Self.transported { try await self.channel.startTLS(within: self.timeout) }
         self.announced = nil
@@ -140,7 +136,7 @@ public final class IMAPConnection {
     /// its text followed by the server's JSON error (the server sends it as a challenge, which the client acknowledges
     /// so the server can answer NO).
     public func authenticate(user: String, accessToken: String, mechanism: IMAPOAuthMechanism) async throws {
-        let initialResponse = try mechanism.initialResponse(user: user, accessToken: accessToken, host: self.host, port: self.port)
+        let initialResponse = try mechanism.initialResponse(user: user, accessToken: accessToken, host: self.channel.host, port: self.channel.port)
         var command = IMAPCommand("AUTHENTICATE \(mechanism.rawValue)")
         var initialResponseSent = try await self.capabilities().contains("SASL-IR")
         if initialResponseSent { command.append(" \(initialResponse)") }

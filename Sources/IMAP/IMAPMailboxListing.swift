@@ -14,6 +14,11 @@ public struct IMAPMailboxListing: Sendable, Equatable {
         self.name = name
     }
 
+    /// The name as people read it: ``name`` decoded from modified UTF-7 (as sent, when it is not valid modified UTF-7).
+    public var decodedName: String {
+        ModifiedUTF7.decode(self.name) ?? self.name
+    }
+
     /// Whether the mailbox can hold messages (not a hierarchy's placeholder: `\Noselect`, `\NonExistent`).
     public var isSelectable: Bool {
         !self.attributes.contains { ["\\noselect", "\\nonexistent"].contains($0.lowercased()) }

@@ -18,10 +18,10 @@ extension IMAPMailProvider {
             let (listings, counts) = try await session.connection.mailboxesWithCounts()
             // Folders that hold no messages (a hierarchy's placeholders) are left out, and are nobody's parent.
             let selectable = listings.filter(\.isSelectable)
-            let names = Set(selectable.map { ModifiedUTF7.decode($0.name) ?? $0.name })
+            let names = Set(selectable.map(\.decodedName))
             return selectable.map { listing -> Mailbox in
                 let attributes = Set(listing.attributes.map { $0.lowercased() })
-                let name = ModifiedUTF7.decode(listing.name) ?? listing.name
+                let name = listing.decodedName
                 let isInbox = name.uppercased() == "INBOX"
                 var parentID: String?
                 var displayName = isInbox ? "Inbox" : name

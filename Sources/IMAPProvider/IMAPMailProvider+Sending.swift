@@ -84,7 +84,7 @@ extension IMAPMailProvider {
                 host: server.host,
                 port: server.port,
                 security: IMAPSession.security(server.security),
-                trustRoots: self.configuration.trustedCertificates.map { .certificates(pemFile: $0) } ?? .system,
+                trustRoots: self.configuration.trustRoots,
                 timeout: self.configuration.timeout
             )
             defer { connection.close() }
@@ -114,10 +114,11 @@ extension IMAPMailProvider {
     private func keepSentCopy(_ bytes: [UInt8], of account: AccountID, accessToken: String) async throws {
         try await self.withSession(account, accessToken: accessToken) { session in
             let listings = try await session.connection.mailboxes()
+            // `append` takes the name as people read it and encodes it itself.
             let sent =
-                listings.first { $0.attributes.contains { $0.lowercased() == "\\sent" } }?.name
-                ?? listings.first { ["sent", "sent items", "sent messages"].contains((ModifiedUTF7.decode($0.name) ?? $0.name).lowercased()) }?.name
-                ?? ModifiedUTF7.encode("Sent")
+                listings.first { $0.attributes.contains { $0.lowercased() == "\\sent" } }?.decodedName
+                ?? listings.first { ["sent", "sent items", "sent messages"].contains($0.decodedName.lowercased()) }?.decodedName
+                ?? "Sent"
             try await session.connection.append(bytes, to: sent, flags: ["\\Seen"])
         }
     }

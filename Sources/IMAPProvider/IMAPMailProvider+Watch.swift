@@ -95,7 +95,7 @@ extension IMAPMailProvider {
     /// then the rest, by name as people read it.
     static func watchOrder(_ listings: [IMAPMailboxListing]) -> [String] {
         let ranked = listings.filter(\.isSelectable).enumerated().map { index, listing in
-            let name = ModifiedUTF7.decode(listing.name) ?? listing.name
+            let name = listing.decodedName
             let specialUse = listing.attributes.contains { $0.lowercased() != "\\all" && Self.wellKnownNames[$0.lowercased()] != nil }
             return (rank: name.uppercased() == "INBOX" ? 0 : specialUse ? 1 : 2, index: index, name: name)
         }

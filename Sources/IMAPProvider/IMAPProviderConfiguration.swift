@@ -1,3 +1,5 @@
+internal import IMAP
+
 /// How the IMAP adapter connects and pages.
 public struct IMAPProviderConfiguration: Sendable {
     /// Whether `security: none` is allowed to hosts other than this machine (`IMAP_ALLOW_PLAINTEXT`): a password sent
@@ -51,5 +53,12 @@ public struct IMAPProviderConfiguration: Sendable {
         self.idleConnectionLifetime = idleConnectionLifetime
         self.idleRenewal = idleRenewal
         self.unwatchedRoundInterval = unwatchedRoundInterval
+    }
+}
+
+extension IMAPProviderConfiguration {
+    /// What the IMAP and SMTP clients trust server certificates by: ``trustedCertificates`` alone, else the system's.
+    var trustRoots: IMAPTrustRoots {
+        self.trustedCertificates.map { .certificates(pemFile: $0) } ?? .system
     }
 }

@@ -79,7 +79,7 @@ final class IMAPSession: @unchecked Sendable {
             host: credentials.host,
             port: credentials.port,
             security: Self.security(credentials.security),
-            trustRoots: configuration.trustedCertificates.map { .certificates(pemFile: $0) } ?? .system,
+            trustRoots: configuration.trustRoots,
             // A whole message (opened, or for an attachment) is one literal of one response.
             limits: IMAPLimits(
                 maximumLiteralLength: configuration.maximumMessageBytes,

@@ -151,7 +151,8 @@ public struct RateLimitedMailProvider: MailProvider {
                 failures += 1
                 try await self.recover(
                     from: error,
-                    failures: retriesUnavailable ? failures : .max,
+                    failures: failures,
+                    retriesUnavailable: retriesUnavailable,
                     lease: lease,
                     key: key,
                     account: account
@@ -165,7 +166,14 @@ public struct RateLimitedMailProvider: MailProvider {
 
     /// After a failed call: on throttling, pauses the mailbox for the provider's `Retry-After`; on unavailability,
     /// backs off; either until it has lasted too long. Anything else is thrown at once.
-    private func recover(from error: MailProviderError, failures: Int, lease: Lease, key: String, account: AccountID) async throws {
+    private func recover(
+        from error: MailProviderError,
+        failures: Int,
+        retriesUnavailable: Bool,
+        lease: Lease,
+        key: String,
+        account: AccountID
+    ) async throws {
         switch error {
         case .throttled(let retryAfter):
             // Pause before freeing the slot, so that no other caller slips a request in between.
@@ -180,7 +188,7 @@ public struct RateLimitedMailProvider: MailProvider {
             if failures >= self.retry.attempts * 4 { throw error }
         case .unavailable:
             try await self.backplane.releaseLease(lease)
-            if failures >= self.retry.attempts { throw error }
+            if !retriesUnavailable || failures >= self.retry.attempts { throw error }
             try await self.clock.sleep(for: self.retry.delay(after: failures))
         default:
             try? await self.backplane.releaseLease(lease)

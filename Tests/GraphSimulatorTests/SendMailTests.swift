@@ -219,7 +219,9 @@ import Testing
             let text = try #require(answerText.json["body"]?["content"]?.stringValue)
             #expect(text.contains("Noon works & suits me."))
             #expect(text.contains("Shall we meet at noon?"))
-            #expect(text.range(of: "Noon works")!.lowerBound < text.range(of: "Shall we meet")!.lowerBound)
+            let written = try #require(text.range(of: "Noon works"))
+            let quoted = try #require(text.range(of: "Shall we meet"))
+            #expect(written.lowerBound < quoted.lowerBound)
             #expect(try await Self.folder(graph, "sentitems", token: bob).first?["subject"]?.stringValue == "RE: Lunch")
 
             // Replying to the reply keeps one prefix.

@@ -60,11 +60,10 @@ struct IMAPMailProviderTests {
             #expect(identity.address == "ada@example.com")
             #expect(provider.credentials(in: tokens) == Self.credentials(server))
             #expect(!tokens.description.contains("secret"))
-            await #expect(throws: SignInFailure.self) { try await provider.signIn(Self.credentials(server, password: "wrong"), kind: .imap) }
-            do {
-                _ = try await provider.signIn(Self.credentials(server, password: "wrong"), kind: .imap)
-            } catch let failure as SignInFailure {
-                guard case .credentialsRefused = failure else { throw failure }
+            await #expect {
+                try await provider.signIn(Self.credentials(server, password: "wrong"), kind: .imap)
+            } throws: { error in
+                if case .credentialsRefused? = error as? SignInFailure { true } else { false }
             }
         }
     }
@@ -189,11 +188,11 @@ struct IMAPMailProviderTests {
         try await DovecotTestServer.run { server in
             let provider = IMAPMailProvider()
             let token = try IMAPMailProvider.tokens(of: Self.credentials(server, password: "old")).accessToken
-            await #expect(throws: MailProviderError.self) { try await provider.mailboxes(of: self.account, accessToken: token) }
-            do {
-                _ = try await provider.mailboxes(of: self.account, accessToken: token)
-            } catch MailProviderError.unauthorized {
-                // As expected: the engine asks for a refresh, which answers reauth_required.
+            // Unauthorized: the engine asks for a refresh, which answers reauth_required.
+            await #expect {
+                try await provider.mailboxes(of: self.account, accessToken: token)
+            } throws: { error in
+                if case .unauthorized? = error as? MailProviderError { true } else { false }
             }
             await #expect(
                 throws: MailProviderError.reauthRequired("the IMAP server refused the password: link the account again with the current one")

@@ -16,12 +16,12 @@ struct IMAPAccountTests {
         _ harness: LinkHarness,
         _ server: DovecotTestServer,
         port: Int? = nil,
-        password: String = "secret"
+        password: String = "secret",
+        smtp: [String: Any]? = nil
     ) async throws -> LinkHarness.Reply {
-        let body: [String: Any] = [
-            "provider": "imap",
-            "imap": ["host": "127.0.0.1", "port": port ?? server.port, "security": "none", "username": Self.user, "password": password],
-        ]
+        var imap: [String: Any] = ["host": "127.0.0.1", "port": port ?? server.port, "security": "none", "username": Self.user, "password": password]
+        imap["smtp"] = smtp
+        let body: [String: Any] = ["provider": "imap", "imap": imap]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         return try await harness.send("POST", "/api/accounts", json: json)
     }

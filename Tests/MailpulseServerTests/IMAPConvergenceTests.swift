@@ -48,18 +48,17 @@ struct IMAPConvergenceTests {
                 let linked = try await IMAPAccountTests.link(harness, server)
                 let account = try #require(AccountID(linked.json["id"] as? String ?? ""))
                 // The initial sync runs now, ten messages a page.
-                let doveadm = { (arguments: [String]) async throws in _ = try await server.doveadm(arguments) }
                 try await IMAPMirror.deliver(server, user: Self.user, prefix: "Arrived", count: 3)
-                try await doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "1:20"])
-                try await doveadm(["flags", "remove", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "5:8"])
-                try await doveadm(["flags", "add", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "100:110"])
-                try await doveadm(["flags", "remove", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "105"])
-                try await doveadm(["move", "-u", Self.user, "Archive", "mailbox", "INBOX", "uid", "30:34"])
-                try await doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "uid", "60:62"])
-                try await doveadm(["mailbox", "create", "-u", Self.user, "Projects"])
+                try await server.doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "1:20"])
+                try await server.doveadm(["flags", "remove", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", "5:8"])
+                try await server.doveadm(["flags", "add", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "100:110"])
+                try await server.doveadm(["flags", "remove", "-u", Self.user, "\\Flagged", "mailbox", "INBOX", "uid", "105"])
+                try await server.doveadm(["move", "-u", Self.user, "Archive", "mailbox", "INBOX", "uid", "30:34"])
+                try await server.doveadm(["expunge", "-u", Self.user, "mailbox", "INBOX", "uid", "60:62"])
+                try await server.doveadm(["mailbox", "create", "-u", Self.user, "Projects"])
                 try await IMAPMirror.deliver(server, user: Self.user, folder: "Projects", prefix: "Project", count: 2)
-                try await doveadm(["mailbox", "rename", "-u", Self.user, "Old", "Renamed"])
-                try await doveadm(["mailbox", "delete", "-u", Self.user, "-r", "Scratch"])
+                try await server.doveadm(["mailbox", "rename", "-u", Self.user, "Old", "Renamed"])
+                try await server.doveadm(["mailbox", "delete", "-u", Self.user, "-r", "Scratch"])
                 try await Self.expectConverged(server, TestNode(harness).store, account)
             }
         }

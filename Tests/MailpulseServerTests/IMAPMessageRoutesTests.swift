@@ -39,19 +39,10 @@ struct IMAPMessageRoutesTests {
             try await server.doveadm(["save", "-u", Self.user, "-m", "INBOX"], input: Self.report(id: "report-1"))
             try await SMTPTestServer.run(dovecot: server, recipients: [Self.grace, Self.user]) { smtp in
                 try await LinkHarness.run(imapTrustedCertificates: smtp.certificateFile) { harness in
-                    let body: [String: Any] = [
-                        "provider": "imap",
-                        "imap": [
-                            "host": "127.0.0.1", "port": server.port, "security": "none", "username": Self.user, "password": "secret",
-                            "smtp": [
-                                "host": "127.0.0.1", "port": smtp.port, "security": "starttls", "username": smtp.username, "password": smtp.password,
-                            ],
-                        ] as [String: Any],
-                    ]
-                    let linked = try await harness.send(
-                        "POST",
-                        "/api/accounts",
-                        json: String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+                    let linked = try await IMAPAccountTests.link(
+                        harness,
+                        server,
+                        smtp: ["host": "127.0.0.1", "port": smtp.port, "security": "starttls", "username": smtp.username, "password": smtp.password]
                     )
                     #expect(linked.status == 201, "\(linked.text)")
                     let account = try #require(linked.json["id"] as? String)

@@ -14,7 +14,7 @@ final class ServiceProcess: @unchecked Sendable {
     /// The executable `swift build` made beside the tests (or `MAILPULSE_BINARY`).
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["MAILPULSE_BINARY"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = TestEnvironment.repositoryRoot
         return root.appendingPathComponent(".build/debug/mailpulse").path
     }
 

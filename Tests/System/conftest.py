@@ -7,7 +7,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -320,65 +319,6 @@ def dovecot():
     # The mail belongs to nobody, who must be able to reach it.
     os.chmod(workdir, 0o755)
     server = Dovecot(workdir)
-    server.start()
-    yield server
-    server.stop()
-    shutil.rmtree(workdir, ignore_errors=True)
-
-
-class SMTPServer:
-    """scripts/smtp/smtp-server.py beside a `Dovecot`: STARTTLS on a free loopback port with a self-signed certificate
-    (`certificate`), AUTH for `USER`/`PASSWORD` only, each message saved into the INBOX of its recipients' Dovecot
-    users (those given; others get 550)."""
-
-    USER = "sender@example.com"
-    PASSWORD = "smtp-secret"
-
-    def __init__(self, workdir, dovecot, recipients):
-        try:
-            import aiosmtpd  # noqa: F401
-        except ImportError:
-            pytest.skip("needs Python's aiosmtpd (make test installs it)")
-        self.directory = Path(workdir) / "smtp"
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.certificate = self.directory / "certificate.pem"
-        key = self.directory / "key.pem"
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                        "-days", "2", "-subj", "/CN=Mailpulse test", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                        "-keyout", str(key), "-out", str(self.certificate)], check=True, capture_output=True)
-        self.arguments = [sys.executable, str(ROOT / "scripts" / "smtp" / "smtp-server.py"), "--port", str(self.port),
-                          "--certificate", str(self.certificate), "--key", str(key), "--user", self.USER,
-                          "--password", self.PASSWORD, "--dovecot-config", str(dovecot.configuration),
-                          "--recipients", ",".join(recipients), "--record", str(self.directory)]
-        self.child = None
-
-    def start(self):
-        log = open(self.directory / "smtp-server.log", "ab")
-        self.child = subprocess.Popen(self.arguments, stdout=log, stderr=log, start_new_session=True)
-        log.close()
-        wait_until(lambda: self.accepts() or self.child.poll() is not None, 15, "the SMTP server did not start")
-        assert self.child.poll() is None, (self.directory / "smtp-server.log").read_text()[-2000:]
-
-    def accepts(self):
-        with socket.socket() as probe:
-            return probe.connect_ex(("127.0.0.1", self.port)) == 0
-
-    def stop(self):
-        if self.child and self.child.poll() is None:
-            self.child.terminate()
-            try:
-                self.child.wait(10)
-            except subprocess.TimeoutExpired:
-                self.child.kill()
-                self.child.wait()
-
-
-@pytest.fixture(scope="session")
-def smtp_server(dovecot):
-    """A submission server delivering to the session's Dovecot users ada@example.com and grace@example.net."""
-    workdir = tempfile.mkdtemp(prefix="mailpulse-smtp-")
-    server = SMTPServer(workdir, dovecot, ["ada@example.com", "grace@example.net"])
     server.start()
     yield server
     server.stop()

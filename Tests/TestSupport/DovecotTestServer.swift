@@ -5,7 +5,7 @@ internal import Foundation
 /// ``password`` accepted. With TLS it also offers STARTTLS on that port and IMAPS on a second one, with a self-signed
 /// certificate for 127.0.0.1 and localhost made in the same folder. ``stop()`` (or ``run(tls:certificateNames:capabilities:oauthIntrospectionURL:_:)``) ends it; the folder goes with the test
 /// process's scratch folder. Sendable for tests' closures: a test starts and stops its server from one task.
-public final class DovecotTestServer: @unchecked Sendable {
+public final class DovecotTestServer: TestServer, @unchecked Sendable {
     /// What Gmail announces after sign-in, less its own X-GM-EXT-1: CONDSTORE but neither QRESYNC nor NOTIFY.
     public static let gmailCapabilities = [
         "IMAP4rev1", "UNSELECT", "IDLE", "NAMESPACE", "QUOTA", "ID", "CHILDREN", "UIDPLUS", "ENABLE", "MOVE", "CONDSTORE", "ESEARCH",
@@ -123,7 +123,7 @@ public final class DovecotTestServer: @unchecked Sendable {
     /// (UTF-8 ones go as literals in LOGIN), the capabilities it announces instead of its own, OAuth, TLS.
     private var configuration: String {
         get throws {
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let root = TestEnvironment.repositoryRoot
             var text = try String(contentsOf: root.appendingPathComponent("scripts/dovecot/dovecot.conf.in"), encoding: .utf8)
             for (name, value) in [
                 "@DIR@": self.directory.path, "@SOCKETS@": self.sockets.path, "@PORT@": "\(self.port)", "@PASSWORD@": self.password,
@@ -221,15 +221,7 @@ public final class DovecotTestServer: @unchecked Sendable {
             capabilities: capabilities,
             oauthIntrospectionURL: oauthIntrospectionURL
         )
-        do {
-            try await server.start()
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
+        return try await server.serving(body)
     }
 
     private static func runDoveadm(_ arguments: [String], input: String?) throws -> String {

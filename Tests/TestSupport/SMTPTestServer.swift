@@ -11,7 +11,7 @@ internal import Glibc
 /// user (the address is the user name: sign in to Dovecot as `grace@example.net`); recipients not in `recipients`
 /// are refused with 550. Each accepted message is also kept for ``recordedMessages()``. ``stop()`` (or
 /// ``run(dovecot:implicitTLS:recipients:sizeLimit:_:)``) kills it and removes its folder.
-public final class SMTPTestServer: @unchecked Sendable {
+public final class SMTPTestServer: TestServer, @unchecked Sendable {
     /// The user that may sign in.
     public let username = "sender@example.com"
     /// Its password.
@@ -49,7 +49,7 @@ public final class SMTPTestServer: @unchecked Sendable {
         try self.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
         let recorded = self.directory.appendingPathComponent("recorded")
         try FileManager.default.createDirectory(at: recorded, withIntermediateDirectories: true)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = TestEnvironment.repositoryRoot
         self.arguments = [
             root.appendingPathComponent("scripts/smtp/smtp-server.py").path,
             "--port", "\(self.port)", "--mode", implicitTLS ? "tls" : "starttls",
@@ -120,14 +120,6 @@ public final class SMTPTestServer: @unchecked Sendable {
         _ body: (SMTPTestServer) async throws -> Result
     ) async throws -> Result {
         let server = try SMTPTestServer(dovecot: dovecot, implicitTLS: implicitTLS, recipients: recipients, sizeLimit: sizeLimit)
-        do {
-            try await server.start()
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
+        return try await server.serving(body)
     }
 }

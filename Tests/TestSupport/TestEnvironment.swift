@@ -60,6 +60,10 @@ public enum TestEnvironment {
         }
     }
 
+    /// The repository's root folder (this file is in `Tests/TestSupport`).
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
     /// A new empty folder in this process's scratch folder, which goes when the process exits.
     public static func temporaryDirectory() throws -> URL {
         let url = Self.scratch.appendingPathComponent(UUID().uuidString)

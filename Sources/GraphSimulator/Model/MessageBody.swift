@@ -54,8 +54,13 @@ struct MessageBody: Sendable, Equatable {
     /// Plain text as the HTML Outlook makes of it: escaped, line breaks as `<br>`, in a document frame.
     static func html(fromText text: String) -> String {
         let escaped = HTMLText.escaped(text).replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "<br>\r\n")
-        return "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n"
-            + escaped + "\r\n</body>\r\n</html>\r\n"
+        return Self.document(escaped)
+    }
+
+    /// `inner` in the document frame Outlook writes around an HTML body.
+    static func document(_ inner: String) -> String {
+        "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n"
+            + inner + "\r\n</body>\r\n</html>\r\n"
     }
 
 }

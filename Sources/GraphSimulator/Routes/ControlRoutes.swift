@@ -93,7 +93,7 @@ struct ControlRoutes: Sendable {
             return Self.badRequest(Self.describe(error))
         }
         guard let (message, pending) = await self.state.addMessage(mailbox.id, folder: folder, draft: draft) else { return Self.notFound("mailbox") }
-        await self.dispatch(pending)
+        await self.dispatcher.enqueue(pending)
         return IdentityRoutes.json(Self.messageJSON(message), status: .created)
     }
 
@@ -137,7 +137,7 @@ struct ControlRoutes: Sendable {
                 subject: body["subject"]?.stringValue
             )
         else { return Self.notFound("message") }
-        await self.dispatch(pending)
+        await self.dispatcher.enqueue(pending)
         return IdentityRoutes.json(Self.messageJSON(message), status: .ok)
     }
 
@@ -150,7 +150,7 @@ struct ControlRoutes: Sendable {
         guard let (message, pending) = await self.state.move(mailbox.id, messageID: try context.parameters.require("message"), to: destination) else {
             return Self.notFound("message")
         }
-        await self.dispatch(pending)
+        await self.dispatcher.enqueue(pending)
         return IdentityRoutes.json(Self.messageJSON(message), status: .ok)
     }
 
@@ -165,11 +165,11 @@ struct ControlRoutes: Sendable {
             guard let (message, pending) = await self.state.move(mailbox.id, messageID: messageID, to: deletedItems.id) else {
                 return Self.notFound("message")
             }
-            await self.dispatch(pending)
+            await self.dispatcher.enqueue(pending)
             return IdentityRoutes.json(Self.messageJSON(message), status: .ok)
         }
         guard let (_, pending) = await self.state.deleteMessage(mailbox.id, messageID: messageID) else { return Self.notFound("message") }
-        await self.dispatch(pending)
+        await self.dispatcher.enqueue(pending)
         return Response(status: .noContent)
     }
 
@@ -218,7 +218,7 @@ struct ControlRoutes: Sendable {
         let folderID = try context.parameters.require("folder")
         do {
             guard let pending = try await self.state.deleteFolder(mailbox.id, folderID: folderID) else { return Self.notFound("mailbox") }
-            await self.dispatch(pending)
+            await self.dispatcher.enqueue(pending)
             return Response(status: .noContent)
         } catch {
             return Self.folderFailure(error)
@@ -305,13 +305,8 @@ struct ControlRoutes: Sendable {
         guard let notification = await self.state.lifecycleNotification(subscriptionID: id, event: event) else {
             return Self.badRequest("the subscription has no lifecycleNotificationUrl")
         }
-        await self.dispatch([notification])
+        await self.dispatcher.enqueue([notification])
         return Response(status: .accepted)
-    }
-
-    /// Hands notifications to the dispatcher with the faults in force now, before the change is answered.
-    private func dispatch(_ notifications: [PendingNotification]) async {
-        self.dispatcher.enqueue(notifications, faults: await self.state.faults)
     }
 
     // MARK: JSON

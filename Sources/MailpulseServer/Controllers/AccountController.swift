@@ -309,11 +309,11 @@ struct AccountController: Sendable {
         let client = self.clientAddress.of(request, peer: peer) ?? "unknown"
         let decision = try await self.dependencies.backplane.takeTokens(1, from: "account-creation:\(client)", limit: self.creationLimit)
         if case .retryAfter(let wait) = decision {
-            let seconds = max(1, Int(wait.components.seconds) + 1)
             throw HTTPError(
                 .tooManyRequests,
-                headers: [.retryAfter: "\(seconds)"],
-                message: "too many accounts created from this address: at most \(self.creationLimit.capacity) an hour; try again in \(seconds) s"
+                headers: [.retryAfter: "\(wait.retryAfterSeconds)"],
+                message:
+                    "too many accounts created from this address: at most \(self.creationLimit.capacity) an hour; try again in \(wait.retryAfterSeconds) s"
             )
         }
     }

@@ -147,24 +147,19 @@ struct MessageController: Sendable {
         }
         do {
             if case .retryAfter(let wait) = try await self.backplane.takeTokens(1, from: Self.sendBucket(account.id), limit: self.sendLimit) {
-                let seconds = max(1, Int(wait.timeInterval.rounded(.up)))
-                throw SendRefusal.rateLimited(seconds)
+                throw HTTPError(
+                    .tooManyRequests,
+                    headers: [.retryAfter: "\(wait.retryAfterSeconds)"],
+                    message: "this account sends at most \(self.sendLimit.capacity) messages per \(Int(self.sendLimit.interval.timeInterval)) s; "
+                        + "try again in \(wait.retryAfterSeconds) s"
+                )
             }
             try await self.fromProvider(account) { token in
                 try await self.provider.send(message, from: account.id, accessToken: token)
             }
         } catch {
+            // Not sent: a retry with the same key may try again.
             if let claim { try? await self.backplane.forget([claim]) }
-            if case SendRefusal.rateLimited(let seconds) = error {
-                return try Self.json(
-                    .tooManyRequests,
-                    [
-                        "message":
-                            "this account sends at most \(self.sendLimit.capacity) messages per \(Int(self.sendLimit.interval.timeInterval)) s; try again in \(seconds) s"
-                    ],
-                    headers: [.retryAfter: "\(seconds)"]
-                )
-            }
             throw error
         }
         let id = Base64URL.randomToken(bytes: 16)
@@ -200,7 +195,7 @@ struct MessageController: Sendable {
             case .throttled(let retryAfter):
                 throw HTTPError(
                     .tooManyRequests,
-                    headers: [.retryAfter: "\(max(1, Int(retryAfter.timeInterval.rounded(.up))))"],
+                    headers: [.retryAfter: "\(retryAfter.retryAfterSeconds)"],
                     message: "the provider throttles this mailbox; try again later"
                 )
             case .unavailable(let reason), .unauthorized(let reason), .failed(let reason):
@@ -264,9 +259,5 @@ struct MessageController: Sendable {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(object))))
-    }
-
-    private enum SendRefusal: Error {
-        case rateLimited(Int)
     }
 }
