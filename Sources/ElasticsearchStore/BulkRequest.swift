@@ -1,8 +1,8 @@
 internal import Foundation
 
-/// The NDJSON body of a `_bulk` request: an action line, then the document, for each operation.
+/// The NDJSON body of a `_bulk` request: an action line, then the document (none for a delete), for each operation.
 struct BulkRequest {
-    /// One `index` operation.
+    /// One `index` operation, or a `delete` when it has no document.
     struct Operation {
         var index: String
         var id: String
@@ -11,7 +11,7 @@ struct BulkRequest {
         /// it (`external_gte`) when `orEqual`.
         var version: Int64?
         var orEqual = true
-        var document: Data
+        var document: Data?
     }
 
     var operations: [Operation] = []
@@ -25,10 +25,12 @@ struct BulkRequest {
                 action["version"] = version
                 action["version_type"] = operation.orEqual ? "external_gte" : "external"
             }
-            body.append(try JSONSerialization.data(withJSONObject: ["index": action], options: [.sortedKeys]))
+            body.append(try JSONSerialization.data(withJSONObject: [operation.document == nil ? "delete" : "index": action], options: [.sortedKeys]))
             body.append(0x0A)
-            body.append(operation.document)
-            body.append(0x0A)
+            if let document = operation.document {
+                body.append(document)
+                body.append(0x0A)
+            }
         }
         return body
     }

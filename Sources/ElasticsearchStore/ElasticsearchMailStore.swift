@@ -228,17 +228,17 @@ public struct ElasticsearchMailStore: MailStore {
                 )
             }
         )
+        // What opening the deleted messages kept goes with them, by id (most have none: Elasticsearch answers 404).
         let deleted = Set(outcome.applied)
-        for (account, ids) in Dictionary(grouping: deletions.filter { deleted.contains($0.messageID) }, by: \.accountID) {
-            _ = try await self.client.call(
-                "POST",
-                "/\(self.indices.contents)/_delete_by_query",
-                query: [("routing", account.description), ("conflicts", "proceed")],
-                json: try Self.json([
-                    "query": ["bool": ["filter": [["term": ["accountId": account.description]], ["terms": ["id": ids.map(\.messageID)]]]]]
-                ])
-            )
-        }
+        _ = try await self.bulk(
+            deletions.filter { deleted.contains($0.messageID) }.map { deletion in
+                BulkRequest.Operation(
+                    index: self.indices.contents,
+                    id: MessageDocument.documentID(deletion.accountID, deletion.messageID),
+                    routing: deletion.accountID.description
+                )
+            }
+        )
         return outcome
     }
 
@@ -378,7 +378,8 @@ public struct ElasticsearchMailStore: MailStore {
             var rejected: [BulkRequest.Operation] = []
             for (operation, item) in zip(pending, items) {
                 let id = String(operation.id.drop { $0 != ":" }.dropFirst())
-                if item.succeeded {
+                // A delete of a document that is not there has done what it was for.
+                if item.succeeded || (operation.document == nil && item.status == 404) {
                     outcome.applied.append(id)
                 } else if item.isVersionConflict {
                     outcome.stale.append(id)

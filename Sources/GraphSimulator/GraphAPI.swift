@@ -169,17 +169,18 @@ struct GraphAPI: Sendable {
             case .failure(let error): return .error(400, code: "RequestBroker--ParseUri", message: error.message, requestID: requestID)
             case .success(let value): select = value
             }
-            let expand = request.query["$expand"]?.lowercased()
-            guard expand == nil || expand == "attachments" else {
-                return .error(400, code: "RequestBroker--ParseUri", message: "Could not find a property named '\(expand!)'.", requestID: requestID)
+            let expanded: [String]??
+            switch Self.attachmentsExpansion(request) {
+            case .failure(let error): return .error(400, code: "RequestBroker--ParseUri", message: error.message, requestID: requestID)
+            case .success(let value): expanded = value
             }
             let id = request.wantsImmutableIDs ? message.immutableID : message.restID
             let context: [(String, JSONValue)] = [
                 ("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#users('\(mailbox.id)')/messages/$entity"))
             ]
             var members = context + Self.members(message.json(id: id, select: select, withODataType: false, bodyType: request.bodyContentType))
-            if expand != nil {
-                members.append(("attachments", .array(message.attachments.map { $0.json(select: nil) })))
+            if let attachmentSelect = expanded {
+                members.append(("attachments", .array(message.attachments.map { $0.json(select: attachmentSelect) })))
             }
             return .json(.object(members), headers: Self.bodyPreferenceApplied(request))
         default:
@@ -382,7 +383,12 @@ struct GraphAPI: Sendable {
         properties: [String] = SimulatedMessage.propertyNames,
         typeName: String = "Microsoft.OutlookServices.Message"
     ) -> Result<[String]?, SelectError> {
-        guard let text = request.query["$select"], !text.isEmpty else { return .success(nil) }
+        Self.select(request.query["$select"], properties: properties, typeName: typeName)
+    }
+
+    /// A `$select` list's property names as Graph spells them; `nil` without one.
+    static func select(_ text: String?, properties: [String], typeName: String) -> Result<[String]?, SelectError> {
+        guard let text, !text.isEmpty else { return .success(nil) }
         var names: [String] = []
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where name.lowercased() != "id" {
             guard let known = properties.first(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) else {
@@ -391,6 +397,20 @@ struct GraphAPI: Sendable {
             names.append(known)
         }
         return .success(names)
+    }
+
+    /// A message's `$expand`: `nil` without one; the attachments with every property (`attachments`) or a selection
+    /// (`attachments($select=…)`); anything else is not a property Graph can expand.
+    private static func attachmentsExpansion(_ request: GraphRequest) -> Result<[String]??, SelectError> {
+        guard let text = request.query["$expand"] else { return .success(nil) }
+        if text.lowercased() == "attachments" { return .success(.some(nil)) }
+        guard text.lowercased().hasPrefix("attachments($select="), text.hasSuffix(")") else {
+            return .failure(SelectError(message: "Could not find a property named '\(text)'."))
+        }
+        let list = String(text.dropFirst("attachments($select=".count).dropLast())
+        return Self.select(list, properties: SimulatedAttachment.propertyNames, typeName: "Microsoft.OutlookServices.FileAttachment").map {
+            .some($0)
+        }
     }
 
     /// The request's own URL with some query items replaced, for `@odata.nextLink`.

@@ -26,7 +26,7 @@ extension IMAPMailProvider {
 
     public func attachment(_ id: String, of message: String, of account: AccountID, limit: Int, accessToken: String) async throws -> AttachmentData? {
         guard let parsed = try await self.wholeMessage(message, of: account, accessToken: accessToken),
-            let attachment = parsed.attachments.first(where: { $0.id == id }), let bytes = parsed.attachmentData(id: id)
+            let (attachment, bytes) = parsed.attachment(id: id)
         else { return nil }
         guard bytes.count <= limit else {
             throw MailProviderError.tooLarge("the attachment is \(bytes.count) bytes; at most \(limit) are served")
@@ -34,8 +34,14 @@ extension IMAPMailProvider {
         return AttachmentData(name: attachment.fileName ?? "attachment", contentType: attachment.contentType, bytes: Data(bytes))
     }
 
-    /// The message as MIME, or `nil` when its folder, UIDVALIDITY or UID no longer hold it.
-    func wholeMessage(_ message: String, of account: AccountID, accessToken: String) async throws -> MIMEMessage? {
+    /// The message as MIME, or `nil` when its folder, UIDVALIDITY or UID no longer hold it. With `threadHeadersOnly`,
+    /// only its Message-ID and References are read (what a reply needs), not the whole message.
+    func wholeMessage(
+        _ message: String,
+        of account: AccountID,
+        accessToken: String,
+        threadHeadersOnly: Bool = false
+    ) async throws -> MIMEMessage? {
         guard let identity = IMAPMessageID(message), let folder = IMAPFolderID.name(of: identity.folderID) else { return nil }
         let limit = self.configuration.maximumMessageBytes
         let bytes: [UInt8]? = try await self.withSession(account, accessToken: accessToken) { session in
@@ -46,6 +52,10 @@ extension IMAPMailProvider {
                 return nil
             }
             guard selected.uidValidity == identity.uidValidity else { return nil }
+            if threadHeadersOnly {
+                let fetched = try await session.connection.fetch(UIDSet([identity.uid...identity.uid]), items: [Self.threadHeaders])
+                return fetched.first?.sections.first { $0.key.hasPrefix("BODY[HEADER") }?.value
+            }
             do {
                 return try await session.connection.fetchMessage(uid: identity.uid, maximumSize: limit)
             } catch IMAPError.messageNotFound {
@@ -61,6 +71,9 @@ extension IMAPMailProvider {
             throw MailProviderError.failed("the message could not be read as MIME: \(error)")
         }
     }
+
+    /// The header fields a reply threads by.
+    private static let threadHeaders = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID REFERENCES)]"
 
     static func address(_ address: MIMEAddress) -> EmailAddress {
         EmailAddress(name: address.name ?? "", address: address.address)

@@ -17,20 +17,26 @@ extension IMAPMailProvider {
         var references: [String] = []
         if let reference = message.reference {
             let id: String
+            let replying: Bool
             switch reference {
-            case .reply(let original), .forward(let original): id = original
+            case .reply(let original): (id, replying) = (original, true)
+            case .forward(let original): (id, replying) = (original, false)
             }
-            guard let original = try await self.wholeMessage(id, of: account, accessToken: accessToken) else { throw MailProviderError.notFound }
+            guard let original = try await self.wholeMessage(id, of: account, accessToken: accessToken, threadHeadersOnly: replying) else {
+                throw MailProviderError.notFound
+            }
             switch reference {
             case .reply:
                 inReplyTo = original.messageID
                 references = original.references + [original.messageID].compactMap { $0 }
             case .forward:
                 body = Self.forwarding(body, of: original)
-                attachments += original.attachments.filter { !$0.isInline }.compactMap { attachment in
-                    original.attachmentData(id: attachment.id).map {
-                        ComposedAttachment(fileName: attachment.fileName ?? "attachment", contentType: attachment.contentType, bytes: $0)
-                    }
+                attachments += original.attachmentsWithBytes.filter { !$0.attachment.isInline }.map { file in
+                    ComposedAttachment(
+                        fileName: file.attachment.fileName ?? "attachment",
+                        contentType: file.attachment.contentType,
+                        bytes: file.bytes
+                    )
                 }
             }
         }

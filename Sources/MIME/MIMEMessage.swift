@@ -61,22 +61,47 @@ public struct MIMEMessage: Sendable {
 
     /// Every part that is no container and not the shown body (nor the body's other alternatives), in order.
     public var attachments: [MIMEAttachment] {
+        self.attachmentsWithBytes.map(\.attachment)
+    }
+
+    /// Every attachment with its bytes (transfer encoding undone), each part decoded once.
+    public var attachmentsWithBytes: [(attachment: MIMEAttachment, bytes: [UInt8])] {
+        let (parts, html) = self.attachmentParts
+        return parts.map { part in
+            let bytes = part.decodedBody
+            return (Self.attachment(part, size: bytes.count, html: html), bytes)
+        }
+    }
+
+    /// One attachment with its bytes, only that part decoded; `nil` when `id` names no attachment.
+    public func attachment(id: String) -> (attachment: MIMEAttachment, bytes: [UInt8])? {
+        let (parts, html) = self.attachmentParts
+        guard let part = parts.first(where: { $0.id == id }) else { return nil }
+        let bytes = part.decodedBody
+        return (Self.attachment(part, size: bytes.count, html: html), bytes)
+    }
+
+    /// The attachments' parts, and the shown HTML body their content ids may be referenced from.
+    private var attachmentParts: (parts: [MIMEPart], html: String) {
         let shown = Self.bodyPart(of: self.root)
         let alternatives = shown.map { Set(Self.alternatives(of: $0.id, in: self.root)) } ?? []
         let html = shown.flatMap { $0.contentType == "text/html" ? $0.text : nil } ?? ""
-        return self.root.leaves.filter { $0.id != shown?.id && !alternatives.contains($0.id) }.map { part in
-            let contentID = part.contentID
-            let referenced = contentID.map { !$0.isEmpty && html.contains("cid:\($0)") } ?? false
-            let inlineWithID = part.disposition?.value == "inline" && contentID != nil
-            return MIMEAttachment(
-                id: part.id,
-                fileName: part.fileName,
-                contentType: part.contentType,
-                size: part.decodedBody.count,
-                isInline: inlineWithID || referenced,
-                contentID: contentID
-            )
-        }
+        return (self.root.leaves.filter { $0.id != shown?.id && !alternatives.contains($0.id) }, html)
+    }
+
+    /// What a part says of itself as an attachment: inline when marked so with a content id, or referenced from `html`.
+    private static func attachment(_ part: MIMEPart, size: Int, html: String) -> MIMEAttachment {
+        let contentID = part.contentID
+        let referenced = contentID.map { !$0.isEmpty && html.contains("cid:\($0)") } ?? false
+        let inlineWithID = part.disposition?.value == "inline" && contentID != nil
+        return MIMEAttachment(
+            id: part.id,
+            fileName: part.fileName,
+            contentType: part.contentType,
+            size: size,
+            isInline: inlineWithID || referenced,
+            contentID: contentID
+        )
     }
 
     /// The bytes of the part `id` (an attachment's), transfer encoding undone; `nil` when there is no such part or it

@@ -5,6 +5,7 @@ public import Logging
 internal import MailpulseCore
 internal import NIOCore
 internal import Secrets
+internal import SyncEngine
 
 /// Builds the service: routes and background services over the adapters of ``MailpulseNode``.
 public func buildApplication(configuration: MailpulseConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
@@ -27,6 +28,7 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
             store: store,
             provider: dependencies.provider,
             tokens: runtime.accessTokens,
+            contents: MessageContentSource(store: store, opener: dependencies.provider, tokens: runtime.accessTokens),
             tokenVault: dependencies.tokenVault,
             backplane: dependencies.backplane,
             maximumAttachmentBytes: configuration.maximumAttachmentBytes,

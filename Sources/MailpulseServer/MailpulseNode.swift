@@ -131,7 +131,10 @@ public struct MailpulseNode: Sendable {
         )
         let bodies =
             configuration.syncBodiesDays > 0
-            ? BodyPrefetch(store: store, opener: provider, tokens: accessTokens, window: .seconds(configuration.syncBodiesDays * 86_400))
+            ? BodyPrefetch(
+                contents: MessageContentSource(store: store, opener: provider, tokens: accessTokens),
+                window: .seconds(configuration.syncBodiesDays * 86_400)
+            )
             : nil
         let synchronizer = MailboxSynchronizer(store: store, provider: provider, tokens: accessTokens, events: events, bodies: bodies)
         let syncService = AccountSyncService(

@@ -30,23 +30,13 @@ extension GraphClient {
         )
     }
 
-    /// A message's body (HTML as the sender wrote it, else text) and Bcc recipients.
+    /// A message's body (HTML as the sender wrote it, else text), Bcc recipients and attachments (without their bytes).
     public func messageContent(_ id: String, accessToken: String) async throws -> GraphMessageContent {
         try await self.get(
-            "me/messages/\(FormURLEncoding.escape(id))?$select=\(GraphMessageContent.selectList)",
+            "me/messages/\(FormURLEncoding.escape(id))?\(GraphMessageContent.query)",
             accessToken: accessToken,
             headers: [Self.immutableIDs]
         )
-    }
-
-    /// A message's attachments, described without their bytes.
-    public func attachments(of message: String, accessToken: String) async throws -> [GraphAttachment] {
-        let page: GraphPage<GraphAttachment> = try await self.get(
-            "me/messages/\(FormURLEncoding.escape(message))/attachments?$select=\(GraphAttachment.selectList)",
-            accessToken: accessToken,
-            headers: [Self.immutableIDs]
-        )
-        return page.value
     }
 
     /// One attachment's description, without its bytes.
@@ -68,13 +58,14 @@ extension GraphClient {
 
     /// `POST /me/sendMail`: Graph submits the message and saves it to Sent Items (202, no body).
     public func sendMail(_ message: GraphOutgoingMessage, accessToken: String) async throws {
-        try await self.post("me/sendMail", body: SendMailBody(message: message, saveToSentItems: true), accessToken: accessToken)
+        _ = try await self.sendJSONBody("POST", "me/sendMail", body: SendMailBody(message: message, saveToSentItems: true), accessToken: accessToken)
     }
 
     /// `POST /me/messages/{id}/reply` or `/forward`: sent in the original's conversation, saved to Sent Items.
     public func respond(to original: String, forwarding: Bool, with message: GraphOutgoingMessage, accessToken: String) async throws {
         let action = forwarding ? "forward" : "reply"
-        try await self.post(
+        _ = try await self.sendJSONBody(
+            "POST",
             "me/messages/\(FormURLEncoding.escape(original))/\(action)",
             body: ResponseBody(message: message),
             accessToken: accessToken
@@ -88,16 +79,6 @@ extension GraphClient {
 
     private struct ResponseBody: Encodable {
         var message: GraphOutgoingMessage
-    }
-
-    private func post(_ path: String, body: some Encodable, accessToken: String) async throws {
-        let request = HTTPRequestData(
-            method: "POST",
-            url: URL(string: "\(self.baseURL.absoluteString)/\(path)")!,
-            headers: [("Content-Type", "application/json"), Self.immutableIDs],
-            body: try JSONEncoder().encode(body)
-        )
-        _ = try await self.send(request, accessToken: accessToken)
     }
 
     /// Creates a subscription to the signed-in user's messages; Graph validates both URLs before it answers.
@@ -142,20 +123,24 @@ extension GraphClient {
         _ = try await self.send(HTTPRequestData(method: "DELETE", url: url), accessToken: accessToken)
     }
 
-    private func sendJSON<Response: Decodable>(_ method: String, _ path: String, body: [String: String], accessToken: String) async throws -> Response
-    {
-        let url = URL(string: "\(self.baseURL.absoluteString)/\(path)")!
-        let request = HTTPRequestData(
-            method: method,
-            url: url,
-            headers: [("Content-Type", "application/json"), Self.immutableIDs],
-            body: try JSONEncoder().encode(body)
-        )
-        let response = try await self.send(request, accessToken: accessToken)
+    /// Sends `body` as JSON and decodes the answer.
+    private func sendJSON<Response: Decodable>(_ method: String, _ path: String, body: some Encodable, accessToken: String) async throws -> Response {
+        let response = try await self.sendJSONBody(method, path, body: body, accessToken: accessToken)
         do {
             return try JSONDecoder().decode(Response.self, from: response.body)
         } catch {
             throw GraphError(status: response.status, code: "InvalidResponse", message: "the answer is not the documented JSON")
         }
+    }
+
+    /// Sends `body` as JSON; the answer as it came (a 202 of `sendMail` has none).
+    private func sendJSONBody(_ method: String, _ path: String, body: some Encodable, accessToken: String) async throws -> HTTPResponseData {
+        let request = HTTPRequestData(
+            method: method,
+            url: URL(string: "\(self.baseURL.absoluteString)/\(path)")!,
+            headers: [("Content-Type", "application/json"), Self.immutableIDs],
+            body: try JSONEncoder().encode(body)
+        )
+        return try await self.send(request, accessToken: accessToken)
     }
 }

@@ -76,10 +76,6 @@ extension OutlookProvider {
     /// The indexed form of a Graph message; `nil` when it lacks what the version guard needs.
     static func message(_ item: GraphMessage, account: AccountID, folder: String) -> Message? {
         guard let modified = item.lastModifiedDateTime, let received = item.receivedDateTime else { return nil }
-        func address(_ recipient: GraphMessage.Recipient?) -> EmailAddress? {
-            guard let email = recipient?.emailAddress, let address = email.address else { return nil }
-            return EmailAddress(name: email.name ?? "", address: address)
-        }
         return Message(
             accountID: account,
             id: item.id,
@@ -87,10 +83,10 @@ extension OutlookProvider {
             internetMessageID: item.internetMessageId,
             conversationID: item.conversationId,
             subject: item.subject ?? "",
-            from: address(item.from),
-            sender: address(item.sender),
-            toRecipients: (item.toRecipients ?? []).compactMap(address),
-            ccRecipients: (item.ccRecipients ?? []).compactMap(address),
+            from: Self.address(item.from),
+            sender: Self.address(item.sender),
+            toRecipients: (item.toRecipients ?? []).compactMap(Self.address),
+            ccRecipients: (item.ccRecipients ?? []).compactMap(Self.address),
             receivedAt: received.millisecondsSince1970,
             sentAt: item.sentDateTime?.millisecondsSince1970,
             isRead: item.isRead ?? false,
@@ -102,5 +98,11 @@ extension OutlookProvider {
             categories: item.categories ?? [],
             version: MessageVersion(sequence: modified.millisecondsSince1970, changeKey: item.changeKey ?? "")
         )
+    }
+
+    /// A Graph recipient as the mirror keeps it; `nil` without an address.
+    static func address(_ recipient: GraphMessage.Recipient?) -> EmailAddress? {
+        guard let email = recipient?.emailAddress, let address = email.address else { return nil }
+        return EmailAddress(name: email.name ?? "", address: address)
     }
 }

@@ -7,17 +7,14 @@ extension OutlookProvider {
         do {
             return try await Self.mapped {
                 let item = try await self.graph.messageContent(message, accessToken: accessToken)
-                let attachments = try await self.graph.attachments(of: message, accessToken: accessToken)
                 let body = MessageBody(
                     contentType: BodyContentType(rawValue: item.body?.contentType?.lowercased() ?? "") ?? .text,
                     content: item.body?.content ?? ""
                 )
                 return MessageContent(
                     body: body,
-                    bccRecipients: (item.bccRecipients ?? []).compactMap { recipient in
-                        recipient.emailAddress?.address.map { EmailAddress(name: recipient.emailAddress?.name ?? "", address: $0) }
-                    },
-                    attachments: attachments.map { attachment in
+                    bccRecipients: (item.bccRecipients ?? []).compactMap(Self.address),
+                    attachments: (item.attachments ?? []).map { attachment in
                         AttachmentInfo(
                             id: attachment.id,
                             name: attachment.name ?? "",

@@ -377,12 +377,12 @@ public final class SQLiteMailStore: MailStore {
 
     // MARK: Rows
 
-    /// Runs a write transaction; a row refused because its account no longer exists becomes ``MailStoreError/notFound(_:)``.
-    /// GRDB's errors stop here: callers see the port's ``MailStoreError`` (a write for a deleted account is
-    /// `notFound`; anything else SQLite refuses is `unavailable`, with SQLite's words).
     /// The columns a ``Message`` is read from (not the body's words, which only the index needs).
     private static let messageColumns = MessageRow.columns.joined(separator: ", ")
 
+    /// Runs a write transaction; a row refused because its account no longer exists becomes ``MailStoreError/notFound(_:)``.
+    /// GRDB's errors stop here: callers see the port's ``MailStoreError`` (a write for a deleted account is
+    /// `notFound`; anything else SQLite refuses is `unavailable`, with SQLite's words).
     private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await self.pool.write(updates)

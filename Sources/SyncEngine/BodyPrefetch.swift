@@ -4,18 +4,13 @@ public import MailpulseCore
 /// Reads the content of recent messages as a sync stores them, so that search covers their bodies before anyone opens
 /// them (`SYNC_BODIES_DAYS`). A body that cannot be read is left for the first open: the sync never fails on it.
 public struct BodyPrefetch: Sendable {
-    private let store: any MailStore
-    private let opener: any MailOpener
-    private let tokens: AccessTokenSource
+    private let contents: MessageContentSource
     private let window: TimeInterval
     private let concurrency: Int
 
-    /// Reads the content of messages received within `window` of now, `concurrency` at a time; `opener` should be
-    /// rate limited.
-    public init(store: any MailStore, opener: any MailOpener, tokens: AccessTokenSource, window: Duration, concurrency: Int = 4) {
-        self.store = store
-        self.opener = opener
-        self.tokens = tokens
+    /// Reads the content of messages received within `window` of now, `concurrency` at a time, through `contents`.
+    public init(contents: MessageContentSource, window: Duration, concurrency: Int = 4) {
+        self.contents = contents
         self.window = window.timeInterval
         self.concurrency = max(1, concurrency)
     }
@@ -38,14 +33,7 @@ public struct BodyPrefetch: Sendable {
     }
 
     private func fetch(_ id: String, of account: AccountID) async {
-        do {
-            guard try await self.store.content(of: id, of: account) == nil else { return }
-            let content = try await self.tokens.withAccessToken(for: account) { token in
-                try await self.opener.content(of: id, of: account, accessToken: token)
-            }
-            if let content { _ = try await self.store.saveContent(content, of: id, of: account) }
-        } catch {
-            // Left for the first open, which reads it again and says why if it still fails.
-        }
+        // Left for the first open, which reads it again and says why if it still fails.
+        _ = try? await self.contents.content(of: id, of: account)
     }
 }

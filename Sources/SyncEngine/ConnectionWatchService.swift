@@ -59,11 +59,6 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
         "watch:\(account)"
     }
 
-    /// The accounts watched from this node now.
-    public var watched: Set<AccountID> {
-        self.watching.withLock { Set($0.keys) }
-    }
-
     public func run() async throws {
         defer {
             self.watching.withLock { watching in

@@ -77,6 +77,13 @@ struct ElasticsearchMailStoreTests {
         #expect(lines[1]["deleted"] as? Bool == true)
         #expect(lines[1]["deletedAt"] as? Int == 5_000)
         #expect(lines[1]["subject"] == nil, "a tombstone keeps nothing of the message")
+        // What opening it kept goes too, by id in the same kind of request (no search).
+        #expect(cluster.requests.count == 2)
+        let contents = try Self.lines(try #require(cluster.requests.last))
+        #expect(contents.count == 1, "a delete carries no document")
+        let delete = try #require(contents.first?["delete"] as? [String: Any])
+        #expect(delete["_index"] as? String == "mailpulse-contents" && delete["_id"] as? String == "\(Self.account):m1")
+        #expect(delete["routing"] as? String == Self.account.description)
     }
 
     @Test func versionsOrderLiveWritesAndTombstonesAsTheSQLiteGuardDoes() {

@@ -18,7 +18,10 @@ import Testing
             provider: engine.provider,
             tokens: engine.tokens,
             events: engine.events,
-            bodies: BodyPrefetch(store: engine.store, opener: engine.provider, tokens: engine.tokens, window: .seconds(7 * 86_400))
+            bodies: BodyPrefetch(
+                contents: MessageContentSource(store: engine.store, opener: engine.provider, tokens: engine.tokens),
+                window: .seconds(7 * 86_400)
+            )
         )
         try await synchronizer.sync(engine.account, initial: true)
         #expect(try await engine.store.content(of: "recent", of: engine.account)?.body.content == "The body of Zeppelin")

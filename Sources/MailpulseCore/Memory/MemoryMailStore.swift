@@ -9,7 +9,7 @@ public final class MemoryMailStore: MailStore {
         var message: Message
         /// The sequence of the version deleted; `nil` while the message lives.
         var deletedVersion: Int64?
-        /// What opening it read, while it lives.
+        /// What opening it read, while it lives (a deletion drops it).
         var content: MessageContent?
     }
 
@@ -116,11 +116,9 @@ public final class MemoryMailStore: MailStore {
                 // The `where` binds to `.unordered` alone: a tie is settled only by a message read after it.
                 case .newer, .same,
                     .unordered where settlingTies:
-                    let previous = tenants[message.accountID]?.messages[message.id]
-                    tenants[message.accountID]?.messages[message.id] = Stored(
-                        message: message,
-                        content: previous?.deletedVersion == nil ? previous?.content : nil
-                    )
+                    // A tombstone holds no content (a deletion drops it), so a live message keeps what it had.
+                    let content = tenants[message.accountID]?.messages[message.id]?.content
+                    tenants[message.accountID]?.messages[message.id] = Stored(message: message, content: content)
                     outcome.applied.append(message.id)
                 case .unordered:
                     outcome.unordered.append(message.id)
@@ -212,7 +210,7 @@ public final class MemoryMailStore: MailStore {
 
     public func content(of message: String, of account: AccountID) async throws -> MessageContent? {
         self.tenants.withLock { tenants in
-            tenants[account]?.messages[message].flatMap { $0.deletedVersion == nil ? $0.content : nil }
+            tenants[account]?.messages[message]?.content
         }
     }
 

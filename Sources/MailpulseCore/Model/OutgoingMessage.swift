@@ -33,7 +33,4 @@ public struct OutgoingMessage: Sendable, Equatable {
         self.attachments = attachments
         self.reference = reference
     }
-
-    /// Every recipient: To, Cc and Bcc.
-    public var allRecipients: [EmailAddress] { self.toRecipients + self.ccRecipients + self.bccRecipients }
 }

@@ -13,6 +13,8 @@ struct MessageController: Sendable {
     let store: any MailStore
     let provider: any MailProvider
     let tokens: AccessTokenSource
+    /// Opened messages' contents, kept or read.
+    let contents: MessageContentSource
     let tokenVault: any TokenVault
     let backplane: any Backplane
     /// The largest attachment served.
@@ -71,19 +73,13 @@ struct MessageController: Sendable {
         )
     }
 
-    /// A live message of the account with its content: the stored one, else read from the provider and kept.
+    /// A live message of the account with its content (kept, else read from the provider and kept).
     private func opened(_ id: String, of account: Account) async throws -> (Message, MessageContent) {
         guard let message = try await self.store.message(id, of: account.id) else {
             throw HTTPError(.notFound, message: "no such message")
         }
-        if let stored = try await self.store.content(of: id, of: account.id) {
-            return (message, stored)
-        }
-        let read = try await self.fromProvider(account) { token in
-            try await self.provider.content(of: id, of: account.id, accessToken: token)
-        }
+        let read = try await self.fromProvider(account) { try await self.contents.content(of: id, of: account.id) }
         guard let content = read else { throw HTTPError(.notFound, message: "the message no longer exists at the provider") }
-        _ = try await self.store.saveContent(content, of: id, of: account.id)
         return (message, content)
     }
 
@@ -99,8 +95,10 @@ struct MessageController: Sendable {
             throw HTTPError(.notFound, message: "no such message")
         }
         let limit = self.maximumAttachmentBytes
-        let read = try await self.fromProvider(account) { token in
-            try await self.provider.attachment(attachmentID, of: id, of: account.id, limit: limit, accessToken: token)
+        let read = try await self.fromProvider(account) {
+            try await self.tokens.withAccessToken(for: account.id) { token in
+                try await self.provider.attachment(attachmentID, of: id, of: account.id, limit: limit, accessToken: token)
+            }
         }
         guard let data = read else { throw HTTPError(.notFound, message: "no such attachment") }
         return Response(
@@ -154,8 +152,10 @@ struct MessageController: Sendable {
                         + "try again in \(wait.retryAfterSeconds) s"
                 )
             }
-            try await self.fromProvider(account) { token in
-                try await self.provider.send(message, from: account.id, accessToken: token)
+            try await self.fromProvider(account) {
+                try await self.tokens.withAccessToken(for: account.id) { token in
+                    try await self.provider.send(message, from: account.id, accessToken: token)
+                }
             }
         } catch {
             // Not sent: a retry with the same key may try again.
@@ -180,10 +180,10 @@ struct MessageController: Sendable {
         }
     }
 
-    /// Runs a provider call with the account's token, its failures told as HTTP answers.
-    private func fromProvider<T: Sendable>(_ account: Account, _ call: (String) async throws -> T) async throws -> T {
+    /// Runs a provider call, its failures told as HTTP answers.
+    private func fromProvider<T: Sendable>(_ account: Account, _ call: () async throws -> T) async throws -> T {
         do {
-            return try await self.tokens.withAccessToken(for: account.id, call)
+            return try await call()
         } catch let error as MailProviderError {
             switch error {
             case .notFound: throw HTTPError(.notFound, message: "the message no longer exists at the provider")
@@ -237,10 +237,7 @@ struct MessageController: Sendable {
     /// The sender's media type when it is a plain `type/subtype`, else a download of bytes.
     private static func safeMediaType(_ type: String) -> String {
         let essence = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        let parts = essence.split(separator: "/")
-        let token = { (part: Substring) in !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "!#$&^_.+-".contains($0)) }
-        }
-        return parts.count == 2 && token(parts[0]) && token(parts[1]) ? essence : "application/octet-stream"
+        return SendMessageInput.isMediaType(essence) ? essence : "application/octet-stream"
     }
 
     /// `attachment` with the name in ASCII (others as `_`) and in full as RFC 5987 `filename*`.

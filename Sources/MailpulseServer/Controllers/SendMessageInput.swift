@@ -164,7 +164,8 @@ struct SendMessageInput: Decodable {
         }
     }
 
-    private static func isMediaType(_ text: String) -> Bool {
+    /// Whether `text` is a plain `type/subtype` (RFC 6838's characters, no parameters).
+    static func isMediaType(_ text: String) -> Bool {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         let token = { (part: Substring) in
             !part.isEmpty && part.count <= 127 && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "!#$&^_.+-".contains($0)) }

@@ -1,4 +1,5 @@
-/// What opening a message reads from Graph: its body and Bcc recipients (`$select=body,bccRecipients`).
+/// What opening a message reads from Graph in one request: its body, Bcc recipients and attachments' descriptions
+/// (`$select=id,body,bccRecipients&$expand=attachments($select=id,name,contentType,size,isInline)`).
 public struct GraphMessageContent: Sendable, Decodable, Equatable {
     /// `itemBody`: `{"contentType": "html" | "text", "content": …}`.
     public struct ItemBody: Sendable, Codable, Equatable {
@@ -15,7 +16,8 @@ public struct GraphMessageContent: Sendable, Decodable, Equatable {
     public var id: String
     public var body: ItemBody?
     public var bccRecipients: [GraphMessage.Recipient]?
+    public var attachments: [GraphAttachment]?
 
-    /// The `$select` list that fetches exactly these fields.
-    public static let selectList = "id,body,bccRecipients"
+    /// The query that fetches exactly these fields.
+    public static let query = "$select=id,body,bccRecipients&$expand=attachments($select=\(GraphAttachment.selectList))"
 }
