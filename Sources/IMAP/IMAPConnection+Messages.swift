@@ -1,4 +1,5 @@
 public import Foundation
+internal import MIME
 
 /// Whole messages in and out: APPEND (a sent copy, a draft) and the fetch of one message's bytes.
 extension IMAPConnection {
@@ -45,12 +46,7 @@ extension IMAPConnection {
 
     /// IMAP's date-time (`17-Jul-1996 02:44:25 +0000`), in UTC.
     static func internalDate(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let two = { (value: Int?) in String(format: "%02d", value ?? 0) }
-        return "\(two(parts.day))-\(months[(parts.month ?? 1) - 1])-\(parts.year ?? 1970) "
-            + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
+        let fields = UTCDateFields(date)
+        return "\(String(format: "%02d", fields.day))-\(fields.month)-\(fields.year) \(fields.time) +0000"
     }
 }

@@ -147,13 +147,7 @@ public struct ComposedMessage: Sendable, Equatable {
 
     /// RFC 5322's date (`Wed, 25 Nov 2026 10:00:00 +0000`), in UTC.
     static func dateText(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let two = { (value: Int?) in String(format: "%02d", value ?? 0) }
-        return "\(days[(parts.weekday ?? 1) - 1]), \(parts.day ?? 1) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970) "
-            + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
+        let fields = UTCDateFields(date)
+        return "\(fields.weekday), \(fields.day) \(fields.month) \(fields.year) \(fields.time) +0000"
     }
 }

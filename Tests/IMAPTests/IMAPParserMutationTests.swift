@@ -6,26 +6,13 @@ import Testing
 /// thousands of times. The parser must answer a response, ask for more bytes or throw, never trap, and never hold more
 /// than its limits allow.
 @Suite struct IMAPParserMutationTests {
-    static let interesting: [UInt8] = Array("(){}[]\"\\ \r\n*+0123456789:,NILFETCHUID".utf8) + [0x00, 0xFF, 0x80]
-
-    static func mutate(_ bytes: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
-        var result = bytes
-        for _ in 0..<Int.random(in: 1...6, using: &generator) where !result.isEmpty {
-            let position = Int.random(in: 0..<result.count, using: &generator)
-            switch Int.random(in: 0..<6, using: &generator) {
-            case 0: result[position] = Self.interesting.randomElement(using: &generator)!
-            case 1: result.remove(at: position)
-            case 2: result.insert(Self.interesting.randomElement(using: &generator)!, at: position)
-            case 3:
-                let end = min(result.count, position + Int.random(in: 1...40, using: &generator))
-                result.insert(contentsOf: result[position..<end], at: position)
-            case 4: result[position] = UInt8.random(in: 0...255, using: &generator)
-            default:
-                // A literal announcing a length that lies.
-                result.insert(contentsOf: Array("{\(Int.random(in: 0...300, using: &generator))}\r\n".utf8), at: position)
-            }
-        }
-        return result
+    static let mutator = ByteMutator(
+        interesting: Array("(){}[]\"\\ \r\n*+0123456789:,NILFETCHUID".utf8) + [0x00, 0xFF, 0x80],
+        edits: 1...6,
+        duplication: 1...40
+    ) { bytes, position, generator in
+        // A literal announcing a length that lies.
+        bytes.insert(contentsOf: Array("{\(Int.random(in: 0...300, using: &generator))}\r\n".utf8), at: position)
     }
 
     @Test func mutatedTranscriptsNeverTrapNorGrowPastTheLimits() throws {
@@ -35,7 +22,7 @@ import Testing
         var generator = SeededGenerator(seed: 17)
         var outcomes = (responses: 0, errors: 0, waiting: 0)
         for _ in 0..<30_000 {
-            var buffer = Self.mutate(seeds.randomElement(using: &generator)!, using: &generator)
+            var buffer = Self.mutator.mutate(seeds.randomElement(using: &generator)!, using: &generator)
             do {
                 while let _ = try parser.next(from: &buffer) { outcomes.responses += 1 }
                 outcomes.waiting += buffer.isEmpty ? 0 : 1

@@ -5,16 +5,6 @@ import Testing
 
 /// What the convergence tests do as the user in Outlook, and how they judge the mirror.
 enum ConvergenceScenario {
-    /// A small deterministic generator, so a failing run can be replayed with its seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            self.state = self.state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return self.state ^ (self.state >> 29)
-        }
-    }
-
     /// What the random changes did.
     struct Changes {
         /// Changes whose notification needs a fetch (all but deletions).
@@ -31,7 +21,7 @@ enum ConvergenceScenario {
     /// Makes `count` random changes as the user: new mail, read/unread, flags, moves, deletions to Deleted Items
     /// and permanent deletions.
     static func randomChanges(_ harness: LinkHarness, mailbox: String, count: Int, seed: UInt64) async throws -> Changes {
-        var generator = Generator(state: seed)
+        var generator = SeededGenerator(seed: seed)
         var ids = Array(try await MailboxSyncTests.truth(harness, mailbox: mailbox).keys.sorted())
         let folders = ["inbox", "archive", "junkemail", "drafts", "sentitems"]
         let sim = "\(harness.simulator)/sim/mailboxes/\(mailbox)/messages"
@@ -63,6 +53,8 @@ enum ConvergenceScenario {
                 )
             case 80..<90:
                 reply = try await harness.send("DELETE", "\(sim)/\(id)")
+                // Deleting from Deleted Items removes for good (204), as in Outlook: the id is gone.
+                if reply.status == 204 { ids.remove(at: position) }
             default:
                 reply = try await harness.send("DELETE", "\(sim)/\(id)?permanent=true")
                 ids.remove(at: position)

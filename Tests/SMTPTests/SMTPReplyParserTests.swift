@@ -64,19 +64,10 @@ import Testing
     @Test func mutatedRepliesNeverTrap() {
         var generator = SeededGenerator(seed: 41)
         let seeds = SMTPTranscripts.all.map { Array($0.utf8) }
-        let interesting = Array("0123456789- \r\n".utf8) + [0, 0xFF]
+        let mutator = ByteMutator(interesting: Array("0123456789- \r\n".utf8) + [0, 0xFF], edits: 1...4, duplication: 30...30)
         var outcomes = (replies: 0, errors: 0)
         for _ in 0..<20_000 {
-            var buffer = seeds.randomElement(using: &generator)!
-            for _ in 0..<Int.random(in: 1...4, using: &generator) where !buffer.isEmpty {
-                let position = Int.random(in: 0..<buffer.count, using: &generator)
-                switch Int.random(in: 0..<4, using: &generator) {
-                case 0: buffer[position] = interesting.randomElement(using: &generator)!
-                case 1: buffer.remove(at: position)
-                case 2: buffer.insert(interesting.randomElement(using: &generator)!, at: position)
-                default: buffer.insert(contentsOf: buffer[position..<min(buffer.count, position + 30)], at: position)
-                }
-            }
+            var buffer = mutator.mutate(seeds.randomElement(using: &generator)!, using: &generator)
             do {
                 while let reply = try SMTPReplyParser(limits: SMTPLimits(maximumLineLength: 512, maximumLines: 20)).next(from: &buffer) {
                     #expect((200...599).contains(reply.code))
