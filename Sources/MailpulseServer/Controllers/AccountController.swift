@@ -183,14 +183,7 @@ struct AccountController: Sendable {
         if let linked = account.identity, linked.providerUserID != identity.providerUserID {
             throw HTTPError(.badRequest, message: "these credentials sign in to another mailbox: an account keeps the mailbox it was linked to")
         }
-        try await self.dependencies.tokenVault.store(tokens, for: account.id)
-        var relinked = account
-        relinked.identity = identity
-        relinked.status = .linked
-        relinked.updatedAt = Date()
-        try await self.dependencies.store.updateAccount(relinked)
-        context.logger.info("Account relinked", metadata: ["account.id": "\(account.id)"])
-        await self.dependencies.linkObserver.accountLinked(account.id)
+        let relinked = try await self.completeLink(account, tokens: tokens, identity: identity, logger: context.logger)
         return try AccountDTO(relinked).response(from: request, context: context)
     }
 
@@ -244,7 +237,7 @@ struct AccountController: Sendable {
         }
         _ = try await self.dependencies.backplane.putSingleUse("oauth-state-used:\(state)", value: "1", ttl: Self.stateLifetime)
         guard let pending = try? JSONDecoder().decode(PendingLogin.self, from: Data(stored.utf8)), let id = AccountID(pending.account),
-            var account = try await self.dependencies.store.account(id)
+            let account = try await self.dependencies.store.account(id)
         else {
             return Self.page(.badRequest, "Sign-in failed", "The account this sign-in was for no longer exists.")
         }
@@ -287,14 +280,22 @@ struct AccountController: Sendable {
             context.logger.warning("Relink refused: a different mailbox", metadata: ["account.id": "\(id)"])
             return back("error", error: "mailbox_mismatch")
         }
-        try await self.dependencies.tokenVault.store(tokens, for: id)
-        account.identity = identity
-        account.status = .linked
-        account.updatedAt = Date()
-        try await self.dependencies.store.updateAccount(account)
-        context.logger.info("Account linked", metadata: ["account.id": "\(id)"])
-        await self.dependencies.linkObserver.accountLinked(id)
+        _ = try await self.completeLink(account, tokens: tokens, identity: identity, logger: context.logger)
         return back("linked")
+    }
+
+    /// Links an existing account to the mailbox it signed in to (a sign-in's callback, a relink with a password): its
+    /// tokens sealed, its identity and `linked` stored, its sync started. Answers the account as stored.
+    private func completeLink(_ account: Account, tokens: OAuthTokens, identity: AccountIdentity, logger: Logger) async throws -> Account {
+        try await self.dependencies.tokenVault.store(tokens, for: account.id)
+        var linked = account
+        linked.identity = identity
+        linked.status = .linked
+        linked.updatedAt = Date()
+        try await self.dependencies.store.updateAccount(linked)
+        logger.info("Account linked", metadata: ["account.id": "\(account.id)"])
+        await self.dependencies.linkObserver.accountLinked(account.id)
+        return linked
     }
 
     // MARK: Helpers
