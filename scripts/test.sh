@@ -15,7 +15,9 @@ TOKEN_KEY=placeholder docker-compose --file docker-compose.yml config --quiet
 # The Kubernetes manifests against the API's schemas, offline.
 scripts/validate-kubernetes.sh
 swift build --build-tests
-swift test --skip-build
+# A crash prints the crashed thread alone: a backtrace of every thread of the test process takes the
+# backtracer longer than CI waits.
+SWIFT_BACKTRACE=enable=yes,interactive=no,threads=crashed,images=mentioned swift test --skip-build
 # The system as processes (graph-sim, `mailpulse serve`): the pages in headless Chromium (writes docs/screenshots/),
 # and the HTTP API against Web/openapi.yaml with schemathesis.
 python3 -m pytest --quiet -p no:cacheprovider Tests/System

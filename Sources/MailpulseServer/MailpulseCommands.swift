@@ -15,9 +15,9 @@ public enum MailpulseCommands {
                 throw ConfigurationError(key: "--account", message: "no account \(account) in this store")
             }
             try await runtime.syncService.syncNow(account)
-            await runtime.redis.close()
+            await runtime.close()
         } catch {
-            await runtime.redis.close()
+            await runtime.close()
             throw error
         }
     }
@@ -32,10 +32,10 @@ public enum MailpulseCommands {
             for account in report.recreatedAccounts {
                 try await runtime.syncService.syncNow(account)
             }
-            await runtime.redis.close()
+            await runtime.close()
             return "\(report)"
         } catch {
-            await runtime.redis.close()
+            await runtime.close()
             throw error
         }
     }

@@ -225,6 +225,12 @@ public struct MailpulseNode: Sendable {
         )
     }
 
+    /// Closes the node's Redis connections and stops their threads: for a node whose services were never run (a
+    /// one-shot command, a test's view of the deployment); a running service closes them as it stops.
+    public func close() async {
+        await self.redis.close()
+    }
+
     private static func elasticsearch(_ configuration: MailpulseConfiguration) throws -> ElasticsearchConfiguration {
         guard let text = configuration.elasticsearchURL, let url = URL(string: text) else {
             throw ConfigurationError(key: "ELASTICSEARCH_URL", message: "STORE=elasticsearch needs the cluster's URL")

@@ -35,6 +35,12 @@ public final class RedisClient: RedisClientProtocol, Sendable {
         self.threadPool.start()
     }
 
+    // A client dropped without `close()` (a one-shot command, a test) must not leave its threads behind; the pool's
+    // threads hold no reference to the client, so dropping it is enough to end them.
+    deinit {
+        self.threadPool.shutdownGracefully { _ in }
+    }
+
     /// Closes every connection and stops the threads; later commands throw ``RedisError/clientClosed(fileID:line:)``.
     public func close() async {
         let waiters = self.pool.withLock { pool in

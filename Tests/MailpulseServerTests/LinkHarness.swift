@@ -18,6 +18,8 @@ struct LinkHarness: Sendable {
     /// The sign-in binding cookies the service set, sent back to it as a browser would. Session cookies are not kept:
     /// tests present the account's token themselves, or nothing.
     let loginCookies = SharedValue<[String: String]>([:])
+    /// The nodes the test built to look at the deployment (``TestNode``), closed when the harness ends.
+    let nodes = SharedValue<[MailpulseNode]>([])
 
     struct Reply {
         var status: Int
@@ -69,9 +71,11 @@ struct LinkHarness: Sendable {
                 do {
                     try await body(harness)
                 } catch {
+                    await harness.closeNodes()
                     group.cancelAll()
                     throw error
                 }
+                await harness.closeNodes()
                 group.cancelAll()
             }
         }
@@ -95,7 +99,13 @@ struct LinkHarness: Sendable {
             }
             for node in nodes { try await node.start() }
             let harness = LinkHarness(simulator: simulatorURL, service: nodes[0].url, configuration: configuration, logs: LogRecorder())
-            try await body(harness, nodes)
+            do {
+                try await body(harness, nodes)
+            } catch {
+                await harness.closeNodes()
+                throw error
+            }
+            await harness.closeNodes()
         }
     }
 
@@ -126,6 +136,16 @@ struct LinkHarness: Sendable {
     /// The status of a GET, or `nil` when nothing answers.
     static func get(_ url: String) async throws -> Int {
         try await URLSessionTransport().send(HTTPRequestData(method: "GET", url: URL(string: url)!, timeout: .seconds(2))).status
+    }
+
+    /// Closes the nodes the test built, so that their Redis threads end with the test.
+    func closeNodes() async {
+        for node in self.nodes.update({ nodes in
+            defer { nodes.removeAll() }
+            return nodes
+        }) {
+            await node.close()
+        }
     }
 
     /// Polls `/health` until the service answers, for at most 20 s.

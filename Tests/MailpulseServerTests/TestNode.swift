@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// What another node of the same deployment sees: a ``MailpulseNode`` built from the service's configuration (its
-/// SQLite file, token key and Redis namespace), beside clients of the simulator to act as the user's side would.
+/// SQLite file, token key and Redis namespace), closed with the harness, beside clients of the simulator to act as the user's side would.
 struct TestNode: Sendable {
     let node: MailpulseNode
     let identity: IdentityClient
@@ -19,6 +19,7 @@ struct TestNode: Sendable {
         // Small pages, so that every sync crosses several page boundaries.
         configuration.graphPageSize = 7
         self.node = try MailpulseNode(configuration: configuration, logger: harness.logs.logger())
+        harness.nodes.update { [node = self.node] nodes in nodes.append(node) }
         let transport = URLSessionTransport()
         self.identity = IdentityClient(
             configuration: IdentityConfiguration(
