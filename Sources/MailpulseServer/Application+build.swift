@@ -56,7 +56,8 @@ public func buildApplication(configuration: MailpulseConfiguration, logger: Logg
         server: server(configuration: configuration, webSocketRouter: webSocketRouter, refusals: refusals),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mailpulse"),
         services: [
-            RedisClientService(client: runtime.redis), runtime.hub, runtime.syncService, runtime.workerService, runtime.doorbellService,
+            RedisClientService(client: runtime.redis), runtime.workShare, runtime.hub, runtime.syncService, runtime.workerService,
+            runtime.doorbellService,
             runtime.renewalService, runtime.watchService, sweeper,
         ]
             + [runtime.tunnelService].compactMap { $0 },

@@ -28,6 +28,8 @@ public struct MailpulseNode: Sendable {
     let doorbellService: DoorbellService
     let renewalService: SubscriptionRenewalService
     let watchService: ConnectionWatchService
+    /// This node's share of the periodic work, among the nodes alive.
+    let workShare: WorkShare
     /// Follows the tunnel's public address, when `TUNNEL_API_URL` names one (and webhooks are on).
     let tunnelService: TunnelAddressService?
 
@@ -137,6 +139,9 @@ public struct MailpulseNode: Sendable {
             )
             : nil
         let synchronizer = MailboxSynchronizer(store: store, provider: provider, tokens: accessTokens, events: events, bodies: bodies)
+        let nodeName = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let share = WorkShare(backplane: backplane, node: "\(nodeName)-\(UUID().uuidString.prefix(8))", logger: logger)
+        self.workShare = share
         let syncService = AccountSyncService(
             synchronizer: synchronizer,
             subscriptions: subscriptions,
@@ -148,6 +153,7 @@ public struct MailpulseNode: Sendable {
                 pollInterval: configuration.pollInterval,
                 backfillGap: configuration.backfillGap
             ),
+            share: share,
             describe: ProblemSentence.of,
             logger: logger
         )
@@ -177,7 +183,7 @@ public struct MailpulseNode: Sendable {
             events: events,
             workers: configuration.workers,
             claimIdle: configuration.workerClaimIdle,
-            consumerPrefix: "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+            consumerPrefix: nodeName,
             describe: ProblemSentence.of,
             logger: logger
         )
@@ -186,6 +192,7 @@ public struct MailpulseNode: Sendable {
             store: store,
             backplane: backplane,
             interval: configuration.renewalInterval,
+            share: share,
             events: events,
             describe: ProblemSentence.of,
             logger: logger
@@ -199,6 +206,7 @@ public struct MailpulseNode: Sendable {
             push: imapAdapter,
             syncService: syncService,
             doorbells: doorbells,
+            share: share,
             logger: logger
         )
         let renewalService = self.renewalService

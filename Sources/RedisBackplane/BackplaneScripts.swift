@@ -126,6 +126,19 @@ enum BackplaneScripts {
         """
     )
 
+    /// KEYS[1] the nodes by the time each stops being alive; ARGV member, ttl (ms). Answers the live nodes, sorted.
+    static let heartbeat = RedisScript(
+        """
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+        local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+        table.sort(members)
+        return members
+        """
+    )
+
     /// KEYS[1] due times, KEYS[2] first rings; ARGV name prefixes. Clears every doorbell whose name starts with one.
     static let silenceDoorbells = RedisScript(
         """

@@ -134,6 +134,20 @@ public struct RedisBackplane: Backplane {
         )
     }
 
+    public func heartbeat(_ member: String, ttl: Duration) async throws -> [String] {
+        let reply = try await self.client.evaluate(
+            BackplaneScripts.heartbeat,
+            keys: [self.key("members", "nodes")],
+            arguments: [RedisArgument(member), RedisArgument(ttl.milliseconds)]
+        )
+        guard let members = reply.array?.compactMap(\.string) else { throw RedisError.unexpectedReply("heartbeat answered \(reply)") }
+        return members
+    }
+
+    public func leave(_ member: String) async throws {
+        _ = try await self.client.send(["ZREM", RedisArgument(self.key("members", "nodes")), RedisArgument(member)])
+    }
+
     public func forget(_ names: [String]) async throws {
         guard !names.isEmpty else { return }
         let keys = names.flatMap { name in ["bucket", "lease", "pause", "lock", "once", "claim"].map { self.key($0, name) } }

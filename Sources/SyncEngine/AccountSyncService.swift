@@ -6,8 +6,10 @@ public import ServiceLifecycle
 internal import Synchronization
 
 /// Runs syncs in the background: the initial sync of an account that finishes linking (subscribe first, then sync),
-/// backfills asked for by the workers and the renewal leader, the syncs interrupted by a restart, a delta round of
-/// every account on a schedule, and more often for accounts that have no notifications (polling).
+/// backfills asked for by the workers and the renewals, the syncs interrupted by a restart, a delta round of every
+/// account on a schedule, and more often for accounts that have no notifications (polling). The start-up catch-up and
+/// the schedule look only at this node's share of the accounts (``WorkShare``), each account's rounds at its own
+/// phase of the interval.
 ///
 /// One sync at a time per account across all nodes: a Redis lock, kept alive while the sync runs (``LockedWork``), so
 /// a node that dies frees it within ``lockTTL``, and a sync whose lock is lost stops. A backfill that must run waits
@@ -65,6 +67,7 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
     private let backplane: any Backplane
     private let events: any AccountEventPublisher
     private let schedule: SyncSchedule
+    private let share: WorkShare?
     private let clock: any Clock<Duration>
     private let describe: @Sendable (any Error) -> String
     private let logger: Logger
@@ -74,7 +77,8 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
     private let running = Mutex<[AccountID: Running]>([:])
 
     /// Creates the service. `describe` turns a failure into the sentence people read in the account's activity;
-    /// `clock` times the schedule and the sync locks (the backplane's).
+    /// `clock` times the schedule and the sync locks (the backplane's); `share` is this node's part of the
+    /// accounts (every account without one).
     public init(
         synchronizer: MailboxSynchronizer,
         subscriptions: SubscriptionManager,
@@ -82,6 +86,7 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
         backplane: any Backplane,
         events: any AccountEventPublisher,
         schedule: SyncSchedule,
+        share: WorkShare? = nil,
         clock: any Clock<Duration> = ContinuousClock(),
         describe: @escaping @Sendable (any Error) -> String,
         logger: Logger
@@ -92,6 +97,7 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
         self.backplane = backplane
         self.events = events
         self.schedule = schedule
+        self.share = share
         self.clock = clock
         self.describe = describe
         self.logger = logger
@@ -149,7 +155,9 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
     /// synced for longer than the backfill gap catch up on what happened while no node ran.
     private func resumeInterrupted() async {
         let gap = Date().addingTimeInterval(-self.schedule.backfillGap.timeInterval)
+        let share = await self.share?.current() ?? .everything
         await self.forEachAccount { account in
+            guard share.owns(account.id) else { return }
             switch account.status {
             case .linked, .syncing:
                 self.continuation.yield(Request(account: account.id, initial: true, mustRun: true))
@@ -164,28 +172,35 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
         }
     }
 
-    /// Every poll interval, accounts without notifications; every sync interval, every account.
+    /// Tick by tick (the shorter of the poll and sync intervals): this node's accounts due in the tick, each asked for
+    /// at its time in it, so the rounds of many accounts are spread rather than a burst at the tick's start.
     private func runSchedule() async {
         let interval = self.schedule.syncInterval
         let poll = self.schedule.pollInterval
         guard interval > .zero || poll > .zero else { return }
         let tick = interval > .zero && poll > .zero ? min(interval, poll) : max(interval, poll)
-        var sinceFullRound = Duration.zero
+        var start = Duration.zero
         while !Task.isCancelled {
+            let window = start..<(start + tick)
+            let share = await self.share?.current() ?? .everything
+            var due: [(at: Duration, account: AccountID)] = []
+            await self.forEachAccount { account in
+                if share.owns(account.id), let at = self.schedule.due(account, in: window) {
+                    due.append((at, account.id))
+                }
+            }
+            var now = start
             do {
-                try await self.clock.sleep(for: tick)
+                for (at, account) in due.sorted(by: { $0.at < $1.at }) {
+                    try await self.clock.sleep(for: at - now)
+                    now = at
+                    self.continuation.yield(Request(account: account, initial: false, mustRun: false))
+                }
+                try await self.clock.sleep(for: window.upperBound - now)
             } catch {
                 return
             }
-            sinceFullRound += tick
-            let full = interval > .zero && sinceFullRound >= interval
-            if full { sinceFullRound = .zero }
-            await self.forEachAccount { account in
-                let polled = poll > .zero && account.status == .degraded
-                if polled || (full && [.linked, .syncing, .live, .degraded].contains(account.status)) {
-                    self.continuation.yield(Request(account: account.id, initial: false, mustRun: false))
-                }
-            }
+            start = window.upperBound
         }
     }
 

@@ -4,9 +4,10 @@ public import MailpulseCore
 public import ServiceLifecycle
 internal import Synchronization
 
-/// Keeps a watcher on every account whose provider pushes over connections (IMAP): one node at a time per account,
-/// under a backplane lock kept alive while it watches, so when that node dies another takes the account over within
-/// a scan interval and the lock's life. What the watcher reports becomes delta rounds: a folder's, or every folder's
+/// Keeps a watcher on every account whose provider pushes over connections (IMAP): each node watches its share of
+/// the accounts (``WorkShare``), under a backplane lock per account kept alive while it watches, so when a node dies
+/// the account's new owner takes it over within the share's rebalance, a scan interval and the lock's life; a node
+/// whose share shrinks stops the watchers it no longer owns. What the watcher reports becomes delta rounds: a folder's, or every folder's
 /// when the watch (re)started or the folder list changed. A dropped connection is reopened with backoff.
 public final class ConnectionWatchService: Service, AccountLinkObserver, CustomStringConvertible {
     private let store: any MailStore
@@ -15,6 +16,7 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
     private let push: any ConnectionPush
     private let syncService: AccountSyncService
     private let doorbells: DoorbellService?
+    private let share: WorkShare?
     private let scanInterval: Duration
     private let lockTTL: Duration
     private let retry: RetryPolicy
@@ -25,7 +27,8 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
     /// Watches through `push`, looking for accounts to watch every `scanInterval`; a watcher's lock lives `lockTTL`
     /// past its holder's last extension. A folder reported changed gets its round at once, and rings its doorbell
     /// too: a round once it has been quiet a while and a follow-up of every folder after that, which finds what moved
-    /// to a folder no connection watches. Waits run on `clock`, the backplane's.
+    /// to a folder no connection watches. `share` is this node's part of the accounts (every account without one).
+    /// Waits run on `clock`, the backplane's.
     public init(
         store: any MailStore,
         backplane: any Backplane,
@@ -33,6 +36,7 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
         push: any ConnectionPush,
         syncService: AccountSyncService,
         doorbells: DoorbellService? = nil,
+        share: WorkShare? = nil,
         scanInterval: Duration = .seconds(10),
         lockTTL: Duration = .seconds(15),
         retry: RetryPolicy = RetryPolicy(attempts: .max, initialDelay: .seconds(1), maximumDelay: .seconds(60)),
@@ -45,6 +49,7 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
         self.push = push
         self.syncService = syncService
         self.doorbells = doorbells
+        self.share = share
         self.scanInterval = scanInterval
         self.lockTTL = lockTTL
         self.retry = retry
@@ -73,13 +78,14 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
         }
     }
 
-    /// One look at the accounts: watchers started for those that need one (and whose lock is free), stopped for those
-    /// that no longer do (deleted, waiting for their person).
+    /// One look at the accounts: watchers started for those of this node's share that need one (and whose lock is
+    /// free), stopped for those that no longer do (deleted, waiting for their person) or moved to another node.
     public func scan() async {
         var wanted: Set<AccountID> = []
+        let share = await self.share?.current() ?? .everything
         do {
             try await self.store.forEachAccount { account in
-                if account.provider.pushesOverConnections, [.linked, .syncing, .live, .degraded].contains(account.status) {
+                if share.owns(account.id), account.provider.pushesOverConnections, [.linked, .syncing, .live, .degraded].contains(account.status) {
                     wanted.insert(account.id)
                 }
             }
@@ -96,9 +102,11 @@ public final class ConnectionWatchService: Service, AccountLinkObserver, CustomS
         for account in wanted { self.start(account) }
     }
 
-    /// A newly linked account is watched at once, not at the next scan.
+    /// A newly linked account of this node's share is watched at once, not at the next scan.
     public func accountLinked(_ account: AccountID) async {
-        guard let stored = try? await self.store.account(account), stored.provider.pushesOverConnections else { return }
+        guard await self.share?.current().owns(account) ?? true,
+            let stored = try? await self.store.account(account), stored.provider.pushesOverConnections
+        else { return }
         self.start(account)
     }
 

@@ -142,6 +142,18 @@ struct RedisBackplaneTests {
         await self.client.close()
     }
 
+    @Test func theLiveNodesAreThoseWhoseHeartbeatLivesAndALeavingNodeGoesAtOnce() async throws {
+        #expect(try await self.backplane.heartbeat("node-b", ttl: .seconds(30)) == ["node-b"])
+        #expect(try await self.backplane.heartbeat("node-a", ttl: .seconds(30)) == ["node-a", "node-b"])
+        #expect(try await self.backplane.heartbeat("node-c", ttl: .milliseconds(50)) == ["node-a", "node-b", "node-c"])
+        // node-c says nothing more: it drops out when its heartbeat ends.
+        let gone = try await TestEnvironment.eventually { try await self.backplane.heartbeat("node-a", ttl: .seconds(30)) == ["node-a", "node-b"] }
+        #expect(gone)
+        try await self.backplane.leave("node-b")
+        #expect(try await self.backplane.heartbeat("node-a", ttl: .seconds(30)) == ["node-a"])
+        await self.client.close()
+    }
+
     @Test func silencedDoorbellsAreGoneUnanswered() async throws {
         try await self.backplane.ringDoorbells(["doorbell:gone:inbox", "followup:gone", "doorbell:kept:inbox"], settle: .zero, patience: .zero)
         try await self.backplane.silenceDoorbells(startingWith: ["doorbell:gone:", "followup:gone"])

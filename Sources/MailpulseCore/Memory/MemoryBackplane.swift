@@ -23,6 +23,7 @@ public final class MemoryBackplane<C: Clock>: Backplane where C.Duration == Dura
         var singleUse: [String: (value: String, until: C.Instant)] = [:]
         var claims: [String: (value: String, until: C.Instant)] = [:]
         var doorbells: [String: (first: C.Instant, due: C.Instant)] = [:]
+        var members: [String: C.Instant] = [:]
     }
 
     private let clock: C
@@ -172,6 +173,19 @@ public final class MemoryBackplane<C: Clock>: Backplane where C.Duration == Dura
         self.state.withLock { state in
             state.doorbells = state.doorbells.filter { name, _ in !prefixes.contains { name.hasPrefix($0) } }
         }
+    }
+
+    public func heartbeat(_ member: String, ttl: Duration) async throws -> [String] {
+        let now = self.clock.now
+        return self.state.withLock { state in
+            state.members[member] = now.advanced(by: ttl)
+            state.members = state.members.filter { $0.value > now }
+            return state.members.keys.sorted()
+        }
+    }
+
+    public func leave(_ member: String) async throws {
+        self.state.withLock { _ = $0.members.removeValue(forKey: member) }
     }
 
     public func forget(_ names: [String]) async throws {

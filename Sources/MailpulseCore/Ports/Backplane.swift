@@ -1,5 +1,5 @@
 /// What the nodes of a deployment share to stay within the provider's limits and to act once: rate limits,
-/// concurrency leases, pauses, locks, single-use keys and doorbells.
+/// concurrency leases, pauses, locks, single-use keys, doorbells, and who the live nodes are.
 ///
 /// Keys are logical names (`mailbox:<id>`); an implementation adds its own namespace.
 public protocol Backplane: Sendable {
@@ -45,6 +45,12 @@ public protocol Backplane: Sendable {
     func answerDoorbells(limit: Int) async throws -> [String]
     /// Clears, unanswered, every doorbell whose name starts with one of `prefixes` (an account that is deleted).
     func silenceDoorbells(startingWith prefixes: [String]) async throws
+
+    /// Says that node `member` is alive for `ttl` more, and answers every node alive now, itself included, sorted:
+    /// the nodes that share the periodic work.
+    func heartbeat(_ member: String, ttl: Duration) async throws -> [String]
+    /// Withdraws a node at once (it is stopping), so the others take its share at their next heartbeat.
+    func leave(_ member: String) async throws
 
     /// Removes whatever the backplane keeps under these logical names (buckets, leases, pauses, locks, single-use
     /// values, claims): for an account that is deleted, or a claim whose work failed.
