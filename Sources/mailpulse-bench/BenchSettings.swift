@@ -18,12 +18,14 @@ struct BenchSettings: Sendable {
     var pollSeconds = 150
     /// Accounts linked on one node (`BENCH_ACCOUNTS`).
     var accounts = 1_000
+    /// Accounts linked across the three nodes of the cluster benchmark (`BENCH_CLUSTER_ACCOUNTS`).
+    var clusterAccounts = 10_000
     /// Messages of the IMAP initial-sync mailbox (`BENCH_IMAP_MESSAGES`).
     var imapMessages = 10_000
     /// IMAP changes timed from `doveadm` to the socket, through NOTIFY and through IDLE (`BENCH_IMAP_CHANGES`).
     var imapChanges = 100
 
-    static let benchmarks = ["sync", "changes", "intake", "throttle", "polling", "convergence", "imap", "scale", "security"]
+    static let benchmarks = ["sync", "changes", "intake", "throttle", "polling", "convergence", "imap", "scale", "cluster", "security"]
 
     init(environment: [String: String]) throws {
         func integer(_ name: String, _ value: inout Int) throws {
@@ -38,6 +40,7 @@ struct BenchSettings: Sendable {
         try integer("BENCH_MAILBOXES", &self.mailboxes)
         try integer("BENCH_POLL_SECONDS", &self.pollSeconds)
         try integer("BENCH_ACCOUNTS", &self.accounts)
+        try integer("BENCH_CLUSTER_ACCOUNTS", &self.clusterAccounts)
         try integer("BENCH_IMAP_MESSAGES", &self.imapMessages)
         try integer("BENCH_IMAP_CHANGES", &self.imapChanges)
         let only = Set((environment["BENCH_ONLY"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })

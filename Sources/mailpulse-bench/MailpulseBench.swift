@@ -26,6 +26,7 @@ enum MailpulseBench {
                 case "convergence": figures = try await ConvergenceBench.run(settings, run: run)
                 case "imap": figures = try await IMAPBench.run(settings, run: run)
                 case "scale": figures = try await ScaleBench.run(settings, run: run)
+                case "cluster": figures = try await ClusterBench.run(settings, run: run)
                 default: figures = try await SecurityBench.run(settings, run: run)
                 }
                 table.add(figures)

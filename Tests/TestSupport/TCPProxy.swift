@@ -2,8 +2,9 @@ internal import Foundation
 internal import NIOCore
 internal import NIOPosix
 
-/// A TCP relay on a free loopback port to a server of the test's own, which can cut every connection through it at
-/// once (a network that drops long-lived connections), while new ones still go through.
+/// A TCP relay on a free loopback port to servers of the test's own, which can cut every connection through it at
+/// once (a network that drops long-lived connections), while new ones still go through. In front of several servers
+/// it is a load balancer: each connection goes to the next in turn, and one that refuses is passed over.
 public final class TCPProxy: Sendable {
     /// The port clients connect to.
     public let port: Int
@@ -11,13 +12,23 @@ public final class TCPProxy: Sendable {
     private let open = SharedValue<[ObjectIdentifier: any Channel]>([:])
 
     /// Relays connections to `targetPort` on 127.0.0.1.
-    public init(to targetPort: Int) async throws {
+    public convenience init(to targetPort: Int) async throws {
+        try await self.init(to: [targetPort])
+    }
+
+    /// Relays each connection to the next of `targetPorts` on 127.0.0.1 in turn, passing over a port that refuses.
+    public init(to targetPorts: [Int]) async throws {
+        precondition(!targetPorts.isEmpty, "a relay needs a server behind it")
         let open = self.open
+        let turn = SharedValue(0)
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { inbound in
-                ClientBootstrap(group: inbound.eventLoop)
-                    .connect(host: "127.0.0.1", port: targetPort)
+                let first = turn.update { next in
+                    defer { next &+= 1 }
+                    return next
+                }
+                return Self.connect(on: inbound.eventLoop, to: targetPorts, from: first, tries: targetPorts.count)
                     .flatMap { outbound in
                         open.update {
                             $0[ObjectIdentifier(inbound)] = inbound
@@ -34,6 +45,14 @@ public final class TCPProxy: Sendable {
             .get()
         self.listener = listener
         self.port = listener.localAddress?.port ?? 0
+    }
+
+    /// Connects to the port at `index` (wrapping), else to the ones after it, at most `tries` in all.
+    private static func connect(on loop: any EventLoop, to ports: [Int], from index: Int, tries: Int) -> EventLoopFuture<any Channel> {
+        ClientBootstrap(group: loop).connect(host: "127.0.0.1", port: ports[index % ports.count])
+            .flatMapError { error in
+                tries > 1 ? Self.connect(on: loop, to: ports, from: index + 1, tries: tries - 1) : loop.makeFailedFuture(error)
+            }
     }
 
     /// Closes every connection open through the relay; both ends see it closed.

@@ -9,6 +9,8 @@ struct SimulatorStats: Sendable {
     }
 
     var requests: [String: [String: Int]] = [:]
+    /// Every request counted in `requests`, for a client that samples the rate without reading them all.
+    var requestsTotal = 0
     var throttled = 0
     /// Requests that arrived while a 429's Retry-After ran (after a short grace for requests already on their way).
     var requestsDuringRetryAfter = 0
@@ -21,6 +23,7 @@ struct SimulatorStats: Sendable {
 
     mutating func count(endpoint: String, mailboxID: String) {
         self.requests[endpoint, default: [:]][mailboxID, default: 0] += 1
+        self.requestsTotal += 1
     }
 
     mutating func record(_ delivery: Delivery) {
@@ -33,16 +36,19 @@ struct SimulatorStats: Sendable {
         }
     }
 
-    var json: JSONValue {
+    /// The counters; per endpoint and mailbox only when `detailed` (they grow with the mailboxes).
+    func json(detailed: Bool) -> JSONValue {
         .object([
             (
                 "requests",
                 .object(
-                    self.requests.keys.sorted().map { endpoint in
-                        (endpoint, .object(self.requests[endpoint]!.keys.sorted().map { ($0, .number(Double(self.requests[endpoint]![$0]!))) }))
-                    }
+                    detailed
+                        ? self.requests.keys.sorted().map { endpoint in
+                            (endpoint, .object(self.requests[endpoint]!.keys.sorted().map { ($0, .number(Double(self.requests[endpoint]![$0]!))) }))
+                        } : []
                 )
             ),
+            ("requestsTotal", .number(Double(self.requestsTotal))),
             ("throttled", .number(Double(self.throttled))),
             ("requestsDuringRetryAfter", .number(Double(self.requestsDuringRetryAfter))),
             ("notificationsSent", .number(Double(self.notificationsSent))),

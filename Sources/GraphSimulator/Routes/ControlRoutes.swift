@@ -44,7 +44,10 @@ struct ControlRoutes: Sendable {
             guard await self.state.expireSubscription(try context.parameters.require("subscription")) else { return Self.notFound("subscription") }
             return Response(status: .noContent)
         }
-        router.get("/sim/stats") { _, _ in IdentityRoutes.json(await self.state.stats.json, status: .ok) }
+        // `?summary=true`: the totals alone, without the requests per endpoint and mailbox.
+        router.get("/sim/stats") { request, _ in
+            IdentityRoutes.json(await self.state.stats.json(detailed: request.uri.queryParameters["summary"] != "true"), status: .ok)
+        }
     }
 
     // MARK: Handlers

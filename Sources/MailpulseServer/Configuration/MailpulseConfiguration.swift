@@ -85,7 +85,7 @@ public struct MailpulseConfiguration: Sendable {
     /// How many notification workers run on this node (`WORKERS`).
     public var workers = 4
     /// A notification entry another worker took and has not finished for this long is taken over (`WORKER_CLAIM_IDLE_SECONDS`).
-    public var workerClaimIdle = Duration.seconds(30)
+    public var workerClaimIdle = Duration.seconds(20)
     /// Messages per delta page asked of Graph (`GRAPH_PAGE_SIZE`, `Prefer: odata.maxpagesize`).
     public var graphPageSize = 250
     /// Requests per mailbox per 10 minutes, across all nodes (`MAILBOX_REQUESTS_PER_10_MINUTES`; Graph's limit is 10,000).
@@ -124,7 +124,7 @@ public struct MailpulseConfiguration: Sendable {
     public var imapWatchConnections = 1
     /// Subscriptions expiring within this are renewed (`SUBSCRIPTION_RENEWAL_MARGIN_SECONDS`).
     public var subscriptionRenewalMargin = Duration.seconds(24 * 3600)
-    /// How often the renewal leader checks the subscriptions (`RENEWAL_INTERVAL_SECONDS`).
+    /// How often each node checks the subscriptions of its share of the accounts (`RENEWAL_INTERVAL_SECONDS`).
     public var renewalInterval = Duration.seconds(300)
 
     /// graph-sim's address in demo mode.
