@@ -5,7 +5,7 @@ public import ServiceLifecycle
 
 /// The notification workers of this node: each reads the change queue through the consumer group, merges the
 /// entries of one message into one fetch, and acknowledges an entry only once its change is stored. Entries a dead
-/// worker left unacknowledged are claimed after `claimIdle`.
+/// worker left unacknowledged are claimed after `claimIdle` by a claimer of the node's own.
 public final class ChangeWorkerService: Service, CustomStringConvertible {
     /// Entries read at once by a worker.
     static let batchSize = 64
@@ -62,30 +62,41 @@ public final class ChangeWorkerService: Service, CustomStringConvertible {
             for index in 0..<self.workers {
                 group.addTask { await self.work(consumer: "\(self.consumerPrefix)-\(index)") }
             }
+            if self.workers > 0 { group.addTask { await self.claim(consumer: "\(self.consumerPrefix)-claimer") } }
             try? await gracefulShutdown()
             group.cancelAll()
         }
     }
 
     private func work(consumer: String) async {
-        var lastClaim = ContinuousClock.now - self.claimIdle
         while !Task.isCancelled {
             do {
-                var batch: [QueuedChange] = []
-                // Claims are looked for four times per idle limit, so a dead node's entries move within 1.25 of it.
-                if ContinuousClock.now - lastClaim >= self.claimIdle / 4 {
-                    lastClaim = .now
-                    batch = try await self.queue.claimAbandoned(consumer: consumer, idle: self.claimIdle, limit: Self.batchSize)
-                    if !batch.isEmpty { self.logger.info("Claimed abandoned notifications", metadata: ["count": "\(batch.count)"]) }
-                }
-                if batch.isEmpty {
-                    batch = try await self.queue.receive(consumer: consumer, limit: Self.batchSize, wait: .seconds(1))
-                }
-                try await self.process(batch)
+                try await self.process(try await self.queue.receive(consumer: consumer, limit: Self.batchSize, wait: .seconds(1)))
             } catch is CancellationError {
                 return
             } catch {
                 self.logger.warning("Notification worker error", metadata: ["error.type": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Takes over the entries a dead worker (of any node) left unacknowledged for `claimIdle`, looking four times per
+    /// `claimIdle`, and processes them: a consumer of its own, so a takeover never waits for a busy worker's batch.
+    private func claim(consumer: String) async {
+        while !Task.isCancelled {
+            do {
+                let batch = try await self.queue.claimAbandoned(consumer: consumer, idle: self.claimIdle, limit: Self.batchSize)
+                guard !batch.isEmpty else {
+                    try await Task.sleep(for: self.claimIdle / 4)
+                    continue
+                }
+                self.logger.info("Claimed abandoned notifications", metadata: ["count": "\(batch.count)"])
+                try await self.process(batch)
+            } catch is CancellationError {
+                return
+            } catch {
+                self.logger.warning("Notification claimer error", metadata: ["error.type": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -105,9 +105,10 @@ enum ClusterBench {
         var truth = try await Self.truth(bench, active)
         let healthLatencies = try await ChangeBench.healthLatencies(bench, count: 200)
         let processedBefore = try await Self.processed(ports)
-        let burst = try await Self.burst(bench, active, truth: &truth, ports: Array(ports.prefix(2)), kill: nil)
+        let burst = try await Self.burst(bench, active, truth: &truth, ports: ports, kill: nil)
         try await Self.waitUntilMirrored(store, active, truth)
         let processed = zip(try await Self.processed(ports), processedBefore).map { $0 - $1 }
+        MailpulseBench.progress("  notifications processed per node: \(processed)")
         let redisActive = try await Self.usedMemory(redis)
         let activeAccountKeys = try await Self.keyBytes(redis, prefix: configuration.redisPrefix, account: active[0].account)
 
@@ -297,7 +298,7 @@ enum ClusterBench {
     }
 
     /// Flips every message of every account once, 16 edits at a time, timing the changes of a few accounts to their
-    /// WebSocket on `ports`; `kill`, when given, runs halfway through and answers what it measured. Answers the
+    /// WebSockets, spread over the nodes on `ports`; `kill`, when given, runs halfway through and answers what it measured. Answers the
     /// latencies, the burst's duration, and what `kill` measured.
     static func burst(
         _ bench: BenchRun,
