@@ -127,7 +127,7 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
 
     public func run() async throws {
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.resumeInterrupted() }
+            group.addTask { await self.catchUp() }
             group.addTask { await self.runSchedule() }
             for await request in self.stream.cancelOnGracefulShutdown() {
                 group.addTask { await self.sync(request) }
@@ -151,13 +151,26 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
 
     // MARK: Triggers
 
-    /// At start-up: initial syncs cut short by a stop or a crash resume from their checkpoints, and accounts not
-    /// synced for longer than the backfill gap catch up on what happened while no node ran.
-    private func resumeInterrupted() async {
+    /// At start-up, and again for the accounts this node's share gains when the nodes change (one died, so its
+    /// interrupted syncs are this node's now): initial syncs cut short by a stop or a crash resume from their
+    /// checkpoints, and accounts not synced for longer than the backfill gap catch up on what happened while no node
+    /// ran them.
+    private func catchUp() async {
+        var previous: WorkShare.View?
+        while !Task.isCancelled {
+            let share = await self.share?.current() ?? .everything
+            if share != previous {
+                await self.resumeInterrupted(share, notOwnedBefore: previous)
+                previous = share
+            }
+            guard self.share != nil, (try? await self.clock.sleep(for: .seconds(3))) != nil else { return }
+        }
+    }
+
+    private func resumeInterrupted(_ share: WorkShare.View, notOwnedBefore previous: WorkShare.View?) async {
         let gap = Date().addingTimeInterval(-self.schedule.backfillGap.timeInterval)
-        let share = await self.share?.current() ?? .everything
         await self.forEachAccount { account in
-            guard share.owns(account.id) else { return }
+            guard share.owns(account.id), !(previous?.owns(account.id) ?? false) else { return }
             switch account.status {
             case .linked, .syncing:
                 self.continuation.yield(Request(account: account.id, initial: true, mustRun: true))

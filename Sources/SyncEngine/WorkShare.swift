@@ -62,11 +62,6 @@ public final class WorkShare: Service, CustomStringConvertible {
         }
     }
 
-    private struct Seen {
-        var view: View
-        var at: ContinuousClock.Instant
-    }
-
     /// This node's name among the members.
     public let node: String
     private let backplane: any Backplane
@@ -74,7 +69,8 @@ public final class WorkShare: Service, CustomStringConvertible {
     private let ttl: Duration
     private let clock: any Clock<Duration>
     private let logger: Logger
-    private let seen = Mutex<Seen?>(nil)
+    /// The last view a heartbeat answered, for when the backplane does not answer.
+    private let seen = Mutex<View?>(nil)
 
     /// A share for node `node` (a name no other node has), announced every `interval` for `ttl` (waits on `clock`, the backplane's).
     public init(
@@ -96,24 +92,16 @@ public final class WorkShare: Service, CustomStringConvertible {
 
     public var description: String { "WorkShare" }
 
-    /// The nodes alive now: the last heartbeat's view while it is fresh, else a new heartbeat's. When the backplane
-    /// does not answer, the last view (or this node alone): the work goes on, and locks keep it from running twice.
-    public func current() async -> View {
-        if let seen = self.seen.withLock({ $0 }), ContinuousClock.now - seen.at < self.interval {
-            return seen.view
-        }
-        return await self.heartbeat()
-    }
-
-    /// Announces this node and answers the nodes alive now.
+    /// Announces this node and answers the nodes alive now. When the backplane does not answer, the last view (or
+    /// this node alone): the work goes on, and locks keep it from running twice.
     @discardableResult
-    public func heartbeat() async -> View {
+    public func current() async -> View {
         do {
             let members = try await self.backplane.heartbeat(self.node, ttl: self.ttl)
             let view = View(node: self.node, members: members)
             let previous = self.seen.withLock { seen in
-                defer { seen = Seen(view: view, at: ContinuousClock.now) }
-                return seen?.view
+                defer { seen = view }
+                return seen
             }
             if previous?.members != members {
                 self.logger.info("Nodes sharing the work", metadata: ["nodes.count": "\(members.count)", "node.id": "\(self.node)"])
@@ -121,7 +109,7 @@ public final class WorkShare: Service, CustomStringConvertible {
             return view
         } catch {
             self.logger.warning("Heartbeat not sent", metadata: ["error.type": "\(error)"])
-            return self.seen.withLock { $0?.view } ?? .everything
+            return self.seen.withLock { $0 } ?? .everything
         }
     }
 
@@ -129,7 +117,7 @@ public final class WorkShare: Service, CustomStringConvertible {
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await self.heartbeat()
+                await self.current()
                 try await self.clock.sleep(for: self.interval)
             }
         }

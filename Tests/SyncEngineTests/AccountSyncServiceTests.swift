@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MailpulseCore
 import SyncEngine
 import TestSupport
@@ -111,6 +112,39 @@ import Testing
             let held = try await TestEnvironment.eventually { engine.provider.calls.folderLists == 1 }
             #expect(held)
         }
+    }
+
+    @Test func anInterruptedSyncOfANodeThatDiedResumesOnTheNodeItsShareFallsTo() async throws {
+        let engine = try await SyncEngineFixtures.linked(status: .syncing)
+        Self.mailbox(engine)
+        // Names such that, while both live, the account is the other node's.
+        let (mine, theirs) = WorkShare.View(node: "a", members: ["a", "b"]).owns(engine.account) ? ("b", "a") : ("a", "b")
+        let share = { (node: String) in
+            WorkShare(
+                backplane: engine.backplane,
+                node: node,
+                interval: .seconds(3),
+                ttl: .seconds(10),
+                clock: engine.clock,
+                logger: Logger(label: "share")
+            )
+        }
+        await share(theirs).current()
+        let service = engine.syncService(schedule: Self.schedule, share: share(mine))
+        try await Self.running(service) {
+            try await SyncEngineFixtures.until("the catch-up looked and sleeps") {
+                engine.clock.deadlines.contains(engine.clock.now.advanced(by: .seconds(3)))
+            }
+            #expect(try await Self.status(engine) == .syncing, "the other node's account, while that node lives")
+            // The other node says nothing more: its entry ends, and the account is this node's to resume.
+            for _ in 0..<4 {
+                try await SyncEngineFixtures.until("the catch-up sleeps") { !engine.clock.deadlines.isEmpty }
+                engine.clock.advance(by: .seconds(3))
+            }
+            let resumed = try await TestEnvironment.eventually { try await Self.status(engine) == .live }
+            #expect(resumed)
+        }
+        #expect(try await engine.stored()["inbox"]?.count == 5)
     }
 
     @Test func aFailedSyncTellsThePersonASentenceNotTheError() async throws {

@@ -70,7 +70,7 @@ struct SyncEngineFixtures {
     }
 
     /// The node's sync service on this engine.
-    func syncService(schedule: SyncSchedule, webhooks: Bool = true) -> AccountSyncService {
+    func syncService(schedule: SyncSchedule, webhooks: Bool = true, share: WorkShare? = nil) -> AccountSyncService {
         AccountSyncService(
             synchronizer: self.synchronizer,
             subscriptions: self.subscriptions(webhooks: webhooks),
@@ -78,6 +78,7 @@ struct SyncEngineFixtures {
             backplane: self.backplane,
             events: self.events,
             schedule: schedule,
+            share: share,
             clock: self.clock,
             describe: { _ in "The provider did not answer." },
             logger: Logger(label: "engine")

@@ -45,9 +45,9 @@ import Testing
         let clock = ManualClock()
         let backplane = MemoryBackplane(clock: clock)
         let shares = Self.shares(["a", "b", "c"], on: backplane, clock: clock)
-        for share in shares { await share.heartbeat() }
+        for share in shares { await share.current() }
         var views: [WorkShare.View] = []
-        for share in shares { views.append(await share.heartbeat()) }
+        for share in shares { views.append(await share.current()) }
         #expect(views.allSatisfy { $0.members == ["a", "b", "c"] })
         let accounts = Self.accounts(3_000)
         let owners = Self.owners(views, accounts)
@@ -61,18 +61,18 @@ import Testing
         let clock = ManualClock()
         let backplane = MemoryBackplane(clock: clock)
         let shares = Self.shares(["a", "b", "c"], on: backplane, clock: clock)
-        for share in shares { await share.heartbeat() }
+        for share in shares { await share.current() }
         var before: [WorkShare.View] = []
-        for share in shares { before.append(await share.heartbeat()) }
+        for share in shares { before.append(await share.current()) }
         let accounts = Self.accounts(600)
         let owners = Self.owners(before, accounts)
 
         // "c" stops without a word: while its announcement lives it keeps its share; after it, the others split it.
         clock.advance(by: .seconds(5))
-        #expect(await shares[0].heartbeat().members == ["a", "b", "c"])
-        await shares[1].heartbeat()
+        #expect(await shares[0].current().members == ["a", "b", "c"])
+        await shares[1].current()
         clock.advance(by: .seconds(6))
-        let after = [await shares[0].heartbeat(), await shares[1].heartbeat()]
+        let after = [await shares[0].current(), await shares[1].current()]
         #expect(after.allSatisfy { $0.members == ["a", "b"] })
         let moved = Self.owners(after, accounts)
         for account in accounts where owners[account] != "c" {
@@ -81,7 +81,7 @@ import Testing
 
         // "b" leaves as it stops: "a" owns everything at its next heartbeat.
         try await backplane.leave("b")
-        let alone = await shares[0].heartbeat()
+        let alone = await shares[0].current()
         #expect(alone.members == ["a"])
         #expect(accounts.allSatisfy(alone.owns))
     }
