@@ -170,6 +170,7 @@ let package = Package(
                 "HTTPTransport",
                 "IMAPProvider",
                 "MIME",
+                "MailTransport",
                 "MailpulseCore",
                 "MicrosoftGraph",
                 "OutlookProvider",

@@ -1,4 +1,6 @@
 public import Hummingbird
+internal import MailTransport
+public import NIOCore
 
 /// Refuses a request body larger than `maximumBytes` (or, for a POST to a path ending in one of `largerBodies`' keys,
 /// its value) with 413, or one that has not arrived whole within `deadline` with 408, before any handler sees it: a
@@ -10,12 +12,20 @@ public struct RequestBodyLimitMiddleware<Context: RequestContext>: RouterMiddlew
     public let deadline: Duration
     /// Larger limits for POSTs to paths ending in these suffixes (a message with attachments).
     public let largerBodies: [String: Int]
+    /// Where the deadlines are timed: the server's event loops.
+    private let timers: any EventLoopGroup
 
-    /// Creates the middleware.
-    public init(maximumBytes: Int, deadline: Duration, largerBodies: [String: Int] = [:]) {
+    /// Creates the middleware; its deadlines are timed on `timers`.
+    public init(
+        maximumBytes: Int,
+        deadline: Duration,
+        largerBodies: [String: Int] = [:],
+        timers: any EventLoopGroup = EventLoopGroupProvider.singleton.eventLoopGroup
+    ) {
         self.maximumBytes = maximumBytes
         self.deadline = deadline
         self.largerBodies = largerBodies
+        self.timers = timers
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -33,25 +43,35 @@ public struct RequestBodyLimitMiddleware<Context: RequestContext>: RouterMiddlew
             return try await next(request, context)
         }
         var request = request
-        let (body, deadline, limit) = (request.body, self.deadline, maximumBytes)
-        do {
-            // Collecting here bounds bodies sent without a length (chunked) as well.
-            let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-                group.addTask { try await body.collect(upTo: limit) }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let buffer = first else {
-                    throw HTTPError(.requestTimeout, message: "the request body did not arrive within \(deadline)")
-                }
-                return buffer
-            }
-            request.body = .init(buffer: collected)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw tooLarge
+        let (body, limit) = (request.body, maximumBytes)
+        // Collecting here bounds bodies sent without a length (chunked) as well. The deadline is an event-loop timer,
+        // not a sleeping task: a cancelled sleep's timer stays queued until it is due, so every request would leave
+        // one behind for the whole deadline (a minute of them under load).
+        let collecting = Task { try await body.collect(upTo: limit) }
+        let expired = OnceFlag()
+        let timer = self.timers.any().scheduleTask(in: TimeAmount(self.deadline)) {
+            expired.raise()
+            collecting.cancel()
         }
+        defer { timer.cancel() }
+        let collected: ByteBuffer?
+        do {
+            collected = try await withTaskCancellationHandler {
+                try await collecting.value
+            } onCancel: {
+                collecting.cancel()
+            }
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge && !expired.isRaised {
+            throw tooLarge
+        } catch {
+            guard expired.isRaised else { throw error }
+            collected = nil
+        }
+        // A body cut short by the deadline may have come back as if whole.
+        guard let collected, !expired.isRaised else {
+            throw HTTPError(.requestTimeout, message: "the request body did not arrive within \(self.deadline)")
+        }
+        request.body = .init(buffer: collected)
         return try await next(request, context)
     }
 }
