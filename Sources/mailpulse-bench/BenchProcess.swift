@@ -16,6 +16,15 @@ final class BenchProcess: @unchecked Sendable {
         try self.process.run()
     }
 
+    /// graph-sim, from beside the bench's own binary, on `port`, logging errors only to `folder`.
+    static func simulator(port: Int, logIn folder: URL) throws -> BenchProcess {
+        try BenchProcess(
+            Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("graph-sim").path,
+            ["--port", "\(port)", "--log-level", "error"],
+            log: folder.appendingPathComponent("graph-sim.log")
+        )
+    }
+
     var pid: Int32 { self.process.processIdentifier }
 
     /// Resident memory in KiB (`VmRSS`).

@@ -35,11 +35,7 @@ enum ClusterBench {
         guard let redisURL = TestEnvironment.redisURL else { throw BenchError("REDIS_URL must point at a redis-server") }
         let redis = TestEnvironment.redisClient(maximumConnections: 2)
         let simulatorPort = try TestEnvironment.freePort()
-        let simulator = try BenchProcess(
-            binaries.appendingPathComponent("graph-sim").path,
-            ["--port", "\(simulatorPort)", "--log-level", "error"],
-            log: folder.appendingPathComponent("graph-sim.log")
-        )
+        let simulator = try BenchProcess.simulator(port: simulatorPort, logIn: folder)
         defer { simulator.stop() }
         let ports = try (0..<Self.nodes).map { _ in try TestEnvironment.freePort() }
         let relay = try await TCPProxy(to: ports)

@@ -16,11 +16,7 @@ enum ScaleBench {
         guard let redisURL = TestEnvironment.redisURL else { throw BenchError("REDIS_URL must point at a redis-server") }
         let simulatorPort = try TestEnvironment.freePort()
         let servicePort = try TestEnvironment.freePort()
-        let simulator = try BenchProcess(
-            binaries.appendingPathComponent("graph-sim").path,
-            ["--port", "\(simulatorPort)", "--log-level", "error"],
-            log: folder.appendingPathComponent("graph-sim.log")
-        )
+        let simulator = try BenchProcess.simulator(port: simulatorPort, logIn: folder)
         defer { simulator.stop() }
         let environment = [
             "HTTP_PORT": "\(servicePort)",

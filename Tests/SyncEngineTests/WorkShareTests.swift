@@ -30,6 +30,17 @@ import Testing
         }
     }
 
+    /// Three nodes on one backplane, each announced twice so that every one's view holds all three; answers the
+    /// shares and their views.
+    static func threeNodes(_ clock: ManualClock) async -> (MemoryBackplane<ManualClock>, [WorkShare], [WorkShare.View]) {
+        let backplane = MemoryBackplane(clock: clock)
+        let shares = Self.shares(["a", "b", "c"], on: backplane, clock: clock)
+        for share in shares { await share.current() }
+        var views: [WorkShare.View] = []
+        for share in shares { views.append(await share.current()) }
+        return (backplane, shares, views)
+    }
+
     /// The node that owns each account, as each node's own view says; fails when not exactly one node claims one.
     static func owners(_ views: [WorkShare.View], _ accounts: [AccountID]) -> [AccountID: String] {
         var owners: [AccountID: String] = [:]
@@ -42,12 +53,7 @@ import Testing
     }
 
     @Test func everyAccountFallsToExactlyOneNodeAndTheSharesAreEven() async throws {
-        let clock = ManualClock()
-        let backplane = MemoryBackplane(clock: clock)
-        let shares = Self.shares(["a", "b", "c"], on: backplane, clock: clock)
-        for share in shares { await share.current() }
-        var views: [WorkShare.View] = []
-        for share in shares { views.append(await share.current()) }
+        let (_, _, views) = await Self.threeNodes(ManualClock())
         #expect(views.allSatisfy { $0.members == ["a", "b", "c"] })
         let accounts = Self.accounts(3_000)
         let owners = Self.owners(views, accounts)
@@ -59,11 +65,7 @@ import Testing
 
     @Test func aNodeThatLeavesOrGoesSilentHandsOverItsShareAndNoOtherAccountMoves() async throws {
         let clock = ManualClock()
-        let backplane = MemoryBackplane(clock: clock)
-        let shares = Self.shares(["a", "b", "c"], on: backplane, clock: clock)
-        for share in shares { await share.current() }
-        var before: [WorkShare.View] = []
-        for share in shares { before.append(await share.current()) }
+        let (backplane, shares, before) = await Self.threeNodes(clock)
         let accounts = Self.accounts(600)
         let owners = Self.owners(before, accounts)
 
