@@ -23,7 +23,7 @@ public enum MailpulseCommands {
     }
 
     /// Runs one subscription renewal pass over every account (renew, recreate, reauthorize; a backfill after each
-    /// recreation), then returns: for an external cron instead of the service's leader.
+    /// recreation), then returns: for an external cron instead of the nodes' own passes.
     public static func renewSubscriptions(configuration: MailpulseConfiguration, logger: Logger) async throws -> String {
         let runtime = try MailpulseNode(configuration: configuration, logger: logger)
         do {

@@ -7,7 +7,8 @@ struct RenewSubscriptions: AsyncParsableCommand {
         abstract: "Runs one subscription renewal pass over every account, then exits (for cron).",
         discussion: """
             Renews subscriptions that expire within SUBSCRIPTION_RENEWAL_MARGIN_SECONDS, recreates lost ones and \
-            backfills those accounts. The service's own leader does the same every RENEWAL_INTERVAL_SECONDS.
+            backfills those accounts. Each node of the service does the same for its share of the accounts every \
+            RENEWAL_INTERVAL_SECONDS.
             """
     )
 

@@ -34,7 +34,7 @@ import Testing
 
     @Test func aSubscriptionWhoseSecretWasLostIsMadeAgainAndTheAccountCatchesUp() async throws {
         let engine = try await Self.subscribed(expiresIn: 5 * 86_400, registered: false)
-        // The pass reports the account; the leader (or the command) then asks for its backfill.
+        // The pass reports the account; the service (or the command) then asks for its backfill.
         let report = await engine.renewalService { _ in }.pass()
         #expect(report.recreatedAccounts == [engine.account])
         #expect(try await engine.store.account(engine.account)?.subscription?.id != "subscription-1")

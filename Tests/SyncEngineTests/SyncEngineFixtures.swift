@@ -90,7 +90,7 @@ struct SyncEngineFixtures {
         DoorbellService(backplane: self.backplane, store: self.store, syncService: syncService, clock: self.clock, logger: Logger(label: "doorbells"))
     }
 
-    /// The renewal leader on this engine; `backfill` hears of accounts whose subscription was recreated.
+    /// The renewal service on this engine; `backfill` hears of accounts whose subscription was recreated.
     func renewalService(backfill: @escaping @Sendable (AccountID) async -> Void) -> SubscriptionRenewalService {
         SubscriptionRenewalService(
             subscriptions: self.subscriptions(),
