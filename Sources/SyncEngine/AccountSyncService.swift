@@ -163,7 +163,7 @@ public final class AccountSyncService: Service, AccountLinkObserver, CustomStrin
                 await self.resumeInterrupted(share, notOwnedBefore: previous)
                 previous = share
             }
-            guard self.share != nil, (try? await self.clock.sleep(for: .seconds(3))) != nil else { return }
+            guard let interval = self.share?.interval, (try? await self.clock.sleep(for: interval)) != nil else { return }
         }
     }
 

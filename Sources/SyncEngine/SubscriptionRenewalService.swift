@@ -22,6 +22,15 @@ public final class SubscriptionRenewalService: Service, CustomStringConvertible 
         /// Accounts whose subscription was recreated: they need a backfill.
         public var recreatedAccounts: [AccountID] = []
 
+        /// Adds what another pass (or one account's maintenance) did.
+        mutating func add(_ other: Report) {
+            self.checked += other.checked
+            self.renewed += other.renewed
+            self.polling += other.polling
+            self.failed += other.failed
+            self.recreatedAccounts += other.recreatedAccounts
+        }
+
         public var description: String {
             "checked \(self.checked), renewed \(self.renewed), recreated \(self.recreatedAccounts.count), polling \(self.polling), failed \(self.failed)"
         }
@@ -122,11 +131,7 @@ public final class SubscriptionRenewalService: Service, CustomStringConvertible 
                 group.addTask { await self.maintain(account) }
             }
             for await one in group {
-                report.checked += one.checked
-                report.renewed += one.renewed
-                report.polling += one.polling
-                report.failed += one.failed
-                report.recreatedAccounts += one.recreatedAccounts
+                report.add(one)
                 if let account = next.next() { group.addTask { await self.maintain(account) } }
             }
         }

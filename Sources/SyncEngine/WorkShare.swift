@@ -65,11 +65,12 @@ public final class WorkShare: Service, CustomStringConvertible {
     /// This node's name among the members.
     public let node: String
     private let backplane: any Backplane
-    private let interval: Duration
+    /// How often this node announces itself: how old ``current()``'s view may be.
+    public let interval: Duration
     private let ttl: Duration
     private let clock: any Clock<Duration>
     private let logger: Logger
-    /// The last view a heartbeat answered, for when the backplane does not answer.
+    /// The last view a heartbeat answered.
     private let seen = Mutex<View?>(nil)
 
     /// A share for node `node` (a name no other node has), announced every `interval` for `ttl` (waits on `clock`, the backplane's).
@@ -92,10 +93,17 @@ public final class WorkShare: Service, CustomStringConvertible {
 
     public var description: String { "WorkShare" }
 
+    /// The nodes alive as the last heartbeat saw them, at most an interval old while the share runs: no round trip
+    /// for the many callers; a heartbeat first when there has been none.
+    public func current() async -> View {
+        if let seen = self.seen.withLock({ $0 }) { return seen }
+        return await self.heartbeat()
+    }
+
     /// Announces this node and answers the nodes alive now. When the backplane does not answer, the last view (or
     /// this node alone): the work goes on, and locks keep it from running twice.
     @discardableResult
-    public func current() async -> View {
+    public func heartbeat() async -> View {
         do {
             let members = try await self.backplane.heartbeat(self.node, ttl: self.ttl)
             let view = View(node: self.node, members: members)
@@ -117,7 +125,7 @@ public final class WorkShare: Service, CustomStringConvertible {
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await self.current()
+                await self.heartbeat()
                 try await self.clock.sleep(for: self.interval)
             }
         }

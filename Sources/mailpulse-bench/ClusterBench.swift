@@ -57,6 +57,7 @@ enum ClusterBench {
             "ACCOUNTS_PER_CLIENT_PER_HOUR": "1000000",
         ]
         let mailpulse = binaries.appendingPathComponent("mailpulse").path
+        let bench = BenchRun(simulator: "http://127.0.0.1:\(simulatorPort)", service: "http://127.0.0.1:\(relay.port)", configuration: configuration)
         var services: [BenchProcess] = []
         defer { for service in services { service.stop() } }
         for (index, port) in ports.enumerated() {
@@ -69,11 +70,8 @@ enum ClusterBench {
                     log: folder.appendingPathComponent("mailpulse-\(index).log")
                 )
             )
-            try await BenchRun(simulator: "", service: "http://127.0.0.1:\(port)", configuration: configuration).waitFor(
-                "http://127.0.0.1:\(port)/health"
-            )
+            try await bench.waitFor("http://127.0.0.1:\(port)/health")
         }
-        let bench = BenchRun(simulator: "http://127.0.0.1:\(simulatorPort)", service: "http://127.0.0.1:\(relay.port)", configuration: configuration)
         try await bench.waitFor("\(bench.simulator)/sim/mailboxes")
         // Every subscription within the renewal margin, so a pass renews each one.
         try await bench.setFaults("{\"subscriptionMaxMinutes\":60}")
@@ -100,10 +98,10 @@ enum ClusterBench {
         let store = try SQLiteMailStore(path: configuration.sqlitePath)
         var truth = try await Self.truth(bench, active)
         let healthLatencies = try await ChangeBench.healthLatencies(bench, count: 200)
-        let processedBefore = try await Self.processed(ports)
+        let processedBefore = try await Self.processed(bench, ports)
         let burst = try await Self.burst(bench, active, truth: &truth, ports: ports, kill: nil)
         try await Self.waitUntilMirrored(store, active, truth)
-        let processed = zip(try await Self.processed(ports), processedBefore).map { $0 - $1 }
+        let processed = zip(try await Self.processed(bench, ports), processedBefore).map { $0 - $1 }
         MailpulseBench.progress("  notifications processed per node: \(processed)")
         let redisActive = try await Self.usedMemory(redis)
         let activeAccountKeys = try await Self.keyBytes(redis, prefix: configuration.redisPrefix, account: active[0].account)
@@ -279,11 +277,10 @@ enum ClusterBench {
     }
 
     /// `mailpulse_notifications_processed_total` of each node that answers (0 for one that does not).
-    static func processed(_ ports: [Int]) async throws -> [Int] {
+    static func processed(_ bench: BenchRun, _ ports: [Int]) async throws -> [Int] {
         var counts: [Int] = []
         for port in ports {
-            let bench = BenchRun(simulator: "", service: "http://127.0.0.1:\(port)", configuration: MailpulseConfiguration())
-            let request = HTTPRequestData(method: "GET", url: URL(string: "\(bench.service)/metrics")!, timeout: .seconds(5))
+            let request = HTTPRequestData(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/metrics")!, timeout: .seconds(5))
             let text =
                 (try? await bench.transport.send(request))
                 .map { String(decoding: $0.body, as: UTF8.self) } ?? ""

@@ -129,16 +129,22 @@ import Testing
                 logger: Logger(label: "share")
             )
         }
-        await share(theirs).current()
-        let service = engine.syncService(schedule: Self.schedule, share: share(mine))
+        await share(theirs).heartbeat()
+        let myShare = share(mine)
+        let announcing = Task { try await myShare.run() }
+        defer { announcing.cancel() }
+        let service = engine.syncService(schedule: Self.schedule, share: myShare)
         try await Self.running(service) {
-            try await SyncEngineFixtures.until("the catch-up looked and sleeps") {
-                engine.clock.deadlines.contains(engine.clock.now.advanced(by: .seconds(3)))
+            try await SyncEngineFixtures.until("the catch-up looked and sleeps, and so does the heartbeat") {
+                engine.clock.deadlines.filter { $0 == engine.clock.now.advanced(by: .seconds(3)) }.count >= 2
             }
             #expect(try await Self.status(engine) == .syncing, "the other node's account, while that node lives")
             // The other node says nothing more: its entry ends, and the account is this node's to resume.
-            for _ in 0..<4 {
-                try await SyncEngineFixtures.until("the catch-up sleeps") { !engine.clock.deadlines.isEmpty }
+            // Its entry ends at 10 s; this node's heartbeat sees it by 12 s, and the catch-up by 15 s.
+            for _ in 0..<5 {
+                try await SyncEngineFixtures.until("the catch-up and the heartbeat both sleep") {
+                    engine.clock.deadlines.filter { $0 == engine.clock.now.advanced(by: .seconds(3)) }.count >= 2
+                }
                 engine.clock.advance(by: .seconds(3))
             }
             let resumed = try await TestEnvironment.eventually { try await Self.status(engine) == .live }

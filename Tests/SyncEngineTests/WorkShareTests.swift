@@ -35,9 +35,9 @@ import Testing
     static func threeNodes(_ clock: ManualClock) async -> (MemoryBackplane<ManualClock>, [WorkShare], [WorkShare.View]) {
         let backplane = MemoryBackplane(clock: clock)
         let shares = Self.shares(["a", "b", "c"], on: backplane, clock: clock)
-        for share in shares { await share.current() }
+        for share in shares { await share.heartbeat() }
         var views: [WorkShare.View] = []
-        for share in shares { views.append(await share.current()) }
+        for share in shares { views.append(await share.heartbeat()) }
         return (backplane, shares, views)
     }
 
@@ -71,10 +71,10 @@ import Testing
 
         // "c" stops without a word: while its announcement lives it keeps its share; after it, the others split it.
         clock.advance(by: .seconds(5))
-        #expect(await shares[0].current().members == ["a", "b", "c"])
-        await shares[1].current()
+        #expect(await shares[0].heartbeat().members == ["a", "b", "c"])
+        await shares[1].heartbeat()
         clock.advance(by: .seconds(6))
-        let after = [await shares[0].current(), await shares[1].current()]
+        let after = [await shares[0].heartbeat(), await shares[1].heartbeat()]
         #expect(after.allSatisfy { $0.members == ["a", "b"] })
         let moved = Self.owners(after, accounts)
         for account in accounts where owners[account] != "c" {
@@ -83,7 +83,7 @@ import Testing
 
         // "b" leaves as it stops: "a" owns everything at its next heartbeat.
         try await backplane.leave("b")
-        let alone = await shares[0].current()
+        let alone = await shares[0].heartbeat()
         #expect(alone.members == ["a"])
         #expect(accounts.allSatisfy(alone.owns))
     }
